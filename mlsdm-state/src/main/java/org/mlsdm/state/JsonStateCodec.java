@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,6 +104,8 @@ final class JsonStateCodec implements StateCodec {
           .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
           .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          // Characters outside the BMP as UTF-8, lone surrogates as escapes: both round-trip.
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
           // A write that fails half-way must not be completed into a plausible document.
           .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
@@ -389,8 +392,7 @@ final class JsonStateCodec implements StateCodec {
     }
     String parent = path(ctx.getParent());
     if (ctx.inArray()) {
-      int i = ctx.getCurrentIndex();
-      return i < 0 ? parent : parent + "[" + i + "]";
+      return ctx.hasCurrentIndex() ? parent + "[" + ctx.getCurrentIndex() + "]" : parent;
     }
     String name = ctx.getCurrentName();
     if (name == null) {
