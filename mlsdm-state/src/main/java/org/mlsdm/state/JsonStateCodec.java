@@ -165,7 +165,17 @@ final class JsonStateCodec implements StateCodec {
     long size = in.size();
     // Each number takes at least two bytes (a digit and a separator), each vector too.
     int cap = (int) Math.min(Integer.MAX_VALUE - 16L, size / 2 + 1);
-    try (JsonParser p = FACTORY.createParser(Channels.newInputStream(in))) {
+    JsonParser parser;
+    try {
+      parser = FACTORY.createParser(Channels.newInputStream(in));
+    } catch (JsonProcessingException | CharConversionException e) {
+      // The parser sniffs the encoding from the first four bytes before any token is read.
+      throw new StateLoadException(
+          StateLoadException.Reason.MALFORMED,
+          source + ": not UTF-8, UTF-16 or UTF-32 JSON: " + e.getMessage() + " (offset 0)",
+          e);
+    }
+    try (JsonParser p = parser) {
       return new Reader(p, source, cap).document();
     }
   }
