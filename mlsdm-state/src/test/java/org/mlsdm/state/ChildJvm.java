@@ -10,6 +10,11 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static Process start(Class<?> main, Path stderr, String... args) throws IOException {
+    return command(javaCommand(main, args), stderr);
+  }
+
+  /** The command line that runs {@code main} with {@code args} in a new JVM. */
+  static List<String> javaCommand(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -19,7 +24,7 @@ final class ChildJvm {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    return command(cmd, stderr);
+    return cmd;
   }
 
   static Process command(List<String> cmd, Path stderr) throws IOException {
