@@ -43,6 +43,9 @@ import java.util.function.Consumer;
  * Snapshot#crashImages} enumerates the disks a power loss at that instant could leave.
  */
 final class PowerLossFileOps implements FileOps {
+  /** Fate combinations per directory image beyond which they are sampled. */
+  static final int FATE_LIMIT = 64;
+
   private final FileOps real;
   private final Path dir;
   private final List<Inode> inodes = new ArrayList<>();
@@ -114,7 +117,7 @@ final class PowerLossFileOps implements FileOps {
      * Calls {@code sink} with each distinct directory image a crash now could leave (file name →
      * bytes), at most {@code limit} subsets of pending operations (all of them when there are few
      * enough, else the two extremes plus seeded random subsets), each with every fate of every
-     * volatile file it shows.
+     * volatile file it shows (at most {@link #FATE_LIMIT} combinations, else sampled likewise).
      *
      * @return how many images were produced
      */
@@ -146,13 +149,23 @@ final class PowerLossFileOps implements FileOps {
             .distinct()
             .filter(id -> files.get(id).volatileBytes())
             .forEach(volatileInodes::add);
-        int combos = (int) Math.pow(Fate.values().length, volatileInodes.size());
+        int fateCount = Fate.values().length;
+        double all = Math.pow(fateCount, volatileInodes.size());
+        boolean sampled = all > FATE_LIMIT;
+        int combos = sampled ? FATE_LIMIT : (int) all;
+        Random fateRandom = new Random(seed ^ mask);
         for (int c = 0; c < combos; c++) {
           Map<Integer, Fate> fates = new HashMap<>();
           int rest = c;
           for (int id : volatileInodes) {
-            fates.put(id, Fate.values()[rest % Fate.values().length]);
-            rest /= Fate.values().length;
+            // Sampled: every file lost, every file kept, then seeded random fates.
+            int f =
+                !sampled ? rest % fateCount
+                    : c == 0 ? Fate.LOST.ordinal()
+                    : c == 1 ? Fate.KEPT.ordinal()
+                    : fateRandom.nextInt(fateCount);
+            fates.put(id, Fate.values()[f]);
+            rest /= fateCount;
           }
           Map<String, byte[]> image = new LinkedHashMap<>();
           names.forEach((name, id) -> image.put(name, content(files.get(id), fates.get(id))));
