@@ -1,0 +1,163 @@
+package org.mlsdm.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mlsdm.state.MemoryParameters;
+import org.mlsdm.state.MemoryStateRecord;
+import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code inspect}: what a state file holds and how healthy it looks. */
+@Command(
+    name = "inspect",
+    description = {
+      "Show a state file: schema version, id, timestamps, dimension and parameters, the norms of"
+          + " the memory levels L1/L2/L3, the QILM row count, the file size, the checksum status,"
+          + " the backup and its age, and integrity warnings.",
+      "A file whose checksum does not match is still shown (checksum: mismatch); use verify for"
+          + " an exit code."
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand StateTool tool;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  Path file;
+
+  @Option(names = "--json", description = "Print one JSON object, for scripts.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    StateFiles.Checked checked = StateFiles.loadChecked(file, progress);
+    SystemStateRecord state = checked.state();
+    List<String> warnings = SystemStates.validateIntegrity(state);
+    StateFiles.Backup backup = StateFiles.backup(file);
+    long size = Progress.sizeOrZero(file);
+    Instant now = Instant.now();
+    if (json) {
+      writeJson(out, state, checked, warnings, backup, size, now);
+    } else {
+      writeText(out, state, checked, warnings, backup, size, now);
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+
+  private void writeText(
+      PrintWriter out,
+      SystemStateRecord state,
+      StateFiles.Checked checked,
+      List<String> warnings,
+      StateFiles.Backup backup,
+      long size,
+      Instant now) {
+    MemoryStateRecord m = state.memoryState();
+    Report.row(out, "file", file + " (" + StateFiles.format(file) + ", " + Progress.bytes(size) + ")");
+    Report.row(out, "version", Integer.toString(state.version()));
+    Report.row(out, "id", Report.id(state.id()));
+    Report.row(out, "created_at", state.createdAt() + " (" + Report.ago(state.createdAt(), now) + ")");
+    Report.row(out, "updated_at", state.updatedAt() + " (" + Report.ago(state.updatedAt(), now) + ")");
+    Report.row(out, "dimension", Integer.toString(m.dimension()));
+    Report.row(out, "parameters", Report.parameters(m.parameters()));
+    Report.row(out, "norms", Report.norms(m));
+    Report.row(out, "qilm", state.qilm().size() + " rows");
+    String checksum =
+        switch (checked.checksum()) {
+          case OK -> "ok (" + SystemStates.checksumPath(file).getFileName() + ")";
+          case ABSENT -> "absent (no " + SystemStates.checksumPath(file).getFileName() + ")";
+          case MISMATCH -> "MISMATCH: " + checked.mismatch();
+        };
+    Report.row(out, "checksum", checksum);
+    Report.row(
+        out,
+        "backup",
+        backup.present()
+            ? "present, " + Progress.bytes(backup.size()) + ", written " + Report.ago(backup.modified(), now)
+                + " (" + backup.modified() + ")"
+            : "none");
+    if (warnings.isEmpty()) {
+      Report.row(out, "integrity", "no warnings");
+    } else {
+      Report.row(out, "integrity", warnings.size() + " warning(s)");
+      warnings.forEach(w -> Report.row(out, "  warning", w));
+    }
+  }
+
+  private void writeJson(
+      PrintWriter out,
+      SystemStateRecord state,
+      StateFiles.Checked checked,
+      List<String> warnings,
+      StateFiles.Backup backup,
+      long size,
+      Instant now) {
+    MemoryStateRecord m = state.memoryState();
+    MemoryParameters p = m.parameters();
+    try (JsonGenerator g =
+        new JsonFactory()
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .createGenerator(out)
+            .useDefaultPrettyPrinter()) {
+      g.writeStartObject();
+      g.writeStringField("file", file.toString());
+      g.writeStringField("format", StateFiles.format(file).toLowerCase(java.util.Locale.ROOT));
+      g.writeNumberField("size_bytes", size);
+      g.writeNumberField("version", state.version());
+      g.writeStringField("id", state.id());
+      g.writeStringField("created_at", state.createdAt().toString());
+      g.writeStringField("updated_at", state.updatedAt().toString());
+      g.writeNumberField("dimension", m.dimension());
+      g.writeObjectFieldStart("parameters");
+      g.writeNumberField("lambda_l1", p.lambdaL1());
+      g.writeNumberField("lambda_l2", p.lambdaL2());
+      g.writeNumberField("lambda_l3", p.lambdaL3());
+      g.writeNumberField("theta_l1", p.thetaL1());
+      g.writeNumberField("theta_l2", p.thetaL2());
+      g.writeNumberField("gating12", p.gating12());
+      g.writeNumberField("gating23", p.gating23());
+      g.writeEndObject();
+      g.writeObjectFieldStart("norms");
+      g.writeNumberField("l1", Levels.norm(m.stateL1()));
+      g.writeNumberField("l2", Levels.norm(m.stateL2()));
+      g.writeNumberField("l3", Levels.norm(m.stateL3()));
+      g.writeEndObject();
+      g.writeNumberField("qilm_rows", state.qilm().size());
+      g.writeStringField("checksum", checked.checksum().label());
+      g.writeObjectFieldStart("backup");
+      g.writeBooleanField("present", backup.present());
+      if (backup.present()) {
+        g.writeNumberField("size_bytes", backup.size());
+        g.writeStringField("modified_at", backup.modified().toString());
+        g.writeNumberField("age_seconds", Math.max(0, Duration.between(backup.modified(), now).getSeconds()));
+      }
+      g.writeEndObject();
+      g.writeArrayFieldStart("warnings");
+      for (String w : warnings) {
+        g.writeString(w);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.println();
+  }
+}

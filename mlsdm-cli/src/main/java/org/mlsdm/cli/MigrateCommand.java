@@ -1,0 +1,75 @@
+package org.mlsdm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code migrate}: rewrites a file at the current schema version. */
+@Command(
+    name = "migrate",
+    description = {
+      "Rewrite FILE at the current schema version; the previous file is kept as FILE.backup and a"
+          + " fresh FILE.checksum is written.",
+      "A file already at the current version is left alone (its backup too) unless --force is"
+          + " given, which rewrites it, e.g. to add the checksum a Python-written NPZ file lacks.",
+      "A file that fails its checksum is not migrated: run recover first."
+    })
+final class MigrateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand StateTool tool;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  Path file;
+
+  @Option(names = "--force", description = "Rewrite even when FILE is already at the current version.")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    SystemStateRecord asIs = loadWithoutMigration(progress);
+    boolean current = asIs != null;
+    SystemStateRecord state = current ? asIs : StateFiles.load(file, progress);
+    int target = SystemStates.CURRENT_SCHEMA_VERSION;
+    if (current && !force) {
+      out.printf("%s is already at schema version %d; nothing to do (--force rewrites it)%n", file, target);
+      return ExitCode.OK.code();
+    }
+    SystemStateRecord written =
+        progress.during(
+            "writing " + file, Progress.sizeOrZero(file), () -> SystemStates.save(state, file));
+    out.printf(
+        "%s %s at schema version %d (updated_at %s); previous file kept as %s%n",
+        current ? "rewrote" : "migrated",
+        file,
+        written.version(),
+        written.updatedAt(),
+        SystemStates.backupPath(file).getFileName());
+    return ExitCode.OK.code();
+  }
+
+  /** The state when FILE is at the current version; null when it is older and needs migrating. */
+  private SystemStateRecord loadWithoutMigration(Progress progress) {
+    try {
+      return StateFiles.load(file, LoadOptions.defaults().withAutoMigrate(false), progress);
+    } catch (StateLoadException e) {
+      // Refused for its version: older (migratable, loaded next) or newer (that load rethrows).
+      if (e.reason() == StateLoadException.Reason.UNSUPPORTED_VERSION) {
+        return null;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package org.mlsdm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateRecoveryException;
+import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code recover}: the seed's manual procedure, done by the store. The damaged file is copied aside
+ * first, so recovery never destroys evidence.
+ */
+@Command(
+    name = "recover",
+    description = {
+      "Recover a state file: if FILE loads (checksum verified), nothing is changed. Otherwise the"
+          + " damaged FILE is copied to FILE.damaged-<time>, FILE.backup is validated and restored"
+          + " as FILE with a fresh checksum, and the result is verified.",
+      "Exits 9 when neither FILE nor FILE.backup loads, 3 when neither exists."
+    })
+final class RecoverCommand implements Callable<Integer> {
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand StateTool tool;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  Path file;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    StateLoadException failure;
+    try {
+      SystemStateRecord state = StateFiles.load(file, progress);
+      out.printf(
+          "%s loads and matches its checksum (version %d, updated_at %s); nothing to recover%n",
+          file, state.version(), state.updatedAt());
+      return ExitCode.OK.code();
+    } catch (StateLoadException e) {
+      failure = e;
+    }
+    Path backup = SystemStates.backupPath(file);
+    boolean mainExists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    out.printf("found: %s is %s: %s%n", file, describe(failure), failure.getMessage());
+    if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(
+          mainExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND,
+          "cannot recover " + file + ": no backup (" + backup.getFileName() + " does not exist)");
+    }
+    if (mainExists) {
+      out.printf("kept the damaged file as %s%n", keepDamaged());
+    }
+    SystemStateRecord restored;
+    try {
+      restored = SystemStates.recover(file);
+    } catch (StateRecoveryException e) {
+      throw new CliException(
+          ExitCode.UNRECOVERABLE,
+          "cannot recover " + file + ": the backup does not load either: "
+              + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
+          e);
+    }
+    out.printf(
+        "restored %s from %s: version %d, id %s, updated_at %s, dimension %d, %d QILM rows%n",
+        file,
+        backup.getFileName(),
+        restored.version(),
+        Report.id(restored.id()),
+        restored.updatedAt(),
+        restored.memoryState().dimension(),
+        restored.qilm().size());
+    StateFiles.load(file, progress);
+    out.printf("verified: %s now loads and matches %s%n", file, SystemStates.checksumPath(file).getFileName());
+    return ExitCode.OK.code();
+  }
+
+  private static String describe(StateLoadException e) {
+    return switch (e.reason()) {
+      case NOT_FOUND -> "missing";
+      case UNREADABLE -> "unreadable";
+      case CORRUPT -> "corrupt (checksum mismatch)";
+      case MALFORMED -> "malformed";
+      case INVALID -> "invalid (schema)";
+      case UNSUPPORTED_VERSION -> "of an unsupported version";
+    };
+  }
+
+  private Path keepDamaged() {
+    Path target = file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()));
+    try {
+      for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
+        target = file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()) + "-" + i);
+      }
+      Files.copy(file, target);
+      return target;
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCode.FAILURE,
+          "not recovering: cannot keep a copy of the damaged file as " + target + ": " + e, e);
+    }
+  }
+}

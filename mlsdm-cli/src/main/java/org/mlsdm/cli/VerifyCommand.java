@@ -1,0 +1,91 @@
+package org.mlsdm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code verify}: checksum, schema and integrity, as an exit code. */
+@Command(
+    name = "verify",
+    description = {
+      "Check a state file: its checksum (when FILE.checksum exists), its format and schema, and"
+          + " its integrity. Also says whether FILE.backup loads.",
+      "Exits 0 when the file is sound; otherwise 3 missing, 4 unreadable, 5 corrupt (checksum),"
+          + " 6 malformed, 7 invalid (schema), 8 unsupported version. Integrity warnings and a"
+          + " missing checksum file are reported; with --strict they exit 12."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand StateTool tool;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  Path file;
+
+  @Option(names = "--strict", description = "Also fail (exit 12) on integrity warnings or a missing checksum file.")
+  boolean strict;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    boolean hasChecksum = Files.exists(SystemStates.checksumPath(file));
+    SystemStateRecord state;
+    try {
+      state = StateFiles.load(file, progress);
+    } catch (StateLoadException e) {
+      throw withRecoveryHint(e);
+    }
+    List<String> warnings = SystemStates.validateIntegrity(state);
+    boolean sound = warnings.isEmpty() && hasChecksum;
+    out.println(file + ": " + (sound ? "OK" : "OK, with remarks"));
+    Report.row(out, "  checksum", hasChecksum ? "ok" : "absent, not verified (no " + SystemStates.checksumPath(file).getFileName() + ")");
+    Report.row(
+        out,
+        "  schema",
+        "version " + state.version() + ", dimension " + state.memoryState().dimension() + ", "
+            + state.qilm().size() + " QILM rows");
+    Report.row(out, "  integrity", warnings.isEmpty() ? "no warnings" : warnings.size() + " warning(s)");
+    warnings.forEach(w -> Report.row(out, "    warning", w));
+    Report.row(out, "  backup", backupStatus(progress));
+    out.flush();
+    return strict && !sound ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
+  }
+
+  private String backupStatus(Progress progress) {
+    if (!StateFiles.backup(file).present()) {
+      return "none";
+    }
+    try {
+      SystemStateRecord backup = StateFiles.loadBackup(file, progress);
+      return "loads (updated_at " + backup.updatedAt() + ")";
+    } catch (StateLoadException e) {
+      return "does NOT load: " + e.getMessage();
+    }
+  }
+
+  /** The load failure, with the next step when a backup could repair it. */
+  private RuntimeException withRecoveryHint(StateLoadException e) {
+    boolean repairable =
+        e.reason() != StateLoadException.Reason.NOT_FOUND
+            && e.reason() != StateLoadException.Reason.UNREADABLE;
+    if (!repairable || !StateFiles.backup(file).present()) {
+      return e;
+    }
+    return new CliException(
+        ExitCode.of(e),
+        e.getMessage() + "; a backup exists: run 'mlsdm-state recover " + file + "'",
+        e);
+  }
+}
