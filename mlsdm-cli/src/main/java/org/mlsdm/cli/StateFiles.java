@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateCorruptionException;
+import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 
@@ -113,6 +114,20 @@ final class StateFiles {
       throw new CliException(
           ExitCode.USAGE, "Unsupported file format: '" + path + "' (expected a .json or .npz file name)");
     }
+  }
+
+  /** A load failure, with the next step when FILE.backup could repair it. */
+  static RuntimeException withRecoveryHint(StateLoadException e, Path file) {
+    boolean repairable =
+        e.reason() != StateLoadException.Reason.NOT_FOUND
+            && e.reason() != StateLoadException.Reason.UNREADABLE;
+    if (!repairable || !backup(file).present()) {
+      return e;
+    }
+    return new CliException(
+        ExitCode.of(e),
+        e.getMessage() + "; a backup exists: run 'mlsdm-state recover " + file + "'",
+        e);
   }
 
   /** The format name by extension, for messages. */

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       RecoverCommand.class,
       MigrateCommand.class,
       ConvertCommand.class,
-      DiffCommand.class
+      DiffCommand.class,
+      SimulateCommand.class
     })
 final class StateTool implements Runnable {
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -45,7 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       state = StateFiles.load(file, progress);
     } catch (StateLoadException e) {
-      throw withRecoveryHint(e);
+      throw StateFiles.withRecoveryHint(e, file);
     }
     List<String> warnings = SystemStates.validateIntegrity(state);
     boolean sound = warnings.isEmpty() && hasChecksum;
@@ -73,19 +73,5 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (StateLoadException e) {
       return "does NOT load: " + e.getMessage();
     }
-  }
-
-  /** The load failure, with the next step when a backup could repair it. */
-  private RuntimeException withRecoveryHint(StateLoadException e) {
-    boolean repairable =
-        e.reason() != StateLoadException.Reason.NOT_FOUND
-            && e.reason() != StateLoadException.Reason.UNREADABLE;
-    if (!repairable || !StateFiles.backup(file).present()) {
-      return e;
-    }
-    return new CliException(
-        ExitCode.of(e),
-        e.getMessage() + "; a backup exists: run 'mlsdm-state recover " + file + "'",
-        e);
   }
 }

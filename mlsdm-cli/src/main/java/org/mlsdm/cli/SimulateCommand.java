@@ -1,0 +1,200 @@
+package org.mlsdm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.mlsdm.memory.MemoryManager;
+import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.SystemStateRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code simulate}: a memory manager under a synthetic workload, checkpointed and resumable. */
+@Command(
+    name = "simulate",
+    description = {
+      "Feed a MemoryManager synthetic events with a wake/sleep rhythm (a day is 200 steps: 150"
+          + " awake with strong events, 50 asleep with weak ones) and checkpoint it atomically to"
+          + " FILE every K steps and at the end.",
+      "If FILE exists the run resumes from it: a file holds as many steps as QILM rows (each step"
+          + " entangles one event), and --steps is the total to reach. Events depend only on the"
+          + " seed and the step number, so an interrupted and resumed run ends exactly as an"
+          + " uninterrupted one. Ctrl-C saves a final checkpoint and exits 130.",
+      "A new FILE starts empty with the default parameters; to choose them, create FILE with"
+          + " 'init' first."
+    })
+final class SimulateCommand implements Callable<Integer> {
+  static final int DEFAULT_STEPS = 2000;
+  static final int DEFAULT_CHECKPOINT_EVERY = 100;
+  static final long MAX_STEPS = 10_000_000;
+  private static final long SHUTDOWN_WAIT_SECONDS = 60;
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand StateTool tool;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to resume from and checkpoint to (.json or .npz).")
+  Path file;
+
+  @Option(
+      names = "--dimension",
+      paramLabel = "N",
+      description = "Vector dimension of a new FILE (default: " + InitCommand.DEFAULT_DIMENSION + "); must match an existing one.")
+  Integer dimension;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_STEPS,
+      description = "Total steps FILE should hold at the end (default: ${DEFAULT-VALUE}).")
+  long steps;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "K",
+      defaultValue = "" + DEFAULT_CHECKPOINT_EVERY,
+      description = "Save a checkpoint every K steps (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "Seed of the synthetic events (default: ${DEFAULT-VALUE}); keep it when resuming.")
+  long seed;
+
+  @Option(
+      names = "--plot",
+      paramLabel = "PNG",
+      description = "Draw the L1/L2/L3 norms over the steps of this run as a PNG image.")
+  Path plot;
+
+  /** A test's stand-in for Ctrl-C: when set, the run stops as if interrupted once it is true. */
+  BooleanSupplier stopRequest;
+
+  @Override
+  public Integer call() {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    MemoryManager manager = open(out, progress);
+    long done = manager.qilm().size();
+    if (done >= steps) {
+      out.printf(
+          "%s already holds %d steps (--steps %d); nothing to simulate (raise --steps to continue)%n",
+          file, done, steps);
+      return ExitCode.OK.code();
+    }
+    long start = System.nanoTime();
+    Simulation.Result result = runWithShutdownHook(
+        new Simulation(manager, file, seed, checkpointEvery, progress, plot != null), done);
+    long elapsed = System.nanoTime() - start;
+    summary(out, manager, result, elapsed);
+    if (plot != null && result.norms().length > 0) {
+      NormPlot.write(plot, result.firstStep(), result.norms(), "seed " + seed + ", dimension " + manager.dimension());
+      out.printf("plot: %s%n", plot);
+    }
+    out.flush();
+    return result.interrupted() ? ExitCode.INTERRUPTED.code() : ExitCode.OK.code();
+  }
+
+  private void validate() {
+    if (steps < 1 || steps > MAX_STEPS) {
+      throw new ParameterException(spec.commandLine(), "--steps must be in [1, " + MAX_STEPS + "], got " + steps);
+    }
+    if (checkpointEvery < 1) {
+      throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 1, got " + checkpointEvery);
+    }
+    if (dimension != null && dimension < 1) {
+      throw new ParameterException(spec.commandLine(), "--dimension must be > 0, got " + dimension);
+    }
+    StateFiles.requireStateFileName(file);
+  }
+
+  /** A manager restored from FILE, or a new one when FILE does not exist. */
+  private MemoryManager open(PrintWriter out, Progress progress) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      int n = dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension;
+      out.printf("starting %s: new state, dimension %d, seed %d%n", file, n, seed);
+      return new MemoryManager(n);
+    }
+    SystemStateRecord state;
+    try {
+      state = StateFiles.load(file, progress);
+    } catch (StateLoadException e) {
+      throw StateFiles.withRecoveryHint(e, file);
+    }
+    int n = state.memoryState().dimension();
+    if (dimension != null && dimension != n) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--dimension " + dimension + " does not match " + file + ", which has dimension " + n);
+    }
+    MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());
+    manager.restore(state);
+    out.printf(
+        "resuming %s at step %d of %d: dimension %d, seed %d%n", file, state.qilm().size() + 1, steps, n, seed);
+    return manager;
+  }
+
+  /**
+   * Runs the simulation; Ctrl-C (or a JVM shutdown) asks it to stop after the current step, and
+   * the shutdown waits until the final checkpoint is saved.
+   */
+  private Simulation.Result runWithShutdownHook(Simulation simulation, long done) {
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "mlsdm-simulate-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    BooleanSupplier test = stopRequest;
+    try {
+      return simulation.run(done, steps, () -> stop.get() || (test != null && test.getAsBoolean()));
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the JVM is already running the hook, which now returns.
+      }
+    }
+  }
+
+  private void summary(PrintWriter out, MemoryManager manager, Simulation.Result result, long nanos) {
+    long ran = result.lastStep() - result.firstStep() + 1;
+    if (result.interrupted()) {
+      out.printf(
+          "interrupted after step %d; final checkpoint saved to %s; run the same command to resume%n",
+          result.lastStep(), file);
+    }
+    Report.row(out, "steps", ran + " this run (" + result.firstStep() + " to " + result.lastStep() + "), " + result.lastStep() + " of " + steps + " in total");
+    Report.row(out, "checkpoints", result.checkpoints() + " saved to " + file);
+    double[] norms = Simulation.norms(manager.memory());
+    Report.row(
+        out,
+        "norms",
+        "L1=" + Levels.format(norms[0]) + "  L2=" + Levels.format(norms[1]) + "  L3=" + Levels.format(norms[2]));
+    Report.row(out, "qilm", manager.qilm().size() + " rows");
+    Report.row(out, "time", Progress.seconds(nanos));
+  }
+}
