@@ -7,13 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlsdm.state.MemoryParameters;
-import org.mlsdm.state.MemoryStateRecord;
-import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 
@@ -36,22 +33,13 @@ class MemoryManagerPersistenceTest {
     return m;
   }
 
-  /** Everything a manager holds except the update time, which a snapshot sets to now. */
-  private record Content(
-      String id, Instant createdAt, MemoryStateRecord memory, QilmStateRecord qilm) {}
-
-  private static Content contentOf(MemoryManager m) {
-    SystemStateRecord s = m.snapshot();
-    return new Content(s.id(), s.createdAt(), s.memoryState(), s.qilm());
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"state.json", "state.npz", "STATE.JSON"})
   void saveThenLoad_intoAnotherManager_restoresEverything(String name) {
     Path file = dir.resolve(name);
     MemoryManager original = fedManager(5, OTHER);
     original.setId("agent-7");
-    Content content = contentOf(original);
+    ManagerContent content = ManagerContent.of(original);
 
     SystemStateRecord saved = original.save(file);
     MemoryManager other = new MemoryManager(5);
@@ -61,9 +49,9 @@ class MemoryManagerPersistenceTest {
     assertThat(saved.id()).isEqualTo("agent-7");
     assertThat(saved.memoryState()).isEqualTo(content.memory());
     assertThat(saved.qilm()).isEqualTo(content.qilm());
-    assertThat(contentOf(other)).isEqualTo(content);
+    assertThat(ManagerContent.of(other)).isEqualTo(content);
     assertThat(other.parameters()).isEqualTo(OTHER);
-    assertThat(contentOf(original)).isEqualTo(content);
+    assertThat(ManagerContent.of(original)).isEqualTo(content);
   }
 
   @ParameterizedTest
@@ -79,20 +67,20 @@ class MemoryManagerPersistenceTest {
     original.processEvent(event, 1.0);
     other.processEvent(event, 1.0);
 
-    assertThat(contentOf(other)).isEqualTo(contentOf(original));
+    assertThat(ManagerContent.of(other)).isEqualTo(ManagerContent.of(original));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"missing.json", "missing.npz"})
   void load_missingFile_throwsAndChangesNothing(String name) {
     MemoryManager m = fedManager(3, MemoryParameters.DEFAULTS);
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.load(dir.resolve(name)))
         .isInstanceOf(StateLoadException.class)
         .hasMessageContaining("not found");
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
   }
 
   @ParameterizedTest
@@ -101,13 +89,13 @@ class MemoryManagerPersistenceTest {
     Path file = dir.resolve(name);
     fedManager(4, OTHER).save(file);
     MemoryManager m = fedManager(3, MemoryParameters.DEFAULTS);
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.load(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dimension");
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
     assertThat(m.parameters()).isEqualTo(MemoryParameters.DEFAULTS);
   }
 
@@ -117,11 +105,11 @@ class MemoryManagerPersistenceTest {
     Path file = dir.resolve(name);
     Files.writeString(file, "{\"version\": 1, \"memory_state\": [", StandardCharsets.UTF_8);
     MemoryManager m = fedManager(3, MemoryParameters.DEFAULTS);
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.load(file)).isInstanceOf(StateLoadException.class);
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
   }
 
   @ParameterizedTest
@@ -129,7 +117,7 @@ class MemoryManagerPersistenceTest {
   void saveAndLoad_unsupportedFormat_throwBeforeTouchingAnything(String name) {
     Path file = dir.resolve(name);
     MemoryManager m = fedManager(3, MemoryParameters.DEFAULTS);
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.save(file))
         .isInstanceOf(IllegalArgumentException.class)
@@ -138,7 +126,7 @@ class MemoryManagerPersistenceTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Unsupported file format");
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
     assertThat(Files.exists(file)).isFalse();
   }
 }

@@ -24,15 +24,6 @@ class MemoryManagerTest {
     return m;
   }
 
-  /** Everything a manager holds except the update time, which a snapshot sets to now. */
-  private record Content(
-      String id, Instant createdAt, MemoryStateRecord memory, QilmStateRecord qilm) {}
-
-  private static Content contentOf(MemoryManager m) {
-    SystemStateRecord s = m.snapshot();
-    return new Content(s.id(), s.createdAt(), s.memoryState(), s.qilm());
-  }
-
   private static SystemStateRecord record(int dimension, String id, Instant createdAt) {
     double[] l1 = new double[dimension];
     l1[0] = 1.5;
@@ -96,7 +87,7 @@ class MemoryManagerTest {
   @Test
   void processEvent_invalidEventOrPhase_changesNothing() {
     MemoryManager m = fedManager();
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.processEvent(new float[] {1f, 2f}, 0.5))
         .isInstanceOf(IllegalArgumentException.class)
@@ -112,20 +103,20 @@ class MemoryManagerTest {
         .hasMessageContaining("phase");
     assertThatThrownBy(() -> m.processEvent(null, 0.5)).isInstanceOf(NullPointerException.class);
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
   }
 
   @Test
   void processEvent_overflowingMemory_changesNeitherMemoryNorQilm() {
     MemoryManager m = new MemoryManager(1);
     m.processEvent(new float[] {Float.MAX_VALUE}, 0.5);
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.processEvent(new float[] {Float.MAX_VALUE}, 0.5))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("overflow");
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
     assertThat(m.qilm().size()).isEqualTo(1);
   }
 
@@ -193,14 +184,14 @@ class MemoryManagerTest {
     original.processEvent(event, 0.1);
     copy.processEvent(event, 0.1);
 
-    assertThat(contentOf(copy)).isEqualTo(contentOf(original));
+    assertThat(ManagerContent.of(copy)).isEqualTo(ManagerContent.of(original));
   }
 
   @Test
   void restore_dimensionMismatch_throwsAndChangesNothing() {
     MemoryManager m = fedManager();
     m.setId("kept");
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     assertThatThrownBy(() -> m.restore(record(4, "other", CREATED)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -208,14 +199,14 @@ class MemoryManagerTest {
         .hasMessageContaining("3")
         .hasMessageContaining("4");
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
     assertThat(m.parameters()).isEqualTo(MemoryParameters.DEFAULTS);
   }
 
   @Test
   void restore_levelBeyondFloat32_throwsAndChangesNothing() {
     MemoryManager m = fedManager();
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
     SystemStateRecord good = record(3, "x", CREATED);
     SystemStateRecord bad =
         good.withMemoryState(
@@ -226,7 +217,7 @@ class MemoryManagerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("state_l2[1]");
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
   }
 
   @Test
@@ -238,12 +229,12 @@ class MemoryManagerTest {
   @Test
   void memoryAndQilmAccessors_returnIndependentCopies() {
     MemoryManager m = fedManager();
-    Content before = contentOf(m);
+    ManagerContent before = ManagerContent.of(m);
 
     m.memory().update(new float[] {1f, 1f, 1f});
     m.memory().reset();
     m.qilm().entangle(new double[] {1.0}, 0.0);
 
-    assertThat(contentOf(m)).isEqualTo(before);
+    assertThat(ManagerContent.of(m)).isEqualTo(before);
   }
 }
