@@ -77,7 +77,7 @@ final class InitCommand implements Callable<Integer> {
       parameters =
           new MemoryParameters(lambdaL1, lambdaL2, lambdaL3, thetaL1, thetaL2, gating12, gating23);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !force) {
       throw new CliException(

@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     name = "recover",
     description = {
       "Recover a state file: if FILE loads (checksum verified), nothing is changed. Otherwise the"
-          + " damaged FILE is copied to FILE.damaged-<time>, FILE.backup is validated and restored"
-          + " as FILE with a fresh checksum, and the result is verified.",
+          + " damaged FILE is copied to FILE.damaged-<time>, then the store restores the newest"
+          + " complete state that an interrupted save left, or else FILE.backup (validated), as"
+          + " FILE with a fresh checksum, and the result is verified.",
       "Exits 9 when neither FILE nor FILE.backup loads, 3 when neither exists."
     })
 final class RecoverCommand implements Callable<Integer> {
@@ -58,12 +59,10 @@ final class RecoverCommand implements Callable<Integer> {
     }
     Path backup = SystemStates.backupPath(file);
     boolean mainExists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
     out.printf("found: %s is %s: %s%n", file, describe(failure), failure.getMessage());
-    if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
-      throw new CliException(
-          mainExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND,
-          "cannot recover " + file + ": no backup (" + backup.getFileName() + " does not exist)");
-    }
+    out.printf("found: %s %s%n", backup.getFileName(), backupExists ? "exists" : "does not exist");
+    SystemStateRecord backupState = backupExists ? loadBackupOrNull(progress) : null;
     if (mainExists) {
       out.printf("kept the damaged file as %s%n", keepDamaged());
     }
@@ -72,15 +71,17 @@ final class RecoverCommand implements Callable<Integer> {
       restored = SystemStates.recover(file);
     } catch (StateRecoveryException e) {
       throw new CliException(
-          ExitCode.UNRECOVERABLE,
-          "cannot recover " + file + ": the backup does not load either: "
-              + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
-          e);
+          mainExists || backupExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND, e.getMessage(), e);
     }
+    // The store prefers the newest state that an interrupted save left complete over the backup.
+    String source =
+        restored.equals(backupState)
+            ? backup.getFileName().toString()
+            : "the files of an interrupted save";
     out.printf(
         "restored %s from %s: version %d, id %s, updated_at %s, dimension %d, %d QILM rows%n",
         file,
-        backup.getFileName(),
+        source,
         restored.version(),
         Report.id(restored.id()),
         restored.updatedAt(),
@@ -89,6 +90,15 @@ final class RecoverCommand implements Callable<Integer> {
     StateFiles.load(file, progress);
     out.printf("verified: %s now loads and matches %s%n", file, SystemStates.checksumPath(file).getFileName());
     return ExitCode.OK.code();
+  }
+
+  private SystemStateRecord loadBackupOrNull(Progress progress) {
+    try {
+      return StateFiles.loadBackup(file, progress);
+    } catch (StateLoadException e) {
+      spec.commandLine().getOut().printf("found: the backup does not load: %s%n", e.getMessage());
+      return null;
+    }
   }
 
   private static String describe(StateLoadException e) {
