@@ -1,5 +1,8 @@
 package org.mlsdm.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -8,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
@@ -74,6 +81,63 @@ final class Cli {
         + " \"gating12\": 0.5, \"gating23\": 0.3, \"state_l1\": [0.0, 1.0],"
         + " \"state_l2\": [0.0, 0.0], \"state_l3\": [0.0, 0.0]},"
         + " \"qilm\": {\"memory\": [[1.0, 2.0]], \"phases\": [0.5]}}";
+  }
+
+  /** Parses a JSON document into maps, lists, strings, numbers, booleans and nulls. */
+  static Object json(String text) {
+    try (JsonParser p = new JsonFactory().createParser(text)) {
+      p.nextToken();
+      Object value = jsonValue(p);
+      if (p.nextToken() != null) {
+        throw new AssertionError("trailing content after the JSON value: " + text);
+      }
+      return value;
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  /** A JSON object, as parsed by {@link #json}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> object(Object json) {
+    if (!(json instanceof Map)) {
+      throw new AssertionError("not a JSON object: " + json);
+    }
+    return (Map<String, Object>) json;
+  }
+
+  private static Object jsonValue(JsonParser p) throws IOException {
+    switch (p.currentToken()) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (p.nextToken() != JsonToken.END_OBJECT) {
+          String key = p.currentName();
+          p.nextToken();
+          map.put(key, jsonValue(p));
+        }
+        return map;
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(jsonValue(p));
+        }
+        return list;
+      }
+      case VALUE_STRING -> {
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return p.getNumberValue();
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        return p.getBooleanValue();
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      default -> throw new AssertionError("unexpected JSON token " + p.currentToken());
+    }
   }
 
   /** Flips one byte in the middle of a file, leaving its checksum file stale. */
