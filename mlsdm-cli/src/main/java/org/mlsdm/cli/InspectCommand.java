@@ -91,7 +91,7 @@ final class InspectCommand implements Callable<Integer> {
         "backup",
         backup.present()
             ? "present, " + Progress.bytes(backup.size()) + ", written " + Report.ago(backup.modified(), now)
-                + " (" + backup.modified() + ")"
+                + " (" + backup.modified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"
             : "none");
     if (warnings.isEmpty()) {
       Report.row(out, "integrity", "no warnings");
