@@ -5,9 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.mlsdm.memory.MemoryManager;
 import org.mlsdm.state.StateLoadException;
@@ -38,7 +35,6 @@ final class SimulateCommand implements Callable<Integer> {
   static final int DEFAULT_STEPS = 2000;
   static final int DEFAULT_CHECKPOINT_EVERY = 100;
   static final long MAX_STEPS = 10_000_000;
-  private static final long SHUTDOWN_WAIT_SECONDS = 60;
 
   @Spec CommandSpec spec;
 
@@ -97,16 +93,20 @@ final class SimulateCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
     long start = System.nanoTime();
-    Simulation.Result result = runWithShutdownHook(
-        new Simulation(manager, file, seed, checkpointEvery, progress, plot != null), done);
-    long elapsed = System.nanoTime() - start;
-    summary(out, manager, result, elapsed);
-    if (plot != null && result.norms().length > 0) {
-      NormPlot.write(plot, result.firstStep(), result.norms(), "seed " + seed + ", dimension " + manager.dimension());
-      out.printf("plot: %s%n", plot);
+    Simulation simulation = new Simulation(manager, file, seed, checkpointEvery, progress, plot != null);
+    // Closed only after the summary and the plot: a Ctrl-C waits until they are written.
+    try (ShutdownSignal signal = ShutdownSignal.install()) {
+      BooleanSupplier test = stopRequest;
+      Simulation.Result result =
+          simulation.run(done, steps, () -> signal.requested() || (test != null && test.getAsBoolean()));
+      summary(out, manager, result, System.nanoTime() - start);
+      if (plot != null && result.norms().length > 0) {
+        NormPlot.write(plot, result.firstStep(), result.norms(), "seed " + seed + ", dimension " + manager.dimension());
+        out.printf("plot: %s%n", plot);
+      }
+      out.flush();
+      return result.interrupted() ? ExitCode.INTERRUPTED.code() : ExitCode.OK.code();
     }
-    out.flush();
-    return result.interrupted() ? ExitCode.INTERRUPTED.code() : ExitCode.OK.code();
   }
 
   private void validate() {
@@ -146,38 +146,6 @@ final class SimulateCommand implements Callable<Integer> {
     out.printf(
         "resuming %s at step %d of %d: dimension %d, seed %d%n", file, state.qilm().size() + 1, steps, n, seed);
     return manager;
-  }
-
-  /**
-   * Runs the simulation; Ctrl-C (or a JVM shutdown) asks it to stop after the current step, and
-   * the shutdown waits until the final checkpoint is saved.
-   */
-  private Simulation.Result runWithShutdownHook(Simulation simulation, long done) {
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.set(true);
-              try {
-                finished.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "mlsdm-simulate-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    BooleanSupplier test = stopRequest;
-    try {
-      return simulation.run(done, steps, () -> stop.get() || (test != null && test.getAsBoolean()));
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the JVM is already running the hook, which now returns.
-      }
-    }
   }
 
   private void summary(PrintWriter out, MemoryManager manager, Simulation.Result result, long nanos) {
