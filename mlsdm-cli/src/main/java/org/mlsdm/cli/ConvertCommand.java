@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "convert",
     description = {
-      "Convert a state file between JSON and NPZ, chosen by each file name's extension.",
+      "Convert a state file between JSON and NPZ, verified on both sides.",
+      "The formats follow the file names' extensions.",
       "IN is loaded with its checksum verified and migrated to the current schema version; OUT is"
           + " written atomically with its checksum, then read back and compared with IN: the id,"
           + " created_at, parameters, levels and QILM must be identical (updated_at is the time of"
@@ -32,10 +33,10 @@ final class ConvertCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "The state file to read (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "IN", description = "The state file to read (a .json or .npz file name).")
   Path in;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "The state file to write (.json or .npz).")
+  @Parameters(index = "1", paramLabel = "OUT", description = "The state file to write (a .json or .npz file name).")
   Path out;
 
   @Option(names = "--force", description = "Overwrite an existing OUT (kept as OUT.backup).")

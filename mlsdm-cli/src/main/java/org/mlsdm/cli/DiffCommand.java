@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "diff",
     description = {
-      "Compare two state files (any mix of JSON and NPZ): dimension, parameters, the memory levels"
+      "Compare two states: whether they match, and per level the largest difference.",
+      "Compares (any mix of JSON and NPZ) the dimension, parameters, the memory levels"
           + " L1/L2/L3 (largest absolute difference per level) and the QILM (row count, largest"
           + " absolute difference of vectors and phases).",
       "The id and timestamps are shown but only compared with --metadata.",
@@ -33,10 +34,10 @@ final class DiffCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "A", description = "A state file (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "A", description = "A state file (a .json or .npz file name).")
   Path a;
 
-  @Parameters(index = "1", paramLabel = "B", description = "Another state file (.json or .npz).")
+  @Parameters(index = "1", paramLabel = "B", description = "Another state file (a .json or .npz file name).")
   Path b;
 
   @Option(

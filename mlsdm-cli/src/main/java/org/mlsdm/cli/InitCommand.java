@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "init",
     description = {
-      "Write an empty state: zero memory levels, an empty QILM, the given parameters.",
+      "Write an empty state; an existing FILE is only replaced with --force.",
+      "The state has zero memory levels, an empty QILM and the given parameters.",
       "An existing FILE is left alone unless --force is given; then it is kept as FILE.backup."
     })
 final class InitCommand implements Callable<Integer> {
@@ -27,7 +28,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to write (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to write (a .json or .npz file name).")
   Path file;
 
   @Option(

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     description = {
-      "Show a state file: schema version, id, timestamps, dimension and parameters, the norms of"
+      "Show what a state file holds and how healthy it is (--json for scripts).",
+      "Schema version, id, timestamps, dimension and parameters, the norms of"
           + " the memory levels L1/L2/L3, the QILM row count, the file size, the checksum status,"
           + " the backup and its age, and integrity warnings.",
       "A file whose checksum does not match is still shown (checksum: mismatch); use verify for"
@@ -36,7 +37,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
   Path file;
 
   @Option(names = "--json", description = "Print one JSON object, for scripts.")

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "migrate",
     description = {
-      "Rewrite FILE at the current schema version; the previous file is kept as FILE.backup and a"
+      "Rewrite a state file at the current schema version, keeping a backup.",
+      "The previous file is kept as FILE.backup and a"
           + " fresh FILE.checksum is written.",
       "A file already at the current version is left alone (its backup too) unless --force is"
           + " given, which rewrites it, e.g. to add the checksum a Python-written NPZ file lacks.",
@@ -29,7 +30,7 @@ final class MigrateCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
   Path file;
 
   @Option(names = "--force", description = "Rewrite even when FILE is already at the current version.")

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "recover",
     description = {
-      "Recover a state file: if FILE loads (checksum verified), nothing is changed. Otherwise the"
+      "Restore a damaged state file, keeping a copy of the damaged one.",
+      "If FILE loads (checksum verified), nothing is changed. Otherwise the"
           + " damaged FILE is copied to FILE.damaged-<time>, then the store restores the newest"
           + " complete state that an interrupted save left, or else FILE.backup (validated), as"
           + " FILE with a fresh checksum, and the result is verified.",
@@ -40,7 +41,7 @@ final class RecoverCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
   Path file;
 
   @Override

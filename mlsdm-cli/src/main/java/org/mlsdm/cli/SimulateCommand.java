@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     description = {
-      "Feed a MemoryManager synthetic events with a wake/sleep rhythm (a day is 200 steps: 150"
+      "Run a MemoryManager on synthetic events, checkpointing to FILE and resuming from it.",
+      "Events have a wake/sleep rhythm (a day is 200 steps: 150"
           + " awake with strong events, 50 asleep with weak ones) and checkpoint it atomically to"
           + " FILE every K steps and at the end.",
       "If FILE exists the run resumes from it: a file holds as many steps as QILM rows (each step"
@@ -40,7 +41,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to resume from and checkpoint to (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to resume from and checkpoint to (a .json or .npz file name).")
   Path file;
 
   @Option(

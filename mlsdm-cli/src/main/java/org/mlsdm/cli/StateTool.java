@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     versionProvider = ManifestVersion.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    usageHelpWidth = 100,
     description = {
-      "Inspect, verify, recover, migrate, convert and compare MLSDM state files (.json, .npz),"
+      "Inspect, verify, recover, migrate, convert and compare MLSDM state files (JSON or NPZ),"
           + " and run the memory simulation that writes them.",
       "Files written by the Python MLSDM system are read too."
     },

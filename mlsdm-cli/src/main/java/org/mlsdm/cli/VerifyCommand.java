@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     description = {
-      "Check a state file: its checksum (when FILE.checksum exists), its format and schema, and"
+      "Check a state file's checksum, schema and integrity; the exit code says what failed.",
+      "Checks the checksum (when FILE.checksum exists), the format and schema, and"
           + " its integrity. Also says whether FILE.backup loads.",
       "Exits 0 when the file is sound; otherwise 3 missing, 4 unreadable, 5 corrupt (checksum),"
           + " 6 malformed, 7 invalid (schema), 8 unsupported version. Integrity warnings and a"
@@ -30,7 +31,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (.json or .npz).")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
   Path file;
 
   @Option(names = "--strict", description = "Also fail (exit 12) on integrity warnings or a missing checksum file.")
