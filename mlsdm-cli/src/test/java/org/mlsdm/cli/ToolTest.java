@@ -106,8 +106,18 @@ class ToolTest {
   }
 
   @Test
-  void unexpectedException_mapsToFailure() {
-    assertThat(ErrorHandler.exitCode(new IllegalStateException("boom"))).isEqualTo(ExitCode.FAILURE);
+  void unexpectedException_isFailure_oneLine_namingItsType_andPointingToVerbose() {
+    StateTool tool = new StateTool(false);
+    picocli.CommandLine cmd = Main.commandLine(tool);
+    java.io.StringWriter err = new java.io.StringWriter();
+    cmd.setErr(new java.io.PrintWriter(err, true));
+
+    int code = new ErrorHandler(tool).handleExecutionException(new IllegalStateException("boom"), cmd, null);
+
+    assertThat(code).isEqualTo(ExitCode.FAILURE.code());
+    assertThat(err.toString())
+        .isEqualTo("mlsdm-state: IllegalStateException: boom (run with --verbose for the stack trace)"
+            + System.lineSeparator());
   }
 
   @Test
