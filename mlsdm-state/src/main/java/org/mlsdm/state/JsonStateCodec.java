@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.PrettyPrinter;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.CharConversionException;
@@ -186,7 +187,7 @@ final class JsonStateCodec implements StateCodec {
       try {
         JsonToken t = p.nextToken();
         if (t == null) {
-          throw malformed("the file is empty");
+          throw malformed("the file is empty or holds only whitespace");
         }
         if (t != JsonToken.START_OBJECT) {
           throw malformed("expected a JSON object at the top level, got " + describe(t));
@@ -209,6 +210,8 @@ final class JsonStateCodec implements StateCodec {
           throw malformed("unexpected content after the root object: " + describe(after));
         }
         return root;
+      } catch (JsonEOFException e) {
+        throw malformed("truncated: unexpected end of file", e, location(e));
       } catch (JsonProcessingException | CharConversionException e) {
         throw malformed(jacksonMessage(e), e, location(e));
       }

@@ -449,9 +449,14 @@ class JsonStateCodecTest {
           Arguments.of("{\"version\": 1,}", "version"),
           Arguments.of("{\"version\": 1 // note\n}", "version"),
           Arguments.of("{'version': 1}", "line 1"),
-          Arguments.of("{\"memory_state\": {\"state_l1\": [1, 2", "memory_state.state_l1"),
-          Arguments.of("{\"qilm\": {\"memory\": [[1, 2], [3", "qilm.memory[1]"),
-          Arguments.of("{\"id\": \"abc", "id"));
+          Arguments.of(
+              "{\"memory_state\": {\"state_l1\": [1, 2",
+              "memory_state.state_l1[1]: truncated: unexpected end of file"),
+          Arguments.of(
+              "{\"qilm\": {\"memory\": [[1, 2], [3",
+              "qilm.memory[1][0]: truncated: unexpected end of file"),
+          Arguments.of("{\"id\": \"abc", "id: truncated"),
+          Arguments.of("{\"qilm\": {", "truncated"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
