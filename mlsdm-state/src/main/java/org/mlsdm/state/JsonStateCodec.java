@@ -32,8 +32,9 @@ import java.util.Map;
  * <p><b>Written layout.</b> UTF-8; the top-level keys and the {@code memory_state} keys one per
  * line with two-space indentation, each vector on one line, each {@code qilm.memory} vector on a
  * line of its own; timestamps as {@link Timestamps#format} gives them; doubles in their shortest
- * round-trip form (Java notation, e.g. {@code 1.0E-300}, which every JSON reader accepts); a
- * trailing newline.
+ * round-trip form (Java notation, e.g. {@code 1.0E-300}, which every JSON reader accepts); the
+ * id's characters as UTF-8, except that lone surrogates are written as JSON escapes so that every
+ * Java string round-trips; a trailing newline.
  *
  * <pre>
  * {
@@ -69,13 +70,17 @@ import java.util.Map;
  * <p><b>Reader limits.</b> Anything else is {@link StateLoadException.Reason#MALFORMED}, with the
  * source, the field path ({@code memory_state.state_l1[3]}, {@code qilm.memory[2]}) and the line,
  * column and byte offset: an empty file, a root that is not an object, content after the root
- * object, a wrong token type, a duplicate key (or a key and its alias), {@code NaN} or {@code
- * Infinity} tokens, invalid UTF-8, truncation, nesting deeper than {@value #MAX_DEPTH}, a number
- * longer than {@value #MAX_NUMBER_LENGTH} characters, a string longer than {@value
- * #MAX_STRING_LENGTH} or a key longer than {@value #MAX_NAME_LENGTH}. Vectors are collected in
- * growable primitive buffers capped by the file size (a number takes at least two bytes), so no
- * declared {@code dimension} and no content can make the reader allocate much more than the file
- * holds. Values out of the double range read as infinities, which the records then reject.
+ * object, a wrong token type (a string for a number, an array inside a vector, a third level in
+ * {@code qilm.memory}), a duplicate key (or a key and its alias), {@code NaN} or {@code Infinity}
+ * tokens, invalid UTF-8 in a string, truncation, nesting deeper than {@value #MAX_DEPTH} (unknown
+ * keys included), a number longer than {@value #MAX_NUMBER_LENGTH} characters, a string longer
+ * than {@value #MAX_STRING_LENGTH} or a key longer than {@value #MAX_NAME_LENGTH}. Vectors and the
+ * rows of {@code qilm.memory} are collected in growable buffers capped by the file size (a number
+ * or a row takes at least two bytes), so neither a declared {@code dimension}, which the reader
+ * never looks at, nor any content can make it allocate much more than the file holds. Numbers out
+ * of the double range read as infinities, which the records then reject.
+ *
+ * <p>Neither method closes its stream or channel: the store owns them.
  */
 final class JsonStateCodec implements StateCodec {
   static final JsonStateCodec INSTANCE = new JsonStateCodec();
@@ -167,17 +172,17 @@ final class JsonStateCodec implements StateCodec {
     // Each number takes at least two bytes (a digit and a separator), each vector too.
     int cap = (int) Math.min(Integer.MAX_VALUE - 16L, size / 2 + 1);
     try (JsonParser p = FACTORY.createParser(Channels.newInputStream(in))) {
-      return new Reader(p, source, cap).document();
+      return new Decoder(p, source, cap).document();
     }
   }
 
   /** One read: the parser, the source for messages and the element cap. */
-  private static final class Reader {
+  private static final class Decoder {
     private final JsonParser p;
     private final String source;
     private final int cap;
 
-    Reader(JsonParser p, String source, int cap) {
+    Decoder(JsonParser p, String source, int cap) {
       this.p = p;
       this.source = source;
       this.cap = cap;

@@ -364,6 +364,24 @@ class JsonStateCodecTest {
     }
 
     @Test
+    void read_numberBeyondDoubleRange_readsInfinityWhichTheRecordRejects() throws IOException {
+      String json =
+          doc(
+              "2026-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z",
+              levels(),
+              "{\"memory\": [[1]], \"phases\": [-1e999]}");
+
+      Map<String, Object> map = read(json);
+
+      assertThat((double[]) submap(map, "qilm").get("phases"))
+          .containsExactly(Double.NEGATIVE_INFINITY);
+      assertThatThrownBy(() -> StateMaps.toRecord(map, true))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessageContaining("phases[0] must be finite");
+    }
+
+    @Test
     void read_hugeDeclaredDimensionInTinyFile_readsSmallArraysAndRecordRejects()
         throws IOException {
       String json =
