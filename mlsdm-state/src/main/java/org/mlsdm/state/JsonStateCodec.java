@@ -119,8 +119,20 @@ final class JsonStateCodec implements StateCodec {
 
   private JsonStateCodec() {}
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StateValidationException before writing anything, if the id is longer than the reader
+   *     accepts ({@value #MAX_STRING_LENGTH} characters), since the file could not be loaded
+   */
   @Override
   public void write(SystemStateRecord state, OutputStream out) throws IOException {
+    String id = state.id();
+    if (id != null && id.length() > MAX_STRING_LENGTH) {
+      throw new StateValidationException(
+          "id",
+          "id must be at most " + MAX_STRING_LENGTH + " characters, got " + id.length());
+    }
     MemoryStateRecord m = state.memoryState();
     QilmStateRecord q = state.qilm();
     Layout layout = new Layout();
@@ -128,7 +140,7 @@ final class JsonStateCodec implements StateCodec {
       g.setPrettyPrinter(layout);
       g.writeStartObject();
       g.writeNumberField("version", state.version());
-      g.writeStringField("id", state.id());
+      g.writeStringField("id", id);
       g.writeStringField("created_at", Timestamps.format(state.createdAt()));
       g.writeStringField("updated_at", Timestamps.format(state.updatedAt()));
       g.writeObjectFieldStart("memory_state");
@@ -394,7 +406,7 @@ final class JsonStateCodec implements StateCodec {
    * The field path of the parser's current value as the file spells it: {@code
    * memory_state.state_l1[3]}, {@code qilm.memory[2][0]}; empty at the root.
    */
-  static String path(JsonStreamContext ctx) {
+  private static String path(JsonStreamContext ctx) {
     if (ctx == null || ctx.inRoot()) {
       return "";
     }

@@ -182,6 +182,26 @@ class JsonStateCodecTest {
     }
 
     @Test
+    void write_idAtReaderLimit_roundTrips() throws IOException {
+      SystemStateRecord s =
+          sample("é".repeat(JsonStateCodec.MAX_STRING_LENGTH), TWO_ROWS, TWO_PHASES);
+
+      assertThat(roundTrip(s)).isEqualTo(s);
+    }
+
+    @Test
+    void write_idLongerThanReaderLimit_throwsBeforeWritingAnything() {
+      SystemStateRecord s =
+          sample("x".repeat(JsonStateCodec.MAX_STRING_LENGTH + 1), TWO_ROWS, TWO_PHASES);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+      assertThatThrownBy(() -> JsonStateCodec.INSTANCE.write(s, out))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessageContaining("id must be at most 65536 characters, got 65537");
+      assertThat(out.size()).isZero();
+    }
+
+    @Test
     void write_leavesStreamOpenAndFlushed() throws IOException {
       class Tracking extends ByteArrayOutputStream {
         boolean closed;
@@ -499,26 +519,16 @@ class JsonStateCodecTest {
           .hasMessageContaining("'memory'");
     }
 
-    @Test
-    void read_invalidUtf8_throwsMalformedNamingField() {
-      byte[] bytes = "{\"id\": \"ab__\"}".getBytes(UTF_8);
-      bytes[10] = (byte) 0xff;
-      bytes[11] = (byte) 0xfe;
+    @ParameterizedTest
+    @ValueSource(strings = {"id", "note"})
+    void read_invalidUtf8InKnownOrSkippedString_throwsMalformedNamingField(String key) {
+      byte[] bytes = ("{\"" + key + "\": \"ab__\"}").getBytes(UTF_8);
+      bytes[key.length() + 8] = (byte) 0xff;
+      bytes[key.length() + 9] = (byte) 0xfe;
 
       assertThatThrownBy(() -> read(bytes))
           .isInstanceOf(StateLoadException.class)
-          .hasMessageContaining("id")
-          .hasMessageContaining("UTF-8");
-    }
-
-    @Test
-    void read_invalidUtf8InSkippedValue_throwsMalformed() {
-      byte[] bytes = "{\"note\": \"ab\"}".getBytes(UTF_8);
-      bytes[11] = (byte) 0xff;
-
-      assertThatThrownBy(() -> read(bytes))
-          .isInstanceOf(StateLoadException.class)
-          .hasMessageContaining("note")
+          .hasMessageContaining(SOURCE + ": " + key + ": ")
           .hasMessageContaining("UTF-8");
     }
   }
