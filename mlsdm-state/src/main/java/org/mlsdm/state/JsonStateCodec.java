@@ -88,12 +88,13 @@ final class JsonStateCodec implements StateCodec {
   /** Our documents nest four deep ({@code qilm.memory[i]}); the slack is for unknown keys. */
   static final int MAX_DEPTH = 16;
 
-  /** A double needs at most 25 characters; this leaves room for integers written with digits. */
+  /** A shortest round-trip double needs at most 24 characters; the rest is other writers' slack. */
   static final int MAX_NUMBER_LENGTH = 100;
 
   /** Bounds ids, timestamps and unknown string values. */
   static final int MAX_STRING_LENGTH = 64 * 1024;
 
+  /** Our keys have at most 12 characters; unknown ones may be longer, not without bound. */
   static final int MAX_NAME_LENGTH = 1024;
 
   private static final JsonFactory FACTORY =
