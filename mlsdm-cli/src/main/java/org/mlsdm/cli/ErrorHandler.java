@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import org.mlsdm.state.StateException;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.StateRecoveryException;
-import org.mlsdm.state.StateSaveException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -56,9 +55,6 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
     if (ex instanceof StateRecoveryException) {
       return ExitCode.UNRECOVERABLE;
-    }
-    if (ex instanceof StateSaveException) {
-      return ExitCode.FAILURE;
     }
     // The library rejects unsupported file names and directories this way, before touching a file.
     if (ex instanceof IllegalArgumentException) {

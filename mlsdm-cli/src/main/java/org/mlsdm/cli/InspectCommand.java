@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mlsdm.state.MemoryParameters;
 import org.mlsdm.state.MemoryStateRecord;
@@ -72,7 +74,11 @@ final class InspectCommand implements Callable<Integer> {
       Instant now) {
     MemoryStateRecord m = state.memoryState();
     Report.row(out, "file", file + " (" + StateFiles.format(file) + ", " + Progress.bytes(size) + ")");
-    Report.row(out, "version", Integer.toString(state.version()));
+    Report.row(
+        out,
+        "version",
+        state.version()
+            + (checked.migrated() ? " (migrated on load from an older schema version; 'migrate' rewrites the file)" : ""));
     Report.row(out, "id", Report.id(state.id()));
     Report.row(out, "created_at", state.createdAt() + " (" + Report.ago(state.createdAt(), now) + ")");
     Report.row(out, "updated_at", state.updatedAt() + " (" + Report.ago(state.updatedAt(), now) + ")");
@@ -92,7 +98,7 @@ final class InspectCommand implements Callable<Integer> {
         "backup",
         backup.present()
             ? "present, " + Progress.bytes(backup.size()) + ", written " + Report.ago(backup.modified(), now)
-                + " (" + backup.modified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"
+                + " (" + backup.modified().truncatedTo(ChronoUnit.SECONDS) + ")"
             : "none");
     if (warnings.isEmpty()) {
       Report.row(out, "integrity", "no warnings");
@@ -119,9 +125,10 @@ final class InspectCommand implements Callable<Integer> {
             .useDefaultPrettyPrinter()) {
       g.writeStartObject();
       g.writeStringField("file", file.toString());
-      g.writeStringField("format", StateFiles.format(file).toLowerCase(java.util.Locale.ROOT));
+      g.writeStringField("format", StateFiles.format(file).toLowerCase(Locale.ROOT));
       g.writeNumberField("size_bytes", size);
       g.writeNumberField("version", state.version());
+      g.writeBooleanField("migrated", checked.migrated());
       g.writeStringField("id", state.id());
       g.writeStringField("created_at", state.createdAt().toString());
       g.writeStringField("updated_at", state.updatedAt().toString());

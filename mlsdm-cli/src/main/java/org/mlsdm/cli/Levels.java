@@ -1,5 +1,7 @@
 package org.mlsdm.cli;
 
+import java.util.Locale;
+
 /** Vector arithmetic for reports: norms and differences that never overflow to infinity. */
 final class Levels {
   private Levels() {}
@@ -37,9 +39,9 @@ final class Levels {
     }
     double a = Math.abs(v);
     if (a >= 1e-4 && a < 1e7) {
-      String s = String.format(java.util.Locale.ROOT, "%.6g", v);
+      String s = String.format(Locale.ROOT, "%.6g", v);
       return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
-    return String.format(java.util.Locale.ROOT, "%.5e", v);
+    return String.format(Locale.ROOT, "%.5e", v);
   }
 }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mlsdm.state.LoadOptions;
-import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
@@ -40,9 +39,9 @@ final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
-    SystemStateRecord asIs = loadWithoutMigration(progress);
-    boolean current = asIs != null;
-    SystemStateRecord state = current ? asIs : StateFiles.load(file, progress);
+    StateFiles.Loaded loaded = StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
+    boolean current = !loaded.migrated();
+    SystemStateRecord state = loaded.state();
     int target = SystemStates.CURRENT_SCHEMA_VERSION;
     if (current && !force) {
       out.printf("%s is already at schema version %d; nothing to do (--force rewrites it)%n", file, target);
@@ -59,18 +58,5 @@ final class MigrateCommand implements Callable<Integer> {
         written.updatedAt(),
         SystemStates.backupPath(file).getFileName());
     return ExitCode.OK.code();
-  }
-
-  /** The state when FILE is at the current version; null when it is older and needs migrating. */
-  private SystemStateRecord loadWithoutMigration(Progress progress) {
-    try {
-      return StateFiles.load(file, LoadOptions.defaults().withAutoMigrate(false), progress);
-    } catch (StateLoadException e) {
-      // Refused for its version: older (migratable, loaded next) or newer (that load rethrows).
-      if (e.reason() == StateLoadException.Reason.UNSUPPORTED_VERSION) {
-        return null;
-      }
-      throw e;
-    }
   }
 }

@@ -85,13 +85,20 @@ final class SimulateCommand implements Callable<Integer> {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
-    MemoryManager manager = open(out, progress);
-    long done = manager.qilm().size();
+    Opened opened = open(progress);
+    MemoryManager manager = opened.manager();
+    long done = opened.done();
     if (done >= steps) {
       out.printf(
           "%s already holds %d steps (--steps %d); nothing to simulate (raise --steps to continue)%n",
           file, done, steps);
       return ExitCode.OK.code();
+    }
+    if (opened.resumed()) {
+      out.printf(
+          "resuming %s at step %d of %d: dimension %d, seed %d%n", file, done + 1, steps, manager.dimension(), seed);
+    } else {
+      out.printf("starting %s: new state, dimension %d, seed %d%n", file, manager.dimension(), seed);
     }
     long start = System.nanoTime();
     Simulation simulation = new Simulation(manager, file, seed, checkpointEvery, progress, plot != null);
@@ -123,12 +130,13 @@ final class SimulateCommand implements Callable<Integer> {
     StateFiles.requireStateFileName(file);
   }
 
+  /** The manager to run and the steps it already holds (its QILM rows). */
+  private record Opened(MemoryManager manager, long done, boolean resumed) {}
+
   /** A manager restored from FILE, or a new one when FILE does not exist. */
-  private MemoryManager open(PrintWriter out, Progress progress) {
+  private Opened open(Progress progress) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      int n = dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension;
-      out.printf("starting %s: new state, dimension %d, seed %d%n", file, n, seed);
-      return new MemoryManager(n);
+      return new Opened(new MemoryManager(dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension), 0, false);
     }
     SystemStateRecord state;
     try {
@@ -144,9 +152,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());
     manager.restore(state);
-    out.printf(
-        "resuming %s at step %d of %d: dimension %d, seed %d%n", file, state.qilm().size() + 1, steps, n, seed);
-    return manager;
+    return new Opened(manager, state.qilm().size(), true);
   }
 
   private void summary(PrintWriter out, MemoryManager manager, Simulation.Result result, long nanos) {
@@ -163,7 +169,8 @@ final class SimulateCommand implements Callable<Integer> {
         out,
         "norms",
         "L1=" + Levels.format(norms[0]) + "  L2=" + Levels.format(norms[1]) + "  L3=" + Levels.format(norms[2]));
-    Report.row(out, "qilm", manager.qilm().size() + " rows");
+    // One QILM row per step: the row count is the last step.
+    Report.row(out, "qilm", result.lastStep() + " rows");
     Report.row(out, "time", Progress.seconds(nanos));
   }
 }

@@ -26,8 +26,11 @@ final class StateFiles {
     }
   }
 
-  /** A loaded state and the status of its checksum. */
-  record Checked(SystemStateRecord state, ChecksumStatus checksum, String mismatch) {}
+  /** A loaded state, and whether the file had an older schema version that the load migrated. */
+  record Loaded(SystemStateRecord state, boolean migrated) {}
+
+  /** A loaded state, the status of its checksum, and whether it was migrated on load. */
+  record Checked(SystemStateRecord state, ChecksumStatus checksum, String mismatch, boolean migrated) {}
 
   /** A backup file's presence, size and age. */
   record Backup(Path path, boolean present, long size, Instant modified) {}
@@ -49,12 +52,29 @@ final class StateFiles {
   static Checked loadChecked(Path path, Progress progress) {
     boolean hasChecksum = Files.exists(SystemStates.checksumPath(path));
     try {
-      SystemStateRecord state = load(path, progress);
-      return new Checked(state, hasChecksum ? ChecksumStatus.OK : ChecksumStatus.ABSENT, null);
+      Loaded loaded = loadNoticingMigration(path, LoadOptions.defaults(), progress);
+      return new Checked(
+          loaded.state(), hasChecksum ? ChecksumStatus.OK : ChecksumStatus.ABSENT, null, loaded.migrated());
     } catch (StateCorruptionException e) {
-      SystemStateRecord state =
-          load(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
-      return new Checked(state, ChecksumStatus.MISMATCH, e.getMessage());
+      Loaded loaded =
+          loadNoticingMigration(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
+      return new Checked(loaded.state(), ChecksumStatus.MISMATCH, e.getMessage(), loaded.migrated());
+    }
+  }
+
+  /**
+   * Loads and tells whether the file had an older schema version: the store does not say, so a
+   * file that it refuses to load unmigrated for its version is loaded again with migration. A newer
+   * version fails the second load too.
+   */
+  static Loaded loadNoticingMigration(Path path, LoadOptions options, Progress progress) {
+    try {
+      return new Loaded(load(path, options.withAutoMigrate(false), progress), false);
+    } catch (StateLoadException e) {
+      if (e.reason() != StateLoadException.Reason.UNSUPPORTED_VERSION) {
+        throw e;
+      }
+      return new Loaded(load(path, options.withAutoMigrate(true), progress), true);
     }
   }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
@@ -42,12 +43,13 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
     boolean hasChecksum = Files.exists(SystemStates.checksumPath(file));
-    SystemStateRecord state;
+    StateFiles.Loaded loaded;
     try {
-      state = StateFiles.load(file, progress);
+      loaded = StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
     } catch (StateLoadException e) {
       throw StateFiles.withRecoveryHint(e, file);
     }
+    SystemStateRecord state = loaded.state();
     List<String> warnings = SystemStates.validateIntegrity(state);
     boolean sound = warnings.isEmpty() && hasChecksum;
     out.println(file + ": " + (sound ? "OK" : "OK, with remarks"));
@@ -55,7 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
     Report.row(
         out,
         "  schema",
-        "version " + state.version() + ", dimension " + state.memoryState().dimension() + ", "
+        "version " + state.version() + (loaded.migrated() ? " (migrated on load from an older version)" : "") + ", dimension " + state.memoryState().dimension() + ", "
             + state.qilm().size() + " QILM rows");
     Report.row(out, "  integrity", warnings.isEmpty() ? "no warnings" : warnings.size() + " warning(s)");
     warnings.forEach(w -> Report.row(out, "    warning", w));

@@ -49,6 +49,7 @@ class InspectCommandTest {
     Map<String, Object> json = Cli.object(Cli.json(r.out()));
     assertThat(json)
         .containsEntry("version", 1)
+        .containsEntry("migrated", false)
         .containsEntry("id", "python-agent")
         .containsEntry("dimension", 4)
         .containsEntry("qilm_rows", 3)
@@ -75,8 +76,22 @@ class InspectCommandTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     Map<String, Object> json = Cli.object(Cli.json(r.out()));
-    assertThat(json).containsEntry("version", 1).containsEntry("checksum", "absent").containsEntry("qilm_rows", 2);
+    assertThat(json)
+        .containsEntry("version", 1)
+        .containsEntry("migrated", true)
+        .containsEntry("checksum", "absent")
+        .containsEntry("qilm_rows", 2);
     assertThat(Cli.object(json.get("backup"))).containsEntry("present", false);
+  }
+
+  @Test
+  void inspect_legacyFile_saysItWasMigratedOnLoad() {
+    Path file = Cli.pythonFile(dir, "manager-legacy.json");
+
+    Cli.Run r = Cli.run("inspect", file);
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("version      1 (migrated on load from an older schema version");
   }
 
   @Test
