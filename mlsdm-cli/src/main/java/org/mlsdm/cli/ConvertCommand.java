@@ -33,10 +33,16 @@ final class ConvertCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "The state file to read (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "IN",
+      description = "The state file to read (a .json or .npz file name).")
   Path in;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "The state file to write (a .json or .npz file name).")
+  @Parameters(
+      index = "1",
+      paramLabel = "OUT",
+      description = "The state file to write (a .json or .npz file name).")
   Path out;
 
   @Option(names = "--force", description = "Overwrite an existing OUT (kept as OUT.backup).")
@@ -51,8 +57,11 @@ final class ConvertCommand implements Callable<Integer> {
     }
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
       throw new CliException(
-          ExitCode.EXISTS, out + " already exists; use --force to overwrite it (it is kept as "
-              + SystemStates.backupPath(out).getFileName() + ")");
+          ExitCode.EXISTS,
+          out
+              + " already exists; use --force to overwrite it (it is kept as "
+              + SystemStates.backupPath(out).getFileName()
+              + ")");
     }
     StateFiles.requireStateFileName(out);
     SystemStateRecord source = StateFiles.load(in, progress);
@@ -62,7 +71,8 @@ final class ConvertCommand implements Callable<Integer> {
     SystemStateRecord reread = StateFiles.load(out, progress);
     if (!reread.equals(written) || !sameContent(source, reread)) {
       throw new CliException(
-          ExitCode.FAILURE, "verification failed: " + out + " does not read back as " + in + " holds");
+          ExitCode.FAILURE,
+          "verification failed: " + out + " does not read back as " + in + " holds");
     }
     stdout.printf(
         "converted %s (%s, %s) to %s (%s, %s)%n",
@@ -75,14 +85,15 @@ final class ConvertCommand implements Callable<Integer> {
     stdout.printf(
         "verified: both files load with matching checksums and hold the same state"
             + " (dimension %d, %d QILM rows)%n",
-        reread.memoryState().dimension(),
-        reread.qilm().size());
+        reread.memoryState().dimension(), reread.qilm().size());
     return ExitCode.OK.code();
   }
 
   private boolean sameFile() {
     try {
-      return Files.exists(out) ? Files.isSameFile(in, out) : in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
+      return Files.exists(out)
+          ? Files.isSameFile(in, out)
+          : in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
     } catch (IOException e) {
       return false;
     }

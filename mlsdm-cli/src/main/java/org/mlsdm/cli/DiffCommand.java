@@ -34,10 +34,16 @@ final class DiffCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "A", description = "A state file (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "A",
+      description = "A state file (a .json or .npz file name).")
   Path a;
 
-  @Parameters(index = "1", paramLabel = "B", description = "Another state file (a .json or .npz file name).")
+  @Parameters(
+      index = "1",
+      paramLabel = "B",
+      description = "Another state file (a .json or .npz file name).")
   Path b;
 
   @Option(
@@ -53,7 +59,8 @@ final class DiffCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-      throw new CliException(ExitCode.USAGE, "--tolerance must be a finite number >= 0, got " + tolerance);
+      throw new CliException(
+          ExitCode.USAGE, "--tolerance must be a finite number >= 0, got " + tolerance);
     }
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
@@ -71,7 +78,8 @@ final class DiffCommand implements Callable<Integer> {
     return ExitCode.DIFFERENT.code();
   }
 
-  private void compareMetadata(PrintWriter out, SystemStateRecord x, SystemStateRecord y, List<String> differences) {
+  private void compareMetadata(
+      PrintWriter out, SystemStateRecord x, SystemStateRecord y, List<String> differences) {
     String how = metadata ? "" : " (not compared)";
     metadataRow(out, "version", x.version(), y.version(), how, differences);
     metadataRow(out, "id", Report.id(x.id()), Report.id(y.id()), how, differences);
@@ -88,15 +96,20 @@ final class DiffCommand implements Callable<Integer> {
     }
   }
 
-  private void compareMemory(PrintWriter out, MemoryStateRecord x, MemoryStateRecord y, List<String> differences) {
+  private void compareMemory(
+      PrintWriter out, MemoryStateRecord x, MemoryStateRecord y, List<String> differences) {
     if (x.dimension() != y.dimension()) {
-      Report.row(out, "dimension", "differs: " + x.dimension() + " vs " + y.dimension() + " (levels not compared)");
+      Report.row(
+          out,
+          "dimension",
+          "differs: " + x.dimension() + " vs " + y.dimension() + " (levels not compared)");
       differences.add("dimension");
     } else {
       Report.row(out, "dimension", "equal: " + x.dimension());
     }
     List<String> params = differingParameters(x.parameters(), y.parameters());
-    Report.row(out, "parameters", params.isEmpty() ? "equal" : "differ: " + String.join(", ", params));
+    Report.row(
+        out, "parameters", params.isEmpty() ? "equal" : "differ: " + String.join(", ", params));
     if (!params.isEmpty()) {
       differences.add("parameters");
     }
@@ -107,7 +120,8 @@ final class DiffCommand implements Callable<Integer> {
     }
   }
 
-  private void level(PrintWriter out, String name, double[] x, double[] y, List<String> differences) {
+  private void level(
+      PrintWriter out, String name, double[] x, double[] y, List<String> differences) {
     double d = Levels.maxAbsDiff(x, y);
     boolean match = d <= tolerance;
     Report.row(out, name, "max |a-b| = " + Levels.format(d) + (match ? "" : "  DIFFERS"));
@@ -116,7 +130,8 @@ final class DiffCommand implements Callable<Integer> {
     }
   }
 
-  private void compareQilm(PrintWriter out, QilmStateRecord x, QilmStateRecord y, List<String> differences) {
+  private void compareQilm(
+      PrintWriter out, QilmStateRecord x, QilmStateRecord y, List<String> differences) {
     if (x.size() != y.size()) {
       Report.row(out, "qilm", "row count differs: " + x.size() + " vs " + y.size());
       differences.add("qilm rows");

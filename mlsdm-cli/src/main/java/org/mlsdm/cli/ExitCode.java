@@ -17,7 +17,8 @@ enum ExitCode {
   CORRUPT(5, "the file does not match its .checksum file"),
   MALFORMED(6, "the file is not a well-formed JSON or NPZ state file"),
   INVALID(7, "the file is well formed but breaks a schema invariant"),
-  UNSUPPORTED_VERSION(8, "the file's schema version is newer than this tool, or cannot be migrated"),
+  UNSUPPORTED_VERSION(
+      8, "the file's schema version is newer than this tool, or cannot be migrated"),
   UNRECOVERABLE(9, "recover: neither the file nor its backup loads"),
   DIFFERENT(10, "diff: the states differ"),
   EXISTS(11, "the output file exists and --force was not given"),

@@ -28,7 +28,10 @@ final class InitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to write (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The state file to write (a .json or .npz file name).")
   Path file;
 
   @Option(
@@ -38,25 +41,46 @@ final class InitCommand implements Callable<Integer> {
       description = "Vector dimension (default: ${DEFAULT-VALUE}).")
   int dimension;
 
-  @Option(names = "--lambda-l1", paramLabel = "X", description = "L1 decay rate in (0, 1] (default: 0.5).")
+  @Option(
+      names = "--lambda-l1",
+      paramLabel = "X",
+      description = "L1 decay rate in (0, 1] (default: 0.5).")
   double lambdaL1 = MemoryParameters.DEFAULTS.lambdaL1();
 
-  @Option(names = "--lambda-l2", paramLabel = "X", description = "L2 decay rate in (0, 1] (default: 0.1).")
+  @Option(
+      names = "--lambda-l2",
+      paramLabel = "X",
+      description = "L2 decay rate in (0, 1] (default: 0.1).")
   double lambdaL2 = MemoryParameters.DEFAULTS.lambdaL2();
 
-  @Option(names = "--lambda-l3", paramLabel = "X", description = "L3 decay rate in (0, 1] (default: 0.01).")
+  @Option(
+      names = "--lambda-l3",
+      paramLabel = "X",
+      description = "L3 decay rate in (0, 1] (default: 0.01).")
   double lambdaL3 = MemoryParameters.DEFAULTS.lambdaL3();
 
-  @Option(names = "--theta-l1", paramLabel = "X", description = "L1→L2 threshold, > 0 (default: 1.0).")
+  @Option(
+      names = "--theta-l1",
+      paramLabel = "X",
+      description = "L1→L2 threshold, > 0 (default: 1.0).")
   double thetaL1 = MemoryParameters.DEFAULTS.thetaL1();
 
-  @Option(names = "--theta-l2", paramLabel = "X", description = "L2→L3 threshold, > 0 (default: 2.0).")
+  @Option(
+      names = "--theta-l2",
+      paramLabel = "X",
+      description = "L2→L3 threshold, > 0 (default: 2.0).")
   double thetaL2 = MemoryParameters.DEFAULTS.thetaL2();
 
-  @Option(names = "--gating12", paramLabel = "X", description = "L1→L2 gating in [0, 1] (default: 0.5).")
+  @Option(
+      names = "--gating12",
+      paramLabel = "X",
+      description = "L1→L2 gating in [0, 1] (default: 0.5).")
   double gating12 = MemoryParameters.DEFAULTS.gating12();
 
-  @Option(names = "--gating23", paramLabel = "X", description = "L2→L3 gating in [0, 1] (default: 0.3).")
+  @Option(
+      names = "--gating23",
+      paramLabel = "X",
+      description = "L2→L3 gating in [0, 1] (default: 0.3).")
   double gating23 = MemoryParameters.DEFAULTS.gating23();
 
   @Option(names = "--id", paramLabel = "ID", description = "The state's id (default: none).")
@@ -82,8 +106,11 @@ final class InitCommand implements Callable<Integer> {
     }
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !force) {
       throw new CliException(
-          ExitCode.EXISTS, file + " already exists; use --force to overwrite it (it is kept as "
-              + SystemStates.backupPath(file).getFileName() + ")");
+          ExitCode.EXISTS,
+          file
+              + " already exists; use --force to overwrite it (it is kept as "
+              + SystemStates.backupPath(file).getFileName()
+              + ")");
     }
     SystemStateRecord written =
         SystemStates.save(

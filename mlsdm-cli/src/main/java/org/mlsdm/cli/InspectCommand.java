@@ -19,8 +19,8 @@ import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code inspect}: what a state file holds and how healthy it looks. */
@@ -39,7 +39,10 @@ final class InspectCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The state file (a .json or .npz file name).")
   Path file;
 
   @Option(names = "--json", description = "Print one JSON object, for scripts.")
@@ -73,15 +76,20 @@ final class InspectCommand implements Callable<Integer> {
       long size,
       Instant now) {
     MemoryStateRecord m = state.memoryState();
-    Report.row(out, "file", file + " (" + StateFiles.format(file) + ", " + Progress.bytes(size) + ")");
+    Report.row(
+        out, "file", file + " (" + StateFiles.format(file) + ", " + Progress.bytes(size) + ")");
     Report.row(
         out,
         "version",
         state.version()
-            + (checked.migrated() ? " (migrated on load from an older schema version; 'migrate' rewrites the file)" : ""));
+            + (checked.migrated()
+                ? " (migrated on load from an older schema version; 'migrate' rewrites the file)"
+                : ""));
     Report.row(out, "id", Report.id(state.id()));
-    Report.row(out, "created_at", state.createdAt() + " (" + Report.ago(state.createdAt(), now) + ")");
-    Report.row(out, "updated_at", state.updatedAt() + " (" + Report.ago(state.updatedAt(), now) + ")");
+    Report.row(
+        out, "created_at", state.createdAt() + " (" + Report.ago(state.createdAt(), now) + ")");
+    Report.row(
+        out, "updated_at", state.updatedAt() + " (" + Report.ago(state.updatedAt(), now) + ")");
     Report.row(out, "dimension", Integer.toString(m.dimension()));
     Report.row(out, "parameters", Report.parameters(m.parameters()));
     Report.row(out, "norms", Report.norms(m));
@@ -97,8 +105,13 @@ final class InspectCommand implements Callable<Integer> {
         out,
         "backup",
         backup.present()
-            ? "present, " + Progress.bytes(backup.size()) + ", written " + Report.ago(backup.modified(), now)
-                + " (" + backup.modified().truncatedTo(ChronoUnit.SECONDS) + ")"
+            ? "present, "
+                + Progress.bytes(backup.size())
+                + ", written "
+                + Report.ago(backup.modified(), now)
+                + " ("
+                + backup.modified().truncatedTo(ChronoUnit.SECONDS)
+                + ")"
             : "none");
     if (warnings.isEmpty()) {
       Report.row(out, "integrity", "no warnings");
@@ -154,7 +167,8 @@ final class InspectCommand implements Callable<Integer> {
       if (backup.present()) {
         g.writeNumberField("size_bytes", backup.size());
         g.writeStringField("modified_at", backup.modified().toString());
-        g.writeNumberField("age_seconds", Math.max(0, Duration.between(backup.modified(), now).getSeconds()));
+        g.writeNumberField(
+            "age_seconds", Math.max(0, Duration.between(backup.modified(), now).getSeconds()));
       }
       g.writeEndObject();
       g.writeArrayFieldStart("warnings");

@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
     name = "migrate",
     description = {
       "Rewrite a state file at the current schema version, keeping a backup.",
-      "The previous file is kept as FILE.backup and a"
-          + " fresh FILE.checksum is written.",
+      "The previous file is kept as FILE.backup and a" + " fresh FILE.checksum is written.",
       "A file already at the current version is left alone (its backup too) unless --force is"
           + " given, which rewrites it, e.g. to add the checksum a Python-written NPZ file lacks.",
       "A file that fails its checksum is not migrated: run recover first."
@@ -29,22 +28,30 @@ final class MigrateCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The state file (a .json or .npz file name).")
   Path file;
 
-  @Option(names = "--force", description = "Rewrite even when FILE is already at the current version.")
+  @Option(
+      names = "--force",
+      description = "Rewrite even when FILE is already at the current version.")
   boolean force;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
-    StateFiles.Loaded loaded = StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
+    StateFiles.Loaded loaded =
+        StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
     boolean current = !loaded.migrated();
     SystemStateRecord state = loaded.state();
     int target = SystemStates.CURRENT_SCHEMA_VERSION;
     if (current && !force) {
-      out.printf("%s is already at schema version %d; nothing to do (--force rewrites it)%n", file, target);
+      out.printf(
+          "%s is already at schema version %d; nothing to do (--force rewrites it)%n",
+          file, target);
       return ExitCode.OK.code();
     }
     SystemStateRecord written =

@@ -23,10 +23,12 @@ final class NormPlot {
   private static final int RIGHT = 30;
   private static final int TOP = 56;
   private static final int BOTTOM = 64;
+
   /** Colour-blind-safe (Okabe–Ito): orange, blue, bluish green. */
   static final Color[] LEVEL_COLORS = {
     new Color(0xE6, 0x9F, 0x00), new Color(0x00, 0x72, 0xB2), new Color(0x00, 0x9E, 0x73)
   };
+
   static final Color SLEEP_SHADE = new Color(0xE4, 0xE8, 0xF2);
   private static final String[] LABELS = {"L1 (fast)", "L2", "L3 (consolidated)"};
 
@@ -54,13 +56,15 @@ final class NormPlot {
         throw new CliException(ExitCode.FAILURE, "no PNG writer available for " + png);
       }
     } catch (IOException e) {
-      throw new CliException(ExitCode.FAILURE, "cannot write the plot " + png + ": " + e.getMessage(), e);
+      throw new CliException(
+          ExitCode.FAILURE, "cannot write the plot " + png + ": " + e.getMessage(), e);
     }
   }
 
   private static void draw(Graphics2D g, long firstStep, double[][] norms, String subtitle) {
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
 
@@ -175,7 +179,8 @@ final class NormPlot {
       }
     }
     g.setColor(LEVEL_COLORS[level]);
-    g.setStroke(new BasicStroke(level == 0 ? 1.2f : 2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    g.setStroke(
+        new BasicStroke(level == 0 ? 1.2f : 2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
     g.draw(path);
   }
 

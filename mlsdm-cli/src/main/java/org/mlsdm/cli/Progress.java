@@ -56,7 +56,9 @@ final class Progress {
     }
   }
 
-  /** The size of a file for {@link #during}, or 0 when it cannot be read (the load then says why). */
+  /**
+   * The size of a file for {@link #during}, or 0 when it cannot be read (the load then says why).
+   */
   static long sizeOrZero(Path path) {
     try {
       return Files.isRegularFile(path) ? Files.size(path) : 0;

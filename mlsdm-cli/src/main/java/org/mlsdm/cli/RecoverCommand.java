@@ -41,7 +41,10 @@ final class RecoverCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The state file (a .json or .npz file name).")
   Path file;
 
   @Override
@@ -72,7 +75,9 @@ final class RecoverCommand implements Callable<Integer> {
       restored = SystemStates.recover(file);
     } catch (StateRecoveryException e) {
       throw new CliException(
-          mainExists || backupExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND, e.getMessage(), e);
+          mainExists || backupExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND,
+          e.getMessage(),
+          e);
     }
     // The store prefers the newest state that an interrupted save left complete over the backup.
     String source =
@@ -89,7 +94,9 @@ final class RecoverCommand implements Callable<Integer> {
         restored.memoryState().dimension(),
         restored.qilm().size());
     StateFiles.load(file, progress);
-    out.printf("verified: %s now loads and matches %s%n", file, SystemStates.checksumPath(file).getFileName());
+    out.printf(
+        "verified: %s now loads and matches %s%n",
+        file, SystemStates.checksumPath(file).getFileName());
     return ExitCode.OK.code();
   }
 
@@ -114,17 +121,21 @@ final class RecoverCommand implements Callable<Integer> {
   }
 
   private Path keepDamaged() {
-    Path target = file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()));
+    Path target =
+        file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()));
     try {
       for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
-        target = file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()) + "-" + i);
+        target =
+            file.resolveSibling(
+                file.getFileName() + ".damaged-" + STAMP.format(Instant.now()) + "-" + i);
       }
       Files.copy(file, target);
       return target;
     } catch (IOException e) {
       throw new CliException(
           ExitCode.FAILURE,
-          "not recovering: cannot keep a copy of the damaged file as " + target + ": " + e, e);
+          "not recovering: cannot keep a copy of the damaged file as " + target + ": " + e,
+          e);
     }
   }
 }

@@ -44,7 +44,7 @@ final class Report {
     return d.isNegative() ? "in the future" : Progress.age(d) + " ago";
   }
 
-  /** One {@code key  value} line with the keys aligned. */
+  /** One {@code key value} line with the keys aligned. */
   static void row(PrintWriter out, String key, String value) {
     out.printf("%-12s %s%n", key, value);
   }

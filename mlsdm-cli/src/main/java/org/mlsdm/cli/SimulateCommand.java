@@ -41,13 +41,19 @@ final class SimulateCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file to resume from and checkpoint to (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The state file to resume from and checkpoint to (a .json or .npz file name).")
   Path file;
 
   @Option(
       names = "--dimension",
       paramLabel = "N",
-      description = "Vector dimension of a new FILE (default: " + InitCommand.DEFAULT_DIMENSION + "); must match an existing one.")
+      description =
+          "Vector dimension of a new FILE (default: "
+              + InitCommand.DEFAULT_DIMENSION
+              + "); must match an existing one.")
   Integer dimension;
 
   @Option(
@@ -68,7 +74,8 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "S",
       defaultValue = "42",
-      description = "Seed of the synthetic events (default: ${DEFAULT-VALUE}); keep it when resuming.")
+      description =
+          "Seed of the synthetic events (default: ${DEFAULT-VALUE}); keep it when resuming.")
   long seed;
 
   @Option(
@@ -90,26 +97,35 @@ final class SimulateCommand implements Callable<Integer> {
     long done = opened.done();
     if (done >= steps) {
       out.printf(
-          "%s already holds %d steps (--steps %d); nothing to simulate (raise --steps to continue)%n",
+          "%s already holds %d steps (--steps %d); nothing to simulate (raise --steps to"
+              + " continue)%n",
           file, done, steps);
       return ExitCode.OK.code();
     }
     if (opened.resumed()) {
       out.printf(
-          "resuming %s at step %d of %d: dimension %d, seed %d%n", file, done + 1, steps, manager.dimension(), seed);
+          "resuming %s at step %d of %d: dimension %d, seed %d%n",
+          file, done + 1, steps, manager.dimension(), seed);
     } else {
-      out.printf("starting %s: new state, dimension %d, seed %d%n", file, manager.dimension(), seed);
+      out.printf(
+          "starting %s: new state, dimension %d, seed %d%n", file, manager.dimension(), seed);
     }
     long start = System.nanoTime();
-    Simulation simulation = new Simulation(manager, file, seed, checkpointEvery, progress, plot != null);
+    Simulation simulation =
+        new Simulation(manager, file, seed, checkpointEvery, progress, plot != null);
     // Closed only after the summary and the plot: a Ctrl-C waits until they are written.
     try (ShutdownSignal signal = ShutdownSignal.install()) {
       BooleanSupplier test = stopRequest;
       Simulation.Result result =
-          simulation.run(done, steps, () -> signal.requested() || (test != null && test.getAsBoolean()));
+          simulation.run(
+              done, steps, () -> signal.requested() || (test != null && test.getAsBoolean()));
       summary(out, manager, result, System.nanoTime() - start);
       if (plot != null && result.norms().length > 0) {
-        NormPlot.write(plot, result.firstStep(), result.norms(), "seed " + seed + ", dimension " + manager.dimension());
+        NormPlot.write(
+            plot,
+            result.firstStep(),
+            result.norms(),
+            "seed " + seed + ", dimension " + manager.dimension());
         out.printf("plot: %s%n", plot);
       }
       out.flush();
@@ -119,10 +135,12 @@ final class SimulateCommand implements Callable<Integer> {
 
   private void validate() {
     if (steps < 1 || steps > MAX_STEPS) {
-      throw new ParameterException(spec.commandLine(), "--steps must be in [1, " + MAX_STEPS + "], got " + steps);
+      throw new ParameterException(
+          spec.commandLine(), "--steps must be in [1, " + MAX_STEPS + "], got " + steps);
     }
     if (checkpointEvery < 1) {
-      throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 1, got " + checkpointEvery);
+      throw new ParameterException(
+          spec.commandLine(), "--checkpoint-every must be >= 1, got " + checkpointEvery);
     }
     if (dimension != null && dimension < 1) {
       throw new ParameterException(spec.commandLine(), "--dimension must be > 0, got " + dimension);
@@ -136,7 +154,10 @@ final class SimulateCommand implements Callable<Integer> {
   /** A manager restored from FILE, or a new one when FILE does not exist. */
   private Opened open(Progress progress) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      return new Opened(new MemoryManager(dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension), 0, false);
+      return new Opened(
+          new MemoryManager(dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension),
+          0,
+          false);
     }
     SystemStateRecord state;
     try {
@@ -155,20 +176,39 @@ final class SimulateCommand implements Callable<Integer> {
     return new Opened(manager, state.qilm().size(), true);
   }
 
-  private void summary(PrintWriter out, MemoryManager manager, Simulation.Result result, long nanos) {
+  private void summary(
+      PrintWriter out, MemoryManager manager, Simulation.Result result, long nanos) {
     long ran = result.lastStep() - result.firstStep() + 1;
     if (result.interrupted()) {
       out.printf(
-          "interrupted after step %d; final checkpoint saved to %s; run the same command to resume%n",
+          "interrupted after step %d; final checkpoint saved to %s; run the same command to"
+              + " resume%n",
           result.lastStep(), file);
     }
-    Report.row(out, "steps", ran + " this run (" + result.firstStep() + " to " + result.lastStep() + "), " + result.lastStep() + " of " + steps + " in total");
+    Report.row(
+        out,
+        "steps",
+        ran
+            + " this run ("
+            + result.firstStep()
+            + " to "
+            + result.lastStep()
+            + "), "
+            + result.lastStep()
+            + " of "
+            + steps
+            + " in total");
     Report.row(out, "checkpoints", result.checkpoints() + " saved to " + file);
     double[] norms = Simulation.norms(manager.memory());
     Report.row(
         out,
         "norms",
-        "L1=" + Levels.format(norms[0]) + "  L2=" + Levels.format(norms[1]) + "  L3=" + Levels.format(norms[2]));
+        "L1="
+            + Levels.format(norms[0])
+            + "  L2="
+            + Levels.format(norms[1])
+            + "  L3="
+            + Levels.format(norms[2]));
     // One QILM row per step: the row count is the last step.
     Report.row(out, "qilm", result.lastStep() + " rows");
     Report.row(out, "time", Progress.seconds(nanos));

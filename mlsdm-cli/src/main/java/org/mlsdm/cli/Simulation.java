@@ -19,10 +19,9 @@ import org.slf4j.LoggerFactory;
  * L3 stays: consolidation. An event's QILM phase is its position in the day, in [0, 1).
  *
  * <p><b>Step count and resumption.</b> Every step entangles exactly one event in the QILM, so a
- * file's QILM row count is the number of steps it holds, and a resumed run continues at step
- * {@code rows + 1}. The event of step {@code s} depends only on the seed and {@code s}, so a run
- * that was interrupted and resumed with the same seed ends in exactly the state of one that was
- * not.
+ * file's QILM row count is the number of steps it holds, and a resumed run continues at step {@code
+ * rows + 1}. The event of step {@code s} depends only on the seed and {@code s}, so a run that was
+ * interrupted and resumed with the same seed ends in exactly the state of one that was not.
  */
 final class Simulation {
   static final int DAY = 200;
@@ -35,7 +34,8 @@ final class Simulation {
    * L3 norms after step {@code firstStep + i} when the run recorded them, else {@code norms} is
    * empty.
    */
-  record Result(long firstStep, long lastStep, int checkpoints, boolean interrupted, double[][] norms) {}
+  record Result(
+      long firstStep, long lastStep, int checkpoints, boolean interrupted, double[][] norms) {}
 
   private final MemoryManager manager;
   private final Path file;
@@ -124,7 +124,11 @@ final class Simulation {
   private void save(long step) {
     long start = System.nanoTime();
     manager.save(file);
-    LOG.debug("checkpoint at step {} written to {} in {}", step, file, Progress.seconds(System.nanoTime() - start));
+    LOG.debug(
+        "checkpoint at step {} written to {} in {}",
+        step,
+        file,
+        Progress.seconds(System.nanoTime() - start));
   }
 
   static double[] norms(MultiLevelSynapticMemory memory) {

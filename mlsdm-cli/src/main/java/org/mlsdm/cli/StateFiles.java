@@ -30,7 +30,8 @@ final class StateFiles {
   record Loaded(SystemStateRecord state, boolean migrated) {}
 
   /** A loaded state, the status of its checksum, and whether it was migrated on load. */
-  record Checked(SystemStateRecord state, ChecksumStatus checksum, String mismatch, boolean migrated) {}
+  record Checked(
+      SystemStateRecord state, ChecksumStatus checksum, String mismatch, boolean migrated) {}
 
   /** A backup file's presence, size and age. */
   record Backup(Path path, boolean present, long size, Instant modified) {}
@@ -54,17 +55,21 @@ final class StateFiles {
     try {
       Loaded loaded = loadNoticingMigration(path, LoadOptions.defaults(), progress);
       return new Checked(
-          loaded.state(), hasChecksum ? ChecksumStatus.OK : ChecksumStatus.ABSENT, null, loaded.migrated());
+          loaded.state(),
+          hasChecksum ? ChecksumStatus.OK : ChecksumStatus.ABSENT,
+          null,
+          loaded.migrated());
     } catch (StateCorruptionException e) {
       Loaded loaded =
           loadNoticingMigration(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
-      return new Checked(loaded.state(), ChecksumStatus.MISMATCH, e.getMessage(), loaded.migrated());
+      return new Checked(
+          loaded.state(), ChecksumStatus.MISMATCH, e.getMessage(), loaded.migrated());
     }
   }
 
   /**
-   * Loads and tells whether the file had an older schema version: the store does not say, so a
-   * file that it refuses to load unmigrated for its version is loaded again with migration. A newer
+   * Loads and tells whether the file had an older schema version: the store does not say, so a file
+   * that it refuses to load unmigrated for its version is loaded again with migration. A newer
    * version fails the second load too.
    */
   static Loaded loadNoticingMigration(Path path, LoadOptions options, Progress progress) {
@@ -106,7 +111,8 @@ final class StateFiles {
       Files.copy(backup, copy);
       return load(copy, progress);
     } catch (IOException e) {
-      throw new CliException(ExitCode.UNREADABLE, "cannot read " + backup + ": " + e.getMessage(), e);
+      throw new CliException(
+          ExitCode.UNREADABLE, "cannot read " + backup + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(dir, path.getFileName());
     }
@@ -129,10 +135,12 @@ final class StateFiles {
    * checks again; this only moves the error earlier.
    */
   static void requireStateFileName(Path path) {
-    String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+    String name =
+        path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (!(name.endsWith(".json") || name.endsWith(".npz"))) {
       throw new CliException(
-          ExitCode.USAGE, "Unsupported file format: '" + path + "' (expected a .json or .npz file name)");
+          ExitCode.USAGE,
+          "Unsupported file format: '" + path + "' (expected a .json or .npz file name)");
     }
   }
 

@@ -32,10 +32,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @ParentCommand StateTool tool;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The state file (a .json or .npz file name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The state file (a .json or .npz file name).")
   Path file;
 
-  @Option(names = "--strict", description = "Also fail (exit 12) on integrity warnings or a missing checksum file.")
+  @Option(
+      names = "--strict",
+      description = "Also fail (exit 12) on integrity warnings or a missing checksum file.")
   boolean strict;
 
   @Override
@@ -53,13 +58,25 @@ final class VerifyCommand implements Callable<Integer> {
     List<String> warnings = SystemStates.validateIntegrity(state);
     boolean sound = warnings.isEmpty() && hasChecksum;
     out.println(file + ": " + (sound ? "OK" : "OK, with remarks"));
-    Report.row(out, "  checksum", hasChecksum ? "ok" : "absent, not verified (no " + SystemStates.checksumPath(file).getFileName() + ")");
+    Report.row(
+        out,
+        "  checksum",
+        hasChecksum
+            ? "ok"
+            : "absent, not verified (no " + SystemStates.checksumPath(file).getFileName() + ")");
     Report.row(
         out,
         "  schema",
-        "version " + state.version() + (loaded.migrated() ? " (migrated on load from an older version)" : "") + ", dimension " + state.memoryState().dimension() + ", "
-            + state.qilm().size() + " QILM rows");
-    Report.row(out, "  integrity", warnings.isEmpty() ? "no warnings" : warnings.size() + " warning(s)");
+        "version "
+            + state.version()
+            + (loaded.migrated() ? " (migrated on load from an older version)" : "")
+            + ", dimension "
+            + state.memoryState().dimension()
+            + ", "
+            + state.qilm().size()
+            + " QILM rows");
+    Report.row(
+        out, "  integrity", warnings.isEmpty() ? "no warnings" : warnings.size() + " warning(s)");
     warnings.forEach(w -> Report.row(out, "    warning", w));
     Report.row(out, "  backup", backupStatus(progress));
     out.flush();

@@ -52,7 +52,9 @@ final class Cli {
     return new Run(code, out.toString(), err.toString());
   }
 
-  /** Copies a file the Python system wrote (and its checksum and backup, if any) into {@code dir}. */
+  /**
+   * Copies a file the Python system wrote (and its checksum and backup, if any) into {@code dir}.
+   */
   static Path pythonFile(Path dir, String name) {
     Path target = dir.resolve(name);
     for (String suffix : new String[] {"", ".checksum", ".backup"}) {
@@ -74,9 +76,13 @@ final class Cli {
 
   /** A JSON state file's text, version 1 layout, with the given version and lambda_l1 values. */
   static String stateJson(int version, double lambdaL1) {
-    return "{\"version\": " + version + ", \"id\": null,"
+    return "{\"version\": "
+        + version
+        + ", \"id\": null,"
         + " \"created_at\": \"2026-11-26T10:00:00Z\", \"updated_at\": \"2026-11-26T10:00:00Z\","
-        + " \"memory_state\": {\"dimension\": 2, \"lambda_l1\": " + lambdaL1 + ","
+        + " \"memory_state\": {\"dimension\": 2, \"lambda_l1\": "
+        + lambdaL1
+        + ","
         + " \"lambda_l2\": 0.1, \"lambda_l3\": 0.01, \"theta_l1\": 1.0, \"theta_l2\": 2.0,"
         + " \"gating12\": 0.5, \"gating23\": 0.3, \"state_l1\": [0.0, 1.0],"
         + " \"state_l2\": [0.0, 0.0], \"state_l3\": [0.0, 0.0]},"

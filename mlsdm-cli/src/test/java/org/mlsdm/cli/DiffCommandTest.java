@@ -20,7 +20,9 @@ class DiffCommandTest {
     double[] phases = new double[qilm.length];
     SystemStates.save(
         empty
-            .withMemoryState(new MemoryStateRecord(l1.length, MemoryParameters.DEFAULTS, l1, l2, new double[l1.length]))
+            .withMemoryState(
+                new MemoryStateRecord(
+                    l1.length, MemoryParameters.DEFAULTS, l1, l2, new double[l1.length]))
             .withQilm(new QilmStateRecord(qilm, phases)),
         file);
     return file;
@@ -43,7 +45,8 @@ class DiffCommandTest {
   @Test
   void diff_levels_reportTheLargestAbsoluteDifference_andExit10() {
     Path a = save("a.json", new double[] {1, 2, 3}, new double[] {0, 0, 0}, new double[0][], null);
-    Path b = save("b.json", new double[] {1, 2.5, 1}, new double[] {0, 0, 0.25}, new double[0][], null);
+    Path b =
+        save("b.json", new double[] {1, 2.5, 1}, new double[] {0, 0, 0.25}, new double[0][], null);
 
     Cli.Run r = Cli.run("diff", a, b);
 
@@ -58,7 +61,8 @@ class DiffCommandTest {
   @Test
   void diff_tolerance_acceptsSmallDifferences() {
     Path a = save("a.json", new double[] {1}, new double[] {0}, new double[][] {{1}}, null);
-    Path b = save("b.json", new double[] {1.001}, new double[] {0}, new double[][] {{1.0005}}, null);
+    Path b =
+        save("b.json", new double[] {1.001}, new double[] {0}, new double[][] {{1.0005}}, null);
 
     assertThat(Cli.run("diff", a, b).exitCode()).isEqualTo(ExitCode.DIFFERENT.code());
     assertThat(Cli.run("diff", "--tolerance", "0.01", a, b).exitCode()).isZero();
@@ -99,7 +103,8 @@ class DiffCommandTest {
 
   @Test
   void diff_jsonAgainstNpz_ofTheSameState_matches() {
-    Path a = save("a.json", new double[] {1, -2}, new double[] {0.5, 0}, new double[][] {{1, 2}}, "x");
+    Path a =
+        save("a.json", new double[] {1, -2}, new double[] {0.5, 0}, new double[][] {{1, 2}}, "x");
     Path b = dir.resolve("b.npz");
     SystemStates.save(SystemStates.load(a), b);
 
@@ -110,7 +115,8 @@ class DiffCommandTest {
   void diff_negativeTolerance_isAUsageError() {
     Path a = save("a.json", new double[] {1}, new double[] {0}, new double[0][], null);
 
-    assertThat(Cli.run("diff", "--tolerance", "-1", a, a).exitCode()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(Cli.run("diff", "--tolerance", "-1", a, a).exitCode())
+        .isEqualTo(ExitCode.USAGE.code());
   }
 
   @Test

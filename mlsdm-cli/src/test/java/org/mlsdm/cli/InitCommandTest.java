@@ -39,9 +39,26 @@ class InitCommandTest {
 
     Cli.Run r =
         Cli.run(
-            "init", file, "--dimension", "5", "--lambda-l1", "0.25", "--lambda-l2", "0.2",
-            "--lambda-l3", "0.02", "--theta-l1", "1.5", "--theta-l2", "2.5", "--gating12", "0.4",
-            "--gating23", "0.2", "--id", "agent-7");
+            "init",
+            file,
+            "--dimension",
+            "5",
+            "--lambda-l1",
+            "0.25",
+            "--lambda-l2",
+            "0.2",
+            "--lambda-l3",
+            "0.02",
+            "--theta-l1",
+            "1.5",
+            "--theta-l2",
+            "2.5",
+            "--gating12",
+            "0.4",
+            "--gating23",
+            "0.2",
+            "--id",
+            "agent-7");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     SystemStateRecord state = SystemStates.load(file);

@@ -30,7 +30,9 @@ class InspectCommandTest {
         .contains("created_at   2026-11-26T10:35:19.917208Z")
         .contains("updated_at   2026-11-26T10:35:19.918680Z")
         .contains("dimension    4")
-        .contains("lambda_l1=0.5 lambda_l2=0.1 lambda_l3=0.01 theta_l1=1.5 theta_l2=2.0 gating12=0.5 gating23=0.3")
+        .contains(
+            "lambda_l1=0.5 lambda_l2=0.1 lambda_l3=0.01 theta_l1=1.5 theta_l2=2.0 gating12=0.5"
+                + " gating23=0.3")
         .contains("qilm         3 rows")
         .contains("checksum     ok")
         .contains("backup       present, 1.1 KiB")
@@ -59,9 +61,14 @@ class InspectCommandTest {
         .containsEntry("warnings", List.of());
     assertThat(Cli.object(json.get("parameters"))).containsEntry("theta_l1", 1.5).hasSize(7);
     Map<String, Object> norms = Cli.object(json.get("norms"));
-    double l1 = Levels.norm(new double[] {-0.7931224751578991, 0.24057128353827487, -1.8963263495990657, 1.3957717101086942});
+    double l1 =
+        Levels.norm(
+            new double[] {
+              -0.7931224751578991, 0.24057128353827487, -1.8963263495990657, 1.3957717101086942
+            });
     assertThat(((Number) norms.get("l1")).doubleValue()).isEqualTo(l1);
-    assertThat(((Number) norms.get("l2")).doubleValue()).isCloseTo(Math.sqrt(2.5 * 2.5 + 9), within(1e-12));
+    assertThat(((Number) norms.get("l2")).doubleValue())
+        .isCloseTo(Math.sqrt(2.5 * 2.5 + 9), within(1e-12));
     assertThat(((Number) norms.get("l3")).doubleValue()).isZero();
     Map<String, Object> backup = Cli.object(json.get("backup"));
     assertThat(backup.get("present")).isEqualTo(true);
@@ -101,7 +108,10 @@ class InspectCommandTest {
     Cli.Run r = Cli.run("inspect", file);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("'python-agent'").contains("(NPZ, ").contains("checksum     absent");
+    assertThat(r.out())
+        .contains("'python-agent'")
+        .contains("(NPZ, ")
+        .contains("checksum     absent");
   }
 
   @Test
@@ -109,12 +119,18 @@ class InspectCommandTest {
     Path file = dir.resolve("s.json");
     Cli.saved(file, 3, "agent");
     // A change the JSON reader still accepts: the id's first letter.
-    Cli.write(file, new String(Cli.bytes(file), java.nio.charset.StandardCharsets.UTF_8).replace("\"agent\"", "\"Agent\""));
+    Cli.write(
+        file,
+        new String(Cli.bytes(file), java.nio.charset.StandardCharsets.UTF_8)
+            .replace("\"agent\"", "\"Agent\""));
 
     Cli.Run r = Cli.run("inspect", file);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("id           'Agent'").contains("checksum     MISMATCH: ").contains("Checksum mismatch");
+    assertThat(r.out())
+        .contains("id           'Agent'")
+        .contains("checksum     MISMATCH: ")
+        .contains("Checksum mismatch");
   }
 
   @Test
@@ -124,7 +140,12 @@ class InspectCommandTest {
     SystemStates.save(
         empty
             .withMemoryState(
-                new MemoryStateRecord(2, empty.memoryState().parameters(), new double[] {1e11, 0}, new double[2], new double[2]))
+                new MemoryStateRecord(
+                    2,
+                    empty.memoryState().parameters(),
+                    new double[] {1e11, 0},
+                    new double[2],
+                    new double[2]))
             .withQilm(new QilmStateRecord(new double[][] {{}}, new double[] {0.5})),
         file);
 

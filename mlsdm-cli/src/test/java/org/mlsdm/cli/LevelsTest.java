@@ -14,7 +14,8 @@ class LevelsTest {
 
   @Test
   void norm_ofHugeValues_staysFinite() {
-    assertThat(Levels.norm(new double[] {3e200, 4e200})).isEqualTo(5e200, org.assertj.core.api.Assertions.within(1e186));
+    assertThat(Levels.norm(new double[] {3e200, 4e200}))
+        .isEqualTo(5e200, org.assertj.core.api.Assertions.within(1e186));
   }
 
   @Test
@@ -35,6 +36,7 @@ class LevelsTest {
   void niceStep_isOneTwoOrFiveTimesAPowerOfTen() {
     assertThat(NormPlot.niceStep(2000, 8)).isEqualTo(500.0);
     assertThat(NormPlot.niceStep(15, 6)).isEqualTo(5.0);
-    assertThat(NormPlot.niceStep(0.9, 6)).isEqualTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(NormPlot.niceStep(0.9, 6))
+        .isEqualTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
   }
 }

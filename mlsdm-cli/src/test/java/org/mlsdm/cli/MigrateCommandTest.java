@@ -22,7 +22,8 @@ class MigrateCommandTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("migrated " + file + " at schema version 1");
-    SystemStateRecord after = SystemStates.load(file, LoadOptions.defaults().withAutoMigrate(false));
+    SystemStateRecord after =
+        SystemStates.load(file, LoadOptions.defaults().withAutoMigrate(false));
     assertThat(after.version()).isEqualTo(1);
     assertThat(after.memoryState()).isEqualTo(before.memoryState());
     assertThat(after.qilm()).isEqualTo(before.qilm());
@@ -86,6 +87,7 @@ class MigrateCommandTest {
 
   @Test
   void migrate_missing_exits3() {
-    assertThat(Cli.run("migrate", dir.resolve("s.json")).exitCode()).isEqualTo(ExitCode.NOT_FOUND.code());
+    assertThat(Cli.run("migrate", dir.resolve("s.json")).exitCode())
+        .isEqualTo(ExitCode.NOT_FOUND.code());
   }
 }

@@ -51,7 +51,9 @@ class RecoverCommandTest {
         .contains("verified: " + file + " now loads");
     assertThat(SystemStates.load(file)).isEqualTo(first);
     assertThat(Cli.run("verify", file).exitCode()).isZero();
-    assertThat(damagedCopies()).singleElement().satisfies(p -> assertThat(Cli.bytes(p)).isEqualTo(damaged));
+    assertThat(damagedCopies())
+        .singleElement()
+        .satisfies(p -> assertThat(Cli.bytes(p)).isEqualTo(damaged));
   }
 
   @Test

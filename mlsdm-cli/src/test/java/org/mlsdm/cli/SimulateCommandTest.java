@@ -38,11 +38,13 @@ class SimulateCommandTest {
 
   @Test
   void simulate_withoutTerminal_printsAPlainLinePerCheckpoint_onStderr() {
-    Cli.Run r = Cli.run("simulate", dir.resolve("s.json"), "--steps", "120", "--checkpoint-every", "40");
+    Cli.Run r =
+        Cli.run("simulate", dir.resolve("s.json"), "--steps", "120", "--checkpoint-every", "40");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.err().lines()).hasSize(3);
-    assertThat(r.err().lines().toList().get(0)).startsWith("step 40/120 (wake), 1 checkpoint(s), L1=");
+    assertThat(r.err().lines().toList().get(0))
+        .startsWith("step 40/120 (wake), 1 checkpoint(s), L1=");
     assertThat(r.err()).doesNotContain("\r");
   }
 
@@ -50,9 +52,15 @@ class SimulateCommandTest {
   void simulate_resumed_endsExactlyAsAnUninterruptedRun() {
     Path straight = dir.resolve("straight.json");
     Path resumed = dir.resolve("resumed.json");
-    assertThat(Cli.run("simulate", straight, "--steps", "450", "--dimension", "6", "--seed", "7").exitCode()).isZero();
+    assertThat(
+            Cli.run("simulate", straight, "--steps", "450", "--dimension", "6", "--seed", "7")
+                .exitCode())
+        .isZero();
 
-    assertThat(Cli.run("simulate", resumed, "--steps", "170", "--dimension", "6", "--seed", "7").exitCode()).isZero();
+    assertThat(
+            Cli.run("simulate", resumed, "--steps", "170", "--dimension", "6", "--seed", "7")
+                .exitCode())
+        .isZero();
     Cli.Run second = Cli.run("simulate", resumed, "--steps", "450", "--seed", "7");
 
     assertThat(second.exitCode()).as(second.toString()).isZero();
@@ -70,9 +78,12 @@ class SimulateCommandTest {
     AtomicInteger polls = new AtomicInteger();
 
     Cli.Run interrupted =
-        Cli.run(stopAfter(polls, 137), "simulate", file, "--steps", "400", "--checkpoint-every", "50");
+        Cli.run(
+            stopAfter(polls, 137), "simulate", file, "--steps", "400", "--checkpoint-every", "50");
 
-    assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(ExitCode.INTERRUPTED.code());
+    assertThat(interrupted.exitCode())
+        .as(interrupted.toString())
+        .isEqualTo(ExitCode.INTERRUPTED.code());
     assertThat(interrupted.out()).contains("interrupted after step 137; final checkpoint saved");
     assertThat(SystemStates.load(file).qilm().size()).isEqualTo(137);
 
@@ -88,7 +99,15 @@ class SimulateCommandTest {
   void simulate_interruptedOnACheckpoint_doesNotSaveTwice() {
     Path file = dir.resolve("s.json");
 
-    Cli.Run r = Cli.run(stopAfter(new AtomicInteger(), 100), "simulate", file, "--steps", "400", "--checkpoint-every", "50");
+    Cli.Run r =
+        Cli.run(
+            stopAfter(new AtomicInteger(), 100),
+            "simulate",
+            file,
+            "--steps",
+            "400",
+            "--checkpoint-every",
+            "50");
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.INTERRUPTED.code());
     assertThat(r.out()).contains("checkpoints  2 saved");
@@ -207,7 +226,8 @@ class SimulateCommandTest {
   }
 
   /** Stands in for Ctrl-C: requests a stop once {@code steps} steps ran (one poll per step). */
-  private static java.util.function.Consumer<CommandLine> stopAfter(AtomicInteger polls, int steps) {
+  private static java.util.function.Consumer<CommandLine> stopAfter(
+      AtomicInteger polls, int steps) {
     return cmd -> {
       SimulateCommand simulate = cmd.getSubcommands().get("simulate").getCommand();
       simulate.stopRequest = () -> polls.getAndIncrement() >= steps;

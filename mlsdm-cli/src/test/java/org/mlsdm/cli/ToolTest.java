@@ -11,7 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlsdm.state.StateLoadException;
 
-/** The conventions every command shares: help, version, usage errors, one-line errors, exit codes. */
+/**
+ * The conventions every command shares: help, version, usage errors, one-line errors, exit codes.
+ */
 class ToolTest {
   @TempDir Path dir;
 
@@ -29,12 +31,15 @@ class ToolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"init", "inspect", "verify", "recover", "migrate", "convert", "diff", "simulate"})
+  @ValueSource(
+      strings = {"init", "inspect", "verify", "recover", "migrate", "convert", "diff", "simulate"})
   void help_worksOnEverySubcommand_withExitCodes(String command) {
     Cli.Run r = Cli.run(command, "--help");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Usage: mlsdm-state " + command).contains("Exit codes:", "--version");
+    assertThat(r.out())
+        .contains("Usage: mlsdm-state " + command)
+        .contains("Exit codes:", "--version");
   }
 
   @ParameterizedTest
@@ -43,7 +48,9 @@ class ToolTest {
     Cli.Run r = Cli.run((Object[]) args.split(" "));
 
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).startsWith("mlsdm-state ").contains("Java " + System.getProperty("java.version"));
+    assertThat(r.out())
+        .startsWith("mlsdm-state ")
+        .contains("Java " + System.getProperty("java.version"));
   }
 
   @Test
@@ -94,7 +101,10 @@ class ToolTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.NOT_FOUND.code());
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines()).hasSize(1);
-    assertThat(r.err()).startsWith("mlsdm-state inspect: ").contains("not found").doesNotContain("\tat ");
+    assertThat(r.err())
+        .startsWith("mlsdm-state inspect: ")
+        .contains("not found")
+        .doesNotContain("\tat ");
   }
 
   @Test
@@ -112,12 +122,15 @@ class ToolTest {
     java.io.StringWriter err = new java.io.StringWriter();
     cmd.setErr(new java.io.PrintWriter(err, true));
 
-    int code = new ErrorHandler(tool).handleExecutionException(new IllegalStateException("boom"), cmd, null);
+    int code =
+        new ErrorHandler(tool)
+            .handleExecutionException(new IllegalStateException("boom"), cmd, null);
 
     assertThat(code).isEqualTo(ExitCode.FAILURE.code());
     assertThat(err.toString())
-        .isEqualTo("mlsdm-state: IllegalStateException: boom (run with --verbose for the stack trace)"
-            + System.lineSeparator());
+        .isEqualTo(
+            "mlsdm-state: IllegalStateException: boom (run with --verbose for the stack trace)"
+                + System.lineSeparator());
   }
 
   @Test

@@ -97,7 +97,8 @@ class VerifyCommandTest {
 
   @Test
   void verify_unreadable_exits4() throws Exception {
-    assumeFalse("root".equals(System.getProperty("user.name")), "root reads files without permission");
+    assumeFalse(
+        "root".equals(System.getProperty("user.name")), "root reads files without permission");
     Path file = dir.resolve("s.json");
     Cli.saved(file, 3, "a");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
@@ -113,7 +114,9 @@ class VerifyCommandTest {
     Cli.Run strict = Cli.run("verify", "--strict", file);
 
     assertThat(lenient.exitCode()).as(lenient.toString()).isZero();
-    assertThat(lenient.out()).contains("OK, with remarks").contains("checksum   absent, not verified");
+    assertThat(lenient.out())
+        .contains("OK, with remarks")
+        .contains("checksum   absent, not verified");
     assertThat(strict.exitCode()).isEqualTo(ExitCode.WARNINGS.code());
   }
 
