@@ -10,11 +10,9 @@ import java.util.concurrent.Callable;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code convert}: JSON ↔ NPZ, verified on both sides. */
 @Command(
@@ -29,9 +27,7 @@ import picocli.CommandLine.Spec;
       "An existing OUT is left alone unless --force is given; then it is kept as OUT.backup."
     })
 final class ConvertCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -50,8 +46,8 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter stdout = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter stdout = console.out();
+    Progress progress = console.progress();
     if (sameFile()) {
       throw new CliException(ExitCode.USAGE, "IN and OUT are the same file: " + in);
     }

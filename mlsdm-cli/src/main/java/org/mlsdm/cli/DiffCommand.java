@@ -12,11 +12,9 @@ import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code diff}: whether two states match, and by how much each level differs. */
 @Command(
@@ -30,9 +28,7 @@ import picocli.CommandLine.Spec;
       "Exits 0 when the states match, 10 when they differ."
     })
 final class DiffCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -62,8 +58,8 @@ final class DiffCommand implements Callable<Integer> {
       throw new CliException(
           ExitCode.USAGE, "--tolerance must be a finite number >= 0, got " + tolerance);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter out = console.out();
+    Progress progress = console.progress();
     SystemStateRecord x = StateFiles.load(a, progress);
     SystemStateRecord y = StateFiles.load(b, progress);
     List<String> differences = new ArrayList<>();

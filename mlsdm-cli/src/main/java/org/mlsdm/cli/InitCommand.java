@@ -9,11 +9,9 @@ import org.mlsdm.state.SaveOptions;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code init}: writes an empty state. */
 @Command(
@@ -26,7 +24,7 @@ import picocli.CommandLine.Spec;
 final class InitCommand implements Callable<Integer> {
   static final int DEFAULT_DIMENSION = 16;
 
-  @Spec CommandSpec spec;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -92,17 +90,17 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (dimension <= 0) {
-      throw new ParameterException(spec.commandLine(), "--dimension must be > 0, got " + dimension);
+      throw console.usage("--dimension must be > 0, got " + dimension);
     }
     if (id != null && id.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--id must not be empty or blank");
+      throw console.usage("--id must not be empty or blank");
     }
     MemoryParameters parameters;
     try {
       parameters =
           new MemoryParameters(lambdaL1, lambdaL2, lambdaL3, thetaL1, thetaL2, gating12, gating23);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw console.usage(e.getMessage(), e);
     }
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !force) {
       throw new CliException(
@@ -117,8 +115,8 @@ final class InitCommand implements Callable<Integer> {
             SystemStates.createEmpty(dimension, parameters),
             file,
             SaveOptions.defaults().withStateId(id));
-    spec.commandLine()
-        .getOut()
+    console
+        .out()
         .printf(
             "created %s: empty state, schema version %d, dimension %d, id %s%n",
             file, written.version(), written.memoryState().dimension(), Report.id(written.id()));

@@ -17,11 +17,9 @@ import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code inspect}: what a state file holds and how healthy it looks. */
 @Command(
@@ -35,9 +33,7 @@ import picocli.CommandLine.Spec;
           + " an exit code."
     })
 final class InspectCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -48,87 +44,91 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object, for scripts.")
   boolean json;
 
+  /** Everything the report shows, gathered once for either layout. */
+  private record Facts(
+      SystemStateRecord state,
+      StateFiles.Checked checked,
+      List<String> warnings,
+      StateFiles.Backup backup,
+      long size,
+      Instant now) {}
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter out = console.out();
+    Progress progress = console.progress();
     StateFiles.Checked checked = StateFiles.loadChecked(file, progress);
     SystemStateRecord state = checked.state();
     List<String> warnings = SystemStates.validateIntegrity(state);
     StateFiles.Backup backup = StateFiles.backup(file);
     long size = Progress.sizeOrZero(file);
     Instant now = Instant.now();
+    Facts facts = new Facts(state, checked, warnings, backup, size, now);
     if (json) {
-      writeJson(out, state, checked, warnings, backup, size, now);
+      writeJson(out, facts);
     } else {
-      writeText(out, state, checked, warnings, backup, size, now);
+      writeText(out, facts);
     }
     out.flush();
     return ExitCode.OK.code();
   }
 
-  private void writeText(
-      PrintWriter out,
-      SystemStateRecord state,
-      StateFiles.Checked checked,
-      List<String> warnings,
-      StateFiles.Backup backup,
-      long size,
-      Instant now) {
+  private void writeText(PrintWriter out, Facts facts) {
+    SystemStateRecord state = facts.state();
     MemoryStateRecord m = state.memoryState();
     Report.row(
-        out, "file", file + " (" + StateFiles.format(file) + ", " + Progress.bytes(size) + ")");
+        out,
+        "file",
+        file + " (" + StateFiles.format(file) + ", " + Progress.bytes(facts.size()) + ")");
     Report.row(
         out,
         "version",
         state.version()
-            + (checked.migrated()
+            + (facts.checked().migrated()
                 ? " (migrated on load from an older schema version; 'migrate' rewrites the file)"
                 : ""));
     Report.row(out, "id", Report.id(state.id()));
     Report.row(
-        out, "created_at", state.createdAt() + " (" + Report.ago(state.createdAt(), now) + ")");
+        out,
+        "created_at",
+        state.createdAt() + " (" + Report.ago(state.createdAt(), facts.now()) + ")");
     Report.row(
-        out, "updated_at", state.updatedAt() + " (" + Report.ago(state.updatedAt(), now) + ")");
+        out,
+        "updated_at",
+        state.updatedAt() + " (" + Report.ago(state.updatedAt(), facts.now()) + ")");
     Report.row(out, "dimension", Integer.toString(m.dimension()));
     Report.row(out, "parameters", Report.parameters(m.parameters()));
     Report.row(out, "norms", Report.norms(m));
     Report.row(out, "qilm", state.qilm().size() + " rows");
     String checksum =
-        switch (checked.checksum()) {
+        switch (facts.checked().checksum()) {
           case OK -> "ok (" + SystemStates.checksumPath(file).getFileName() + ")";
           case ABSENT -> "absent (no " + SystemStates.checksumPath(file).getFileName() + ")";
-          case MISMATCH -> "MISMATCH: " + checked.mismatch();
+          case MISMATCH -> "MISMATCH: " + facts.checked().mismatch();
         };
     Report.row(out, "checksum", checksum);
     Report.row(
         out,
         "backup",
-        backup.present()
+        facts.backup().present()
             ? "present, "
-                + Progress.bytes(backup.size())
+                + Progress.bytes(facts.backup().size())
                 + ", written "
-                + Report.ago(backup.modified(), now)
+                + Report.ago(facts.backup().modified(), facts.now())
                 + " ("
-                + backup.modified().truncatedTo(ChronoUnit.SECONDS)
+                + facts.backup().modified().truncatedTo(ChronoUnit.SECONDS)
                 + ")"
             : "none");
-    if (warnings.isEmpty()) {
+    if (facts.warnings().isEmpty()) {
       Report.row(out, "integrity", "no warnings");
     } else {
-      Report.row(out, "integrity", warnings.size() + " warning(s)");
-      warnings.forEach(w -> Report.row(out, "  warning", w));
+      Report.row(out, "integrity", facts.warnings().size() + " warning(s)");
+      facts.warnings().forEach(w -> Report.row(out, "  warning", w));
     }
   }
 
-  private void writeJson(
-      PrintWriter out,
-      SystemStateRecord state,
-      StateFiles.Checked checked,
-      List<String> warnings,
-      StateFiles.Backup backup,
-      long size,
-      Instant now) {
+  private void writeJson(PrintWriter out, Facts facts) {
+    SystemStateRecord state = facts.state();
     MemoryStateRecord m = state.memoryState();
     MemoryParameters p = m.parameters();
     try (JsonGenerator g =
@@ -139,9 +139,9 @@ final class InspectCommand implements Callable<Integer> {
       g.writeStartObject();
       g.writeStringField("file", file.toString());
       g.writeStringField("format", StateFiles.format(file).toLowerCase(Locale.ROOT));
-      g.writeNumberField("size_bytes", size);
+      g.writeNumberField("size_bytes", facts.size());
       g.writeNumberField("version", state.version());
-      g.writeBooleanField("migrated", checked.migrated());
+      g.writeBooleanField("migrated", facts.checked().migrated());
       g.writeStringField("id", state.id());
       g.writeStringField("created_at", state.createdAt().toString());
       g.writeStringField("updated_at", state.updatedAt().toString());
@@ -161,18 +161,19 @@ final class InspectCommand implements Callable<Integer> {
       g.writeNumberField("l3", Levels.norm(m.stateL3()));
       g.writeEndObject();
       g.writeNumberField("qilm_rows", state.qilm().size());
-      g.writeStringField("checksum", checked.checksum().label());
+      g.writeStringField("checksum", facts.checked().checksum().label());
       g.writeObjectFieldStart("backup");
-      g.writeBooleanField("present", backup.present());
-      if (backup.present()) {
-        g.writeNumberField("size_bytes", backup.size());
-        g.writeStringField("modified_at", backup.modified().toString());
+      g.writeBooleanField("present", facts.backup().present());
+      if (facts.backup().present()) {
+        g.writeNumberField("size_bytes", facts.backup().size());
+        g.writeStringField("modified_at", facts.backup().modified().toString());
         g.writeNumberField(
-            "age_seconds", Math.max(0, Duration.between(backup.modified(), now).getSeconds()));
+            "age_seconds",
+            Math.max(0, Duration.between(facts.backup().modified(), facts.now()).getSeconds()));
       }
       g.writeEndObject();
       g.writeArrayFieldStart("warnings");
-      for (String w : warnings) {
+      for (String w : facts.warnings()) {
         g.writeString(w);
       }
       g.writeEndArray();

@@ -7,11 +7,9 @@ import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code migrate}: rewrites a file at the current schema version. */
 @Command(
@@ -24,9 +22,7 @@ import picocli.CommandLine.Spec;
       "A file that fails its checksum is not migrated: run recover first."
     })
 final class MigrateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -41,8 +37,8 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter out = console.out();
+    Progress progress = console.progress();
     StateFiles.Loaded loaded =
         StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
     boolean current = !loaded.migrated();

@@ -14,10 +14,8 @@ import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code recover}: the seed's manual procedure, done by the store. The damaged file is copied aside
@@ -37,9 +35,7 @@ final class RecoverCommand implements Callable<Integer> {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -49,8 +45,8 @@ final class RecoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter out = console.out();
+    Progress progress = console.progress();
     StateLoadException failure;
     try {
       SystemStateRecord state = StateFiles.load(file, progress);
@@ -104,7 +100,7 @@ final class RecoverCommand implements Callable<Integer> {
     try {
       return StateFiles.loadBackup(file, progress);
     } catch (StateLoadException e) {
-      spec.commandLine().getOut().printf("found: the backup does not load: %s%n", e.getMessage());
+      console.out().printf("found: the backup does not load: %s%n", e.getMessage());
       return null;
     }
   }

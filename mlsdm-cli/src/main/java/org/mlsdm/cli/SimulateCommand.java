@@ -10,12 +10,9 @@ import org.mlsdm.memory.MemoryManager;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code simulate}: a memory manager under a synthetic workload, checkpointed and resumable. */
 @Command(
@@ -37,9 +34,7 @@ final class SimulateCommand implements Callable<Integer> {
   static final int DEFAULT_CHECKPOINT_EVERY = 100;
   static final long MAX_STEPS = 10_000_000;
 
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -90,8 +85,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter out = console.out();
+    Progress progress = console.progress();
     Opened opened = open(progress);
     MemoryManager manager = opened.manager();
     long done = opened.done();
@@ -135,15 +130,13 @@ final class SimulateCommand implements Callable<Integer> {
 
   private void validate() {
     if (steps < 1 || steps > MAX_STEPS) {
-      throw new ParameterException(
-          spec.commandLine(), "--steps must be in [1, " + MAX_STEPS + "], got " + steps);
+      throw console.usage("--steps must be in [1, " + MAX_STEPS + "], got " + steps);
     }
     if (checkpointEvery < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "--checkpoint-every must be >= 1, got " + checkpointEvery);
+      throw console.usage("--checkpoint-every must be >= 1, got " + checkpointEvery);
     }
     if (dimension != null && dimension < 1) {
-      throw new ParameterException(spec.commandLine(), "--dimension must be > 0, got " + dimension);
+      throw console.usage("--dimension must be > 0, got " + dimension);
     }
     StateFiles.requireStateFileName(file);
   }
@@ -167,8 +160,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     int n = state.memoryState().dimension();
     if (dimension != null && dimension != n) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw console.usage(
           "--dimension " + dimension + " does not match " + file + ", which has dimension " + n);
     }
     MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());

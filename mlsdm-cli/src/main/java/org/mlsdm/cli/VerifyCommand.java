@@ -10,11 +10,9 @@ import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code verify}: checksum, schema and integrity, as an exit code. */
 @Command(
@@ -28,9 +26,7 @@ import picocli.CommandLine.Spec;
           + " missing checksum file are reported; with --strict they exit 12."
     })
 final class VerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @ParentCommand StateTool tool;
+  @Mixin Console console;
 
   @Parameters(
       index = "0",
@@ -45,8 +41,8 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(spec.commandLine().getErr(), tool.terminal());
+    PrintWriter out = console.out();
+    Progress progress = console.progress();
     boolean hasChecksum = Files.exists(SystemStates.checksumPath(file));
     StateFiles.Loaded loaded;
     try {
