@@ -1,14 +1,17 @@
 package org.mlsdm.cli;
 
 import java.io.PrintWriter;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * A mixin for what every command uses of its surroundings: stdout for results, progress on stderr,
- * and usage errors that name the command.
+ * and usage errors that name the command. (Picocli needs the {@code @Command} to accept it as a
+ * mixin; it adds nothing to the command.)
  */
+@Command
 final class Console {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
