@@ -71,7 +71,7 @@ final class NpyHeader {
         size = Math.multiplyExact(size, 4);
       }
     }
-    int unit = k == 'U' ? 4 : size;
+    int unit = k == 'U' ? 4 : k == 'S' ? 1 : size;
     if (order == '=') {
       order = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? '<' : '>';
     }
