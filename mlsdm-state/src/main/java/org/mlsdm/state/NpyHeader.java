@@ -307,11 +307,16 @@ final class NpyHeader {
       while (pos < text.length() && isDigit(text.charAt(pos))) {
         pos++;
       }
-      if (pos == start || pos - start > 18) {
-        pos = start;
+      if (pos == start) {
         throw fail("expected a non-negative dimension in 'shape'");
       }
-      long v = Long.parseLong(text.substring(start, pos));
+      long v;
+      try {
+        v = Long.parseLong(text.substring(start, pos));
+      } catch (NumberFormatException e) {
+        pos = start;
+        throw fail("dimension in 'shape' overflows");
+      }
       if (peek('L')) {
         pos++;
       }

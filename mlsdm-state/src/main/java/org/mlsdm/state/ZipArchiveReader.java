@@ -24,13 +24,17 @@ import java.util.zip.Inflater;
  * data descriptors. Refused with a {@link StateLoadException}: encryption, other methods, more than
  * {@link #MAX_ENTRIES} entries, duplicate names, entries that lie outside the file or overlap in
  * total, a stored entry whose sizes differ, a deflated entry that claims to expand more than
- * {@link #MAX_RATIO} times (deflate cannot exceed about 1032), a local header that disagrees with
+ * {@link #MAX_RATIO} times (deflate cannot exceed about 1032), entries declaring more than
+ * {@link #MAX_EXPANSION} times the file size in total (at least {@link #MAX_TOTAL_FLOOR}), a local header that disagrees with
  * the central directory, and entry data that inflates to more or fewer bytes than declared or fails
  * its CRC-32.
  */
 final class ZipArchiveReader {
   static final int MAX_ENTRIES = 4096;
   static final int MAX_RATIO = 1100;
+  /** The uncompressed total allowed beyond {@link #MAX_EXPANSION} times the file size. */
+  static final long MAX_TOTAL_FLOOR = 256L << 20;
+  static final int MAX_EXPANSION = 64;
   private static final int MAX_DIRECTORY = 4 << 20;
   private static final int CHUNK = 1 << 16;
   private static final long MAX_32 = 0xFFFF_FFFFL;
@@ -126,6 +130,8 @@ final class ZipArchiveReader {
     Map<String, Entry> entries = new LinkedHashMap<>();
     int p = 0;
     long compressedTotal = 0;
+    long total = 0;
+    long maxTotal = Math.max(MAX_TOTAL_FLOOR, fileSize * MAX_EXPANSION);
     for (long i = 0; i < count; i++) {
       if (p + 46 > dir.limit() || dir.getInt(p) != 0x02014b50) {
         throw bad(source, "central directory entry " + i + " malformed at offset "
@@ -193,6 +199,11 @@ final class ZipArchiveReader {
             + " (ratio limit " + MAX_RATIO + ")");
       }
       compressedTotal += compressed;
+      total += size;
+      if (total > maxTotal) {
+        throw bad(source, "entries up to '" + name + "' declare " + total
+            + " uncompressed bytes, limit " + maxTotal + " for a file of " + fileSize + " bytes");
+      }
       if (compressedTotal > directoryStart) {
         throw bad(source, "entries overlap: " + compressedTotal
             + " compressed bytes declared before the central directory at " + directoryStart);
