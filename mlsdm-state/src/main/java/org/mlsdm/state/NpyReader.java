@@ -1,5 +1,6 @@
 package org.mlsdm.state;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -31,8 +32,8 @@ import java.util.List;
  *                array, read by {@link RestrictedUnpickler}
  * </pre>
  *
- * Values: 0-d numbers become a {@link Long} (integers, booleans as 0/1 are Booleans) or {@link
- * Double}; 0-d U and S become a {@link String} without trailing NULs; 1-d and 2-d numbers become
+ * Values: 0-d numbers become a {@link Long} (integers), a {@link Double} (floats) or a {@link
+ * Boolean}; 0-d U and S become a {@link String} without trailing NULs; 1-d and 2-d numbers become
  * {@code double[]} and {@code double[][]} (Fortran order transposed to rows); object arrays become
  * their single element (0-d) or a {@link List} of elements. Refused: other versions, dtypes and
  * structured dtypes, more than 2 dimensions for numbers, strings of 1 or more dimensions, a data
@@ -86,7 +87,8 @@ final class NpyReader {
     long dataLength = length - preamble - headerLength;
     long count = h.count(where);
     if (h.kind == 'O') {
-      Object pickled = RestrictedUnpickler.unpickle(in, dataLength, where);
+      Object pickled =
+          RestrictedUnpickler.unpickle(new BufferedInputStream(in, CHUNK), dataLength, where);
       if (!(pickled instanceof RestrictedUnpickler.ObjectArray a)
           || !Arrays.equals(a.shape(), h.shape)) {
         throw NpyHeader.bad(where, "pickle does not hold an object array of shape "

@@ -475,7 +475,7 @@ final class RestrictedUnpickler {
   }
 
   private byte[] bytes(long n) throws IOException {
-    if (n > left) {
+    if (n > left || n > Integer.MAX_VALUE - 8) {
       throw fail(offset, "needs " + n + " bytes, " + left + " left");
     }
     byte[] b = NpyReader.readFully(in, (int) n, where);

@@ -18,22 +18,34 @@ import java.util.zip.Inflater;
  * Reads a zip archive from a {@link SeekableByteChannel} through its central directory, streaming
  * each entry (stored or deflated) without holding the archive in memory.
  *
- * <p>Accepted: one-disk archives with an end-of-central-directory record (a comment is allowed) or
- * its zip64 form, central-directory entries with or without the zip64 extra field (as {@code
- * np.savez} writes with {@code force_zip64}), methods 0 (stored) and 8 (deflated), with or without
- * data descriptors. Refused with a {@link StateLoadException}: encryption, other methods, more than
- * {@link #MAX_ENTRIES} entries, duplicate names, entries that lie outside the file or overlap in
- * total, a stored entry whose sizes differ, a deflated entry that claims to expand more than
- * {@link #MAX_RATIO} times (deflate cannot exceed about 1032), entries declaring more than
- * {@link #MAX_EXPANSION} times the file size in total (at least {@link #MAX_TOTAL_FLOOR}), a local header that disagrees with
- * the central directory, and entry data that inflates to more or fewer bytes than declared or fails
- * its CRC-32.
+ * <pre>
+ * record                          accepted
+ * end of central directory        PK\5\6 within the last 65,557 bytes, its comment ending the file;
+ *                                 one disk; counts or offsets of 0xFFFF(FFFF) lead to the zip64
+ *                                 locator PK\6\7 and record PK\6\6
+ * central directory               at most {@link #MAX_ENTRIES} entries PK\1\2 in 4 MiB, before the
+ *                                 end record; unique names; sizes and offset from the zip64
+ *                                 extra field (0x0001) where they read 0xFFFFFFFF (np.savez writes
+ *                                 with force_zip64)
+ *   flags                         not encrypted (bit 0); bit 3 (data descriptor) allowed
+ *   method                        0 stored (sizes equal) or 8 deflated (uncompressed at most
+ *                                 {@link #MAX_RATIO} times compressed + 1 KiB: deflate cannot
+ *                                 exceed about 1032)
+ *   all entries                   inside the data area, compressed sizes adding up to no more
+ *                                 than it (no overlapping entries), uncompressed sizes adding
+ *                                 up to at most max({@link #MAX_TOTAL_FLOOR},
+ *                                 {@link #MAX_EXPANSION} × file size)
+ * local header                    PK\3\4 with the directory's name and method, and its CRC and
+ *                                 sizes unless bit 3 is set or they read 0xFFFFFFFF
+ * entry data                      exactly the declared size and CRC-32, checked while streaming;
+ *                                 never more than the declared size is inflated
+ * </pre>
  */
 final class ZipArchiveReader {
   static final int MAX_ENTRIES = 4096;
   static final int MAX_RATIO = 1100;
-  /** The uncompressed total allowed beyond {@link #MAX_EXPANSION} times the file size. */
-  static final long MAX_TOTAL_FLOOR = 256L << 20;
+  /** Uncompressed bytes any archive may declare in total, whatever its own size. */
+  static final long MAX_TOTAL_FLOOR = 64L << 20;
   static final int MAX_EXPANSION = 64;
   private static final int MAX_DIRECTORY = 4 << 20;
   private static final int CHUNK = 1 << 16;
