@@ -61,6 +61,24 @@ def zip_arrays(path, arrays, version=None, protocol=None, compress=False):
             z.writestr(name + ".npy", buf.getvalue())
 
 
+class Unseekable(io.RawIOBase):
+    """A write-only file, so that zipfile streams entries with data descriptors (flag bit 3)."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        return self.f.write(b)
+
+
+def savez_streamed(path, arrays):
+    with open(path, "wb") as f:
+        np.savez(Unseekable(f), **arrays)
+
+
 def write_state_variants(state, outdir):
     """One file per variant of a full state; returns the file names."""
     variants = {}
@@ -71,6 +89,7 @@ def write_state_variants(state, outdir):
         p, **native_arrays(state, ragged=True))
     variants["native-fortran.npz"] = lambda p: np.savez(p, **native_arrays(state, fortran=True))
     variants["native-big-endian.npz"] = lambda p: np.savez(p, **native_arrays(state, order=">"))
+    variants["native-streamed.npz"] = lambda p: savez_streamed(p, native_arrays(state))
     variants["native-npy-v2.npz"] = lambda p: zip_arrays(p, native_arrays(state), version=(2, 0))
     variants["native-npy-v3.npz"] = lambda p: zip_arrays(p, native_arrays(state), version=(3, 0))
     variants["pickled-state.npz"] = lambda p: np.savez(p, state=object_array(state, ()))

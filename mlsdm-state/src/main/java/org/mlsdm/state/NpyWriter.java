@@ -14,7 +14,7 @@ import java.nio.DoubleBuffer;
 final class NpyWriter {
   private static final int CHUNK = 1 << 16;
 
-  /** Writes the data bytes through a little-endian scratch buffer of {@link #CHUNK} bytes. */
+  /** Writes the data bytes through a little-endian scratch buffer of 8 to {@link #CHUNK} bytes. */
   private interface Body {
     void write(OutputStream out, ByteBuffer scratch) throws IOException;
   }
@@ -36,7 +36,8 @@ final class NpyWriter {
 
   void writeTo(OutputStream out) throws IOException {
     out.write(header);
-    body.write(out, ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
+    int scratch = (int) Math.min(CHUNK, Math.max(8, dataLength));
+    body.write(out, ByteBuffer.allocate(scratch).order(ByteOrder.LITTLE_ENDIAN));
   }
 
   /** A 0-d {@code <i8}. */
@@ -115,7 +116,7 @@ final class NpyWriter {
         (out, b) -> {
           int i = 0;
           while (i < rows.length) {
-            int n = Math.min(CHUNK / 8, rows.length - i);
+            int n = Math.min(b.capacity() / 8, rows.length - i);
             for (int k = 0; k < n; k++) {
               b.putLong(8 * k, rows[i + k].length);
             }

@@ -6,6 +6,8 @@ import static org.mlsdm.state.NpzTesting.MANAGER_QILM;
 import static org.mlsdm.state.NpzTesting.STATE_JSON;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -153,7 +155,7 @@ class NpzStateCodecTest {
   static Stream<String> goldenStateFiles() {
     return Stream.of("numpy1", "numpy2").flatMap(v -> Stream.of(
         "native-savez.npz", "native-savez-compressed.npz", "native-ragged.npz",
-        "native-fortran.npz", "native-big-endian.npz", "native-npy-v2.npz", "native-npy-v3.npz",
+        "native-fortran.npz", "native-big-endian.npz", "native-streamed.npz", "native-npy-v2.npz", "native-npy-v3.npz",
         "pickled-state.npz", "pickled-state-compressed.npz", "pickled-state-protocol2.npz",
         "pickled-state-protocol5.npz").map(f -> v + "/" + f));
   }
@@ -206,7 +208,7 @@ class NpzStateCodecTest {
         out.toAbsolutePath().toString());
 
     List<String> files = names.strip().lines().toList();
-    assertThat(files).hasSize(14);
+    assertThat(files).hasSize(15);
     for (String f : files) {
       Map<String, Object> map = NpzTesting.read(out.resolve(f));
       if (f.startsWith("manager")) {
@@ -215,6 +217,28 @@ class NpzStateCodecTest {
         assertThat(StateMaps.toRecord(map, true)).as(f).isEqualTo(STATE_JSON);
       }
     }
+  }
+
+  @Test
+  void read_archiveWithZip64EndRecords_givesTheState() throws IOException {
+    byte[] zip = NpzTesting.bytes(STATE_JSON);
+    java.nio.ByteBuffer in = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+    int end = zip.length - 22;
+    long entries = in.getShort(end + 10);
+    long size = in.getInt(end + 12);
+    long start = in.getInt(end + 16);
+    java.nio.ByteBuffer out = ByteBuffer.allocate(end + 56 + 20 + 22)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    out.put(zip, 0, end);
+    out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0)
+        .putInt(0).putLong(entries).putLong(entries).putLong(size).putLong(start);
+    out.putInt(0x07064b50).putInt(0).putLong(end).putInt(1);
+    out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1)
+        .putShort((short) -1).putInt(-1).putInt(-1).putShort((short) 0);
+
+    Path file = NpzTesting.file(dir, out.array());
+
+    assertThat(NpzTesting.readRecord(file)).isEqualTo(STATE_JSON);
   }
 
   private static void assertManagerLegacy(Map<String, Object> map) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,9 +108,9 @@ class PickledNpzTest {
   void read_deeplyNestedLists_throwsStateLoadExceptionNotStackOverflow(int depth, String message)
       throws IOException {
     byte[] element = new byte[2 * depth + 1];
-    java.util.Arrays.fill(element, 0, depth, (byte) '(');
+    Arrays.fill(element, 0, depth, (byte) '(');
     element[depth] = ']';
-    java.util.Arrays.fill(element, depth + 1, element.length, (byte) 'l');
+    Arrays.fill(element, depth + 1, element.length, (byte) 'l');
     Path file = stateFile(objectArrayPickle(element));
 
     assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
