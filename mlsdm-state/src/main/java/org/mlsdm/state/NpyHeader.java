@@ -2,6 +2,7 @@ package org.mlsdm.state;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The header of one {@code .npy} array: its dtype, memory order and shape. Parses the header's
@@ -299,7 +300,7 @@ final class NpyHeader {
         throw fail("a 1-d 'shape' needs a trailing comma");
       }
       pos++;
-      return java.util.Arrays.copyOf(dims, n);
+      return Arrays.copyOf(dims, n);
     }
 
     private long integer() {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,7 +195,7 @@ final class NpzStateCodec implements StateCodec {
           throw bad("qilm.memory_lengths", "length " + n + " at index " + i + " does not fit the "
               + flat.length + " values of 'qilm.memory_flat.npy'");
         }
-        rows[i] = java.util.Arrays.copyOfRange(flat, at, at + (int) n);
+        rows[i] = Arrays.copyOfRange(flat, at, at + (int) n);
         at += (int) n;
       }
       if (at != flat.length) {

@@ -222,12 +222,12 @@ class NpzStateCodecTest {
   @Test
   void read_archiveWithZip64EndRecords_givesTheState() throws IOException {
     byte[] zip = NpzTesting.bytes(STATE_JSON);
-    java.nio.ByteBuffer in = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer in = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
     int end = zip.length - 22;
     long entries = in.getShort(end + 10);
     long size = in.getInt(end + 12);
     long start = in.getInt(end + 16);
-    java.nio.ByteBuffer out = ByteBuffer.allocate(end + 56 + 20 + 22)
+    ByteBuffer out = ByteBuffer.allocate(end + 56 + 20 + 22)
         .order(ByteOrder.LITTLE_ENDIAN);
     out.put(zip, 0, end);
     out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0)

@@ -1,9 +1,11 @@
 package org.mlsdm.state;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /** Shared fixtures of the NPZ tests: the codec at file level, expected states, archive builders. */
@@ -124,7 +127,7 @@ final class NpzTesting {
     for (int i = 10; i < total - 1; i++) {
       out[i] = ' ';
     }
-    byte[] text = dict.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] text = dict.getBytes(StandardCharsets.ISO_8859_1);
     System.arraycopy(text, 0, out, 10, text.length);
     out[total - 1] = '\n';
     System.arraycopy(data, 0, out, total, data.length);
@@ -134,7 +137,7 @@ final class NpzTesting {
   /** The entries of a Java-written state file, by name, for tampering. */
   static Map<String, byte[]> entries(SystemStateRecord state) throws IOException {
     Map<String, byte[]> out = new LinkedHashMap<>();
-    try (var z = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(bytes(state)))) {
+    try (var z = new ZipInputStream(new ByteArrayInputStream(bytes(state)))) {
       for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
         out.put(e.getName(), z.readAllBytes());
       }

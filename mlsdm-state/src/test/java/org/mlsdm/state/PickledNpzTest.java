@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class PickledNpzTest {
 
     assertThat(map.get("version")).isEqualTo(7L);
     assertThat((double[]) map.get("x")).containsExactly(1.5, 2.0);
-    assertThat(map.get("big")).isEqualTo(java.math.BigInteger.ONE.shiftLeft(64));
+    assertThat(map.get("big")).isEqualTo(BigInteger.ONE.shiftLeft(64));
   }
 
   @ParameterizedTest
