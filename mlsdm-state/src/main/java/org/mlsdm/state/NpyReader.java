@@ -62,7 +62,8 @@ final class NpyReader {
    * @throws StateLoadException for anything the class comment does not accept
    * @throws IOException if reading fails
    */
-  static NpyArray read(InputStream in, long length, String where) throws IOException {
+  static NpyArray read(InputStream entry, long length, String where) throws IOException {
+    InputStream in = new BufferedInputStream(entry, CHUNK);
     byte[] pre = readFully(in, 8, where);
     if (!Arrays.equals(pre, 0, 6, NpyHeader.MAGIC, 0, 6)) {
       throw NpyHeader.bad(where, "not an npy array (no \\x93NUMPY magic)");
@@ -87,8 +88,7 @@ final class NpyReader {
     long dataLength = length - preamble - headerLength;
     long count = h.count(where);
     if (h.kind == 'O') {
-      Object pickled =
-          RestrictedUnpickler.unpickle(new BufferedInputStream(in, CHUNK), dataLength, where);
+      Object pickled = RestrictedUnpickler.unpickle(in, dataLength, where);
       if (!(pickled instanceof RestrictedUnpickler.ObjectArray a)
           || !Arrays.equals(a.shape(), h.shape)) {
         throw NpyHeader.bad(where, "pickle does not hold an object array of shape "
@@ -121,9 +121,11 @@ final class NpyReader {
       throw NpyHeader.bad(where, "shape " + NpyHeader.shapeText(h.shape) + " has more than "
           + MAX_ARRAY + " elements");
     }
+    ByteBuffer scratch = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected)))
+        .order(h.order());
     if (h.shape.length == 1) {
       double[] values = new double[(int) count];
-      readNumbers(in, h, values, 0, values.length, where);
+      readNumbers(in, h, scratch, values, where);
       return new NpyArray(h.shape, values);
     }
     long rows = h.shape[0];
@@ -134,7 +136,7 @@ final class NpyReader {
     double[][] matrix = new double[(int) rows][];
     if (h.fortranOrder && rows > 1 && width > 1) {
       double[] columns = new double[(int) count];
-      readNumbers(in, h, columns, 0, columns.length, where);
+      readNumbers(in, h, scratch, columns, where);
       for (int i = 0; i < rows; i++) {
         double[] row = new double[width];
         for (int j = 0; j < width; j++) {
@@ -145,7 +147,7 @@ final class NpyReader {
     } else {
       for (int i = 0; i < rows; i++) {
         matrix[i] = new double[width];
-        readNumbers(in, h, matrix[i], 0, width, where);
+        readNumbers(in, h, scratch, matrix[i], where);
       }
     }
     return new NpyArray(h.shape, matrix);
@@ -205,24 +207,23 @@ final class NpyReader {
     };
   }
 
-  /** Reads {@code n} elements into {@code dst} as doubles, a chunk at a time. */
+  /** Fills {@code dst} with elements converted to doubles, a scratch buffer at a time. */
   private static void readNumbers(
-      InputStream in, NpyHeader h, double[] dst, int off, int n, String where) throws IOException {
-    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(8, (long) n * h.itemSize))];
-    ByteBuffer b = ByteBuffer.wrap(chunk).order(h.order());
+      InputStream in, NpyHeader h, ByteBuffer b, double[] dst, String where) throws IOException {
+    byte[] chunk = b.array();
     int per = chunk.length / h.itemSize;
+    int n = dst.length;
     int done = 0;
     while (done < n) {
       int k = Math.min(per, n - done);
       fill(in, chunk, k * h.itemSize, where);
-      int at = off + done;
       if (h.kind == 'f' && h.itemSize == 8) {
         b.clear();
-        b.asDoubleBuffer().get(dst, at, k);
+        b.asDoubleBuffer().get(dst, done, k);
       } else {
         for (int i = 0; i < k; i++) {
           int p = i * h.itemSize;
-          dst[at + i] = switch (h.kind) {
+          dst[done + i] = switch (h.kind) {
             case 'f' -> b.getFloat(p);
             case 'b' -> chunk[p] != 0 ? 1 : 0;
             case 'u' -> switch (h.itemSize) {
