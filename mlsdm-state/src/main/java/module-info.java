@@ -8,4 +8,5 @@ module org.mlsdm.state {
   requires org.slf4j;
 
   exports org.mlsdm.state;
+  exports org.mlsdm.memory;
 }

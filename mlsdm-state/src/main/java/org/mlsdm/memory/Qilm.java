@@ -1,0 +1,141 @@
+package org.mlsdm.memory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.mlsdm.state.QilmStateRecord;
+
+/**
+ * A phase-tagged lattice memory (the Python {@code QILM}): vectors stored with a phase each, and
+ * retrieved by phase within a tolerance, in insertion order.
+ *
+ * <p>Vectors are kept in growable arrays, so {@link #entangle(double[], double)} is amortized
+ * O(1) besides copying the vector; {@link #retrieve(double, double)} scans every entry. Vectors may
+ * differ in length, as in the Python class. Every stored value and phase is finite, so the state can
+ * always be persisted.
+ *
+ * <p>Not thread-safe: confine an instance to one thread or guard it externally ({@link
+ * MemoryManager} does).
+ */
+public final class Qilm {
+  private static final int INITIAL_CAPACITY = 16;
+
+  private double[][] vectors;
+  private double[] phases;
+  private int size;
+
+  /** Creates an empty QILM. */
+  public Qilm() {
+    this.vectors = new double[INITIAL_CAPACITY][];
+    this.phases = new double[INITIAL_CAPACITY];
+  }
+
+  private Qilm(double[][] vectors, double[] phases) {
+    this.size = vectors.length;
+    int capacity = Math.max(INITIAL_CAPACITY, size);
+    this.vectors = Arrays.copyOf(vectors, capacity);
+    this.phases = Arrays.copyOf(phases, capacity);
+  }
+
+  /**
+   * Restores a QILM from a record.
+   *
+   * @param record the persisted state
+   * @return a new QILM holding copies of the record's vectors and phases, in the record's order
+   * @throws NullPointerException if {@code record} is null
+   */
+  public static Qilm fromRecord(QilmStateRecord record) {
+    Objects.requireNonNull(record, "record");
+    return new Qilm(record.memory(), record.phases());
+  }
+
+  /**
+   * Stores a copy of a vector with its phase.
+   *
+   * @param vector the vector, finite values, any length
+   * @param phase its phase, finite
+   * @throws IllegalArgumentException naming the index and value if a value or the phase is not
+   *     finite; nothing is stored then
+   * @throws NullPointerException if {@code vector} is null
+   */
+  public void entangle(double[] vector, double phase) {
+    Objects.requireNonNull(vector, "vector");
+    checkVector(vector);
+    if (!Double.isFinite(phase)) {
+      throw new IllegalArgumentException("phase must be finite, got " + phase);
+    }
+    append(vector.clone(), phase);
+  }
+
+  /** Checks that every value of a vector is finite. */
+  static void checkVector(double[] vector) {
+    for (int i = 0; i < vector.length; i++) {
+      if (!Double.isFinite(vector[i])) {
+        throw new IllegalArgumentException("vector[" + i + "] must be finite, got " + vector[i]);
+      }
+    }
+  }
+
+  /** Stores a vector that the caller has checked and will not share. */
+  void append(double[] owned, double phase) {
+    if (size == vectors.length) {
+      int capacity = vectors.length + (vectors.length >> 1);
+      vectors = Arrays.copyOf(vectors, capacity);
+      phases = Arrays.copyOf(phases, capacity);
+    }
+    vectors[size] = owned;
+    phases[size] = phase;
+    size++;
+  }
+
+  /**
+   * Returns copies of the vectors whose phase {@code p} satisfies {@code |p - phase| <= tolerance},
+   * in insertion order.
+   *
+   * @param phase the phase to look for; a non-finite phase matches nothing unless the tolerance is
+   *     infinite
+   * @param tolerance the largest accepted distance, &gt;= 0 (0 means an exact match)
+   * @return a new list of new arrays, empty when nothing matches
+   * @throws IllegalArgumentException if {@code phase} is NaN, or {@code tolerance} is negative or
+   *     NaN
+   */
+  public List<double[]> retrieve(double phase, double tolerance) {
+    if (Double.isNaN(phase)) {
+      throw new IllegalArgumentException("phase must not be NaN");
+    }
+    if (!(tolerance >= 0)) {
+      throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
+    }
+    List<double[]> matches = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      if (Math.abs(phases[i] - phase) <= tolerance) {
+        matches.add(vectors[i].clone());
+      }
+    }
+    return matches;
+  }
+
+  /**
+   * Returns the number of stored vectors.
+   *
+   * @return the count, &gt;= 0
+   */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * Captures the current state.
+   *
+   * @return a new record with copies of the vectors and phases, in insertion order
+   */
+  public QilmStateRecord toRecord() {
+    return new QilmStateRecord(Arrays.copyOf(vectors, size), Arrays.copyOf(phases, size));
+  }
+
+  /** An independent copy; stored vectors are never mutated, so they can be shared. */
+  Qilm copy() {
+    return new Qilm(Arrays.copyOf(vectors, size), Arrays.copyOf(phases, size));
+  }
+}

@@ -1,0 +1,145 @@
+package org.mlsdm.state;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/** Shared helpers of the JSON codec tests: in-memory channels, write/read shortcuts, samples. */
+final class JsonStateCodecSupport {
+  static final String SOURCE = "test/state.json";
+
+  private JsonStateCodecSupport() {}
+
+  static byte[] write(SystemStateRecord state) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      JsonStateCodec.INSTANCE.write(state, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static Map<String, Object> read(byte[] bytes) throws IOException {
+    return JsonStateCodec.INSTANCE.read(new BytesChannel(bytes), SOURCE);
+  }
+
+  static Map<String, Object> read(String json) throws IOException {
+    return read(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static SystemStateRecord roundTrip(SystemStateRecord state) throws IOException {
+    return StateMaps.toRecord(read(write(state)), true);
+  }
+
+  static byte[] resource(String name) {
+    try (InputStream in = JsonStateCodecSupport.class.getResourceAsStream("/" + name)) {
+      if (in == null) {
+        throw new AssertionError("no test resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static SystemStateRecord sample(String id, double[][] memory, double[] phases) {
+    return new SystemStateRecord(
+        1,
+        id,
+        Instant.parse("2026-11-26T10:24:07.010760Z"),
+        Instant.parse("2026-11-26T10:24:07.012194Z"),
+        new MemoryStateRecord(
+            3,
+            MemoryParameters.DEFAULTS,
+            new double[] {0.0, -0.0, 1e-300},
+            new double[] {4.9e-324, Double.MAX_VALUE, -Double.MAX_VALUE},
+            new double[] {Double.MIN_NORMAL, 0.1 + 0.2, -1.5}),
+        new QilmStateRecord(memory, phases));
+  }
+
+  /**
+   * A read-only channel over bytes whose {@link #size()} may under-report the content, standing
+   * in for a file that grows while it is read.
+   */
+  static final class BytesChannel implements SeekableByteChannel {
+    private final byte[] bytes;
+    private final long reportedSize;
+    private int position;
+    private boolean open = true;
+
+    BytesChannel(byte[] bytes) {
+      this(bytes, bytes.length);
+    }
+
+    BytesChannel(byte[] bytes, long reportedSize) {
+      this.bytes = bytes;
+      this.reportedSize = reportedSize;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      ensureOpen();
+      if (position >= bytes.length) {
+        return -1;
+      }
+      int n = Math.min(dst.remaining(), bytes.length - position);
+      dst.put(bytes, position, n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() throws IOException {
+      ensureOpen();
+      return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      ensureOpen();
+      position = (int) Math.min(newPosition, bytes.length);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      ensureOpen();
+      return reportedSize;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+      if (!open) {
+        throw new ClosedChannelException();
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package org.mlsdm.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RecoveryTest {
+  @TempDir Path dir;
+
+  private Path file(String ext) {
+    return dir.resolve("state." + ext);
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  void recover_healthyFile_returnsIt(String ext) {
+    SystemStateRecord w = SystemStates.save(TestStates.sample(1), file(ext));
+    assertThat(SystemStates.recover(file(ext))).isEqualTo(w);
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  void recover_corruptMain_restoresBackupWithMatchingChecksum(String ext) throws Exception {
+    SystemStateRecord first = SystemStates.save(TestStates.sample(2), file(ext));
+    SystemStates.save(TestStates.sample(3), file(ext));
+    byte[] backup = StoreFiles.bytes(SystemStates.backupPath(file(ext)));
+    Files.write(file(ext), new byte[] {'x'}, StandardOpenOption.APPEND);
+
+    assertThat(SystemStates.recover(file(ext))).isEqualTo(first);
+    assertThat(SystemStates.load(file(ext))).isEqualTo(first);
+    assertThat(StoreFiles.bytes(file(ext))).isEqualTo(backup);
+    assertThat(StoreFiles.bytes(SystemStates.backupPath(file(ext)))).isEqualTo(backup);
+    assertThat(StoreFiles.temps(dir)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  void recover_mainMissing_restoresBackup(String ext) throws Exception {
+    SystemStateRecord first = SystemStates.save(TestStates.sample(4), file(ext));
+    SystemStates.save(TestStates.sample(5), file(ext));
+    Files.delete(file(ext));
+    assertThat(SystemStates.recover(file(ext))).isEqualTo(first);
+    assertThat(SystemStates.load(file(ext))).isEqualTo(first);
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  void recover_corruptWithoutBackup_saysNoBackup(String ext) throws Exception {
+    SystemStates.save(TestStates.sample(6), file(ext));
+    Files.write(file(ext), new byte[] {'x'}, StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> SystemStates.recover(file(ext)))
+        .isInstanceOf(StateRecoveryException.class)
+        .hasMessageContaining("no backup")
+        .hasCauseInstanceOf(StateCorruptionException.class);
+  }
+
+  @Test
+  void recover_nothingAtAll_saysNoBackup() {
+    assertThatThrownBy(() -> SystemStates.recover(file("json")))
+        .isInstanceOf(StateRecoveryException.class)
+        .hasMessageContaining("no backup")
+        .hasMessageContaining("not found");
+  }
+
+  @Test
+  void recover_mainAndBackupCorrupt_throwsWithBoth() throws Exception {
+    SystemStates.save(TestStates.sample(7), file("json"));
+    SystemStates.save(TestStates.sample(8), file("json"));
+    Files.writeString(file("json"), "{");
+    Files.writeString(SystemStates.backupPath(file("json")), "[");
+    assertThatThrownBy(() -> SystemStates.recover(file("json")))
+        .isInstanceOf(StateRecoveryException.class)
+        .hasMessageContaining("backup failed too")
+        .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+  }
+
+  @Test
+  void recover_newChecksumOldMain_promotesTheInFlightTemp() throws Exception {
+    Path p = file("json");
+    SystemStates.save(TestStates.sample(9), p);
+    byte[] oldMain = StoreFiles.bytes(p);
+    SystemStateRecord next = SystemStates.save(TestStates.sample(10), p);
+    byte[] newMain = StoreFiles.bytes(p);
+    byte[] newSum = StoreFiles.bytes(SystemStates.checksumPath(p));
+    // The disk as a crash between renaming the checksum and renaming the main file leaves it.
+    Files.write(p, oldMain);
+    Files.write(dir.resolve(".state.json.main-0123456789abcdef.tmp"), newMain);
+    Files.write(SystemStates.checksumPath(p), newSum);
+    assertThatThrownBy(() -> SystemStates.load(p)).isInstanceOf(StateCorruptionException.class);
+
+    assertThat(SystemStates.recover(p)).isEqualTo(next);
+    assertThat(SystemStates.load(p)).isEqualTo(next);
+    assertThat(StoreFiles.temps(dir)).isEmpty();
+  }
+
+  @Test
+  void recover_newMainOldChecksum_usesTheChecksumTemp() throws Exception {
+    Path p = file("json");
+    SystemStates.save(TestStates.sample(11), p);
+    byte[] oldSum = StoreFiles.bytes(SystemStates.checksumPath(p));
+    SystemStateRecord next = SystemStates.save(TestStates.sample(12), p);
+    byte[] newSum = StoreFiles.bytes(SystemStates.checksumPath(p));
+    Files.write(SystemStates.checksumPath(p), oldSum);
+    Files.write(dir.resolve(".state.json.sum-0123456789abcdef.tmp"), newSum);
+
+    assertThat(SystemStates.recover(p)).isEqualTo(next);
+    assertThat(SystemStates.load(p)).isEqualTo(next);
+  }
+
+  @Test
+  void recover_tornTempIsNeverTakenForAState() throws Exception {
+    Path p = file("json");
+    SystemStateRecord first = SystemStates.save(TestStates.sample(13), p);
+    SystemStates.save(TestStates.sample(14), p);
+    byte[] newMain = StoreFiles.bytes(p);
+    Files.write(p, new byte[] {'{'});
+    Files.write(
+        dir.resolve(".state.json.main-0123456789abcdef.tmp"),
+        java.util.Arrays.copyOf(newMain, newMain.length / 2));
+    assertThat(SystemStates.recover(p)).isEqualTo(first);
+  }
+}
