@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mlsdm.testing.Python;
 
 class NpzStateCodecTest {
@@ -217,6 +218,31 @@ class NpzStateCodecTest {
         assertThat(StateMaps.toRecord(map, true)).as(f).isEqualTo(STATE_JSON);
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"python-written/manager-legacy.npz", "npz/numpy2/manager.npz",
+      "npz/numpy1/manager-protocol2.npz"})
+  void load_legacyManagerNpzThroughTheStore_migratesToVersion1(String name) throws IOException {
+    Path copy = dir.resolve("manager.npz");
+    Files.copy(NpzTesting.RESOURCES.resolve(name), copy);
+
+    SystemStateRecord loaded = SystemStates.load(copy);
+
+    assertThat(loaded.version()).isEqualTo(SystemStates.CURRENT_SCHEMA_VERSION);
+    assertThat(loaded.memoryState()).isEqualTo(MANAGER_MEMORY);
+    assertThat(loaded.qilm()).isEqualTo(MANAGER_QILM);
+  }
+
+  @Test
+  void saveAndLoadThroughTheStore_npzRoundTrips() throws IOException {
+    Path file = dir.resolve("store.npz");
+
+    SystemStateRecord saved = SystemStates.save(STATE_JSON, file);
+
+    assertThat(SystemStates.load(file)).isEqualTo(saved);
+    assertThat(Python.run("npz_describe.py", file.toAbsolutePath().toString()))
+        .contains("qilm.memory <f8 (3, 4)");
   }
 
   @Test
