@@ -81,64 +81,10 @@ final class ZipArchiveReader {
    */
   static ZipArchiveReader open(SeekableByteChannel channel, String source) throws IOException {
     long fileSize = channel.size();
-    int tailLength = (int) Math.min(fileSize, 22 + 0xFFFF);
-    ByteBuffer tail = read(channel, fileSize - tailLength, tailLength, source);
-    int eocd = -1;
-    for (int i = tailLength - 22; i >= 0; i--) {
-      if (tail.getInt(i) == 0x06054b50 && i + 22 + (tail.getShort(i + 20) & 0xFFFF) == tailLength) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) {
-      throw bad(source, "not a zip archive: no end-of-central-directory record");
-    }
-    long eocdPosition = fileSize - tailLength + eocd;
-    int disk = tail.getShort(eocd + 4) & 0xFFFF;
-    int directoryDisk = tail.getShort(eocd + 6) & 0xFFFF;
-    long count = tail.getShort(eocd + 10) & 0xFFFF;
-    long directorySize = tail.getInt(eocd + 12) & MAX_32;
-    long directoryStart = tail.getInt(eocd + 16) & MAX_32;
-    long directoryEnd = eocdPosition;
-    if (count == 0xFFFF || directorySize == MAX_32 || directoryStart == MAX_32) {
-      if (eocdPosition < 20) {
-        throw bad(source, "zip64 end-of-central-directory locator missing");
-      }
-      ByteBuffer locator = read(channel, eocdPosition - 20, 20, source);
-      if (locator.getInt(0) != 0x07064b50) {
-        throw bad(source, "zip64 end-of-central-directory locator missing");
-      }
-      long record = locator.getLong(8);
-      if (record < 0 || record > eocdPosition - 20 - 56) {
-        throw bad(source, "zip64 end-of-central-directory record offset " + record + " is invalid");
-      }
-      ByteBuffer z = read(channel, record, 56, source);
-      if (z.getInt(0) != 0x06064b50) {
-        throw bad(source, "no zip64 end-of-central-directory record at offset " + record);
-      }
-      disk = z.getInt(16);
-      directoryDisk = z.getInt(20);
-      count = z.getLong(32);
-      directorySize = z.getLong(40);
-      directoryStart = z.getLong(48);
-      directoryEnd = record;
-    }
-    if (disk != 0 || directoryDisk != 0) {
-      throw bad(source, "multi-disk zip archives are not supported");
-    }
-    if (count < 0 || count > MAX_ENTRIES) {
-      throw bad(source, "zip archive declares " + count + " entries, limit " + MAX_ENTRIES);
-    }
-    if (directorySize < 0
-        || directoryStart < 0
-        || directorySize > MAX_DIRECTORY
-        || directoryStart + directorySize > directoryEnd) {
-      throw bad(
-          source,
-          "central directory at offset " + directoryStart + " of " + directorySize
-              + " bytes does not fit the file before offset " + directoryEnd);
-    }
-    ByteBuffer dir = read(channel, directoryStart, (int) directorySize, source);
+    Directory d = locate(channel, fileSize, source);
+    long directoryStart = d.start();
+    long count = d.count();
+    ByteBuffer dir = read(channel, directoryStart, (int) d.size(), source);
     Map<String, Entry> entries = new LinkedHashMap<>();
     int p = 0;
     long compressedTotal = 0;
@@ -197,8 +143,8 @@ final class ZipArchiveReader {
         throw bad(source, where + " uses compression method " + method
             + " (only 0 stored and 8 deflated are supported)");
       }
-      if (size < 0 || compressed < 0 || offset < 0
-          || offset + 30 + nameLength + compressed > directoryStart) {
+      if (size < 0 || compressed < 0 || offset < 0 || compressed > directoryStart
+          || offset > directoryStart || offset + 30 + nameLength + compressed > directoryStart) {
         throw bad(source, where + " at offset " + offset + " with " + compressed
             + " compressed bytes lies outside the file's data");
       }
@@ -227,6 +173,66 @@ final class ZipArchiveReader {
       p = next;
     }
     return new ZipArchiveReader(channel, source, directoryStart, entries);
+  }
+
+  /** Where the central directory lies, from the end record and, when needed, its zip64 form. */
+  private record Directory(long start, long size, long count) {}
+
+  private static Directory locate(SeekableByteChannel channel, long fileSize, String source)
+      throws IOException {
+    int tailLength = (int) Math.min(fileSize, 22 + 0xFFFF);
+    ByteBuffer tail = read(channel, fileSize - tailLength, tailLength, source);
+    int eocd = -1;
+    for (int i = tailLength - 22; i >= 0; i--) {
+      if (tail.getInt(i) == 0x06054b50 && i + 22 + (tail.getShort(i + 20) & 0xFFFF) == tailLength) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) {
+      throw bad(source, "not a zip archive: no end-of-central-directory record");
+    }
+    long eocdPosition = fileSize - tailLength + eocd;
+    int disk = tail.getShort(eocd + 4) & 0xFFFF;
+    int directoryDisk = tail.getShort(eocd + 6) & 0xFFFF;
+    long count = tail.getShort(eocd + 10) & 0xFFFF;
+    long size = tail.getInt(eocd + 12) & MAX_32;
+    long start = tail.getInt(eocd + 16) & MAX_32;
+    long end = eocdPosition;
+    if (count == 0xFFFF || size == MAX_32 || start == MAX_32) {
+      if (eocdPosition < 20) {
+        throw bad(source, "zip64 end-of-central-directory locator missing");
+      }
+      ByteBuffer locator = read(channel, eocdPosition - 20, 20, source);
+      if (locator.getInt(0) != 0x07064b50) {
+        throw bad(source, "zip64 end-of-central-directory locator missing");
+      }
+      long record = locator.getLong(8);
+      if (record < 0 || record > eocdPosition - 20 - 56) {
+        throw bad(source, "zip64 end-of-central-directory record offset " + record + " is invalid");
+      }
+      ByteBuffer z = read(channel, record, 56, source);
+      if (z.getInt(0) != 0x06064b50) {
+        throw bad(source, "no zip64 end-of-central-directory record at offset " + record);
+      }
+      disk = z.getInt(16);
+      directoryDisk = z.getInt(20);
+      count = z.getLong(32);
+      size = z.getLong(40);
+      start = z.getLong(48);
+      end = record;
+    }
+    if (disk != 0 || directoryDisk != 0) {
+      throw bad(source, "multi-disk zip archives are not supported");
+    }
+    if (count < 0 || count > MAX_ENTRIES) {
+      throw bad(source, "zip archive declares " + count + " entries, limit " + MAX_ENTRIES);
+    }
+    if (size < 0 || start < 0 || size > MAX_DIRECTORY || start > end - size) {
+      throw bad(source, "central directory at offset " + start + " of " + size
+          + " bytes does not fit the file before offset " + end);
+    }
+    return new Directory(start, size, count);
   }
 
   /**
