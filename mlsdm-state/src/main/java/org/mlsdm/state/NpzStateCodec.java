@@ -27,12 +27,17 @@ import java.util.Map;
  * qilm.memory_lengths          &lt;i8     (n,)       the length of each vector
  * qilm.phases                  &lt;f8     (n,)
  *
- * read also: state                     0-d object array: the Python store's pickled dict
+ * read also: state                     0-d object array: the Python store's pickled dict,
+ *                                      returned as its state map
  *            format_version, memory_state, qilm   the Python MemoryManager (schema version 0):
- *                                      a 0-d integer and two 1-element object arrays of dicts
+ *                                      a 0-d integer and two 1-element (or 0-d) object arrays
+ *                                      of dicts, returned as a map of those three keys and no
+ *                                      version
  * </pre>
  *
- * Reading goes through {@link ZipArchiveReader} (limits against zip bombs), {@link NpyReader}
+ * A reader picks the layout by its entries: {@code version} first, then {@code state}, then
+ * {@code memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name
+ * and the same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits against zip bombs), {@link NpyReader}
  * (strict headers, shapes checked against entry sizes) and {@link RestrictedUnpickler} (an
  * allow-list, nothing executed). Unknown entries are ignored.
  */
