@@ -63,7 +63,8 @@ final class ConvertCommand implements Callable<Integer> {
     SystemStateRecord source = StateFiles.load(in, progress);
     long inSize = Progress.sizeOrZero(in);
     SystemStateRecord written =
-        progress.during("writing " + out, inSize, () -> SystemStates.save(source, out));
+        progress.during(
+            "writing " + out + " from " + in, inSize, () -> SystemStates.save(source, out));
     SystemStateRecord reread = StateFiles.load(out, progress);
     if (!reread.equals(written) || !sameContent(source, reread)) {
       throw new CliException(
