@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
     name = "simulate",
     description = {
       "Run a MemoryManager on synthetic events, checkpointing to FILE and resuming from it.",
-      "Events have a wake/sleep rhythm (a day is 200 steps: 150"
-          + " awake with strong events, 50 asleep with weak ones) and checkpoint it atomically to"
-          + " FILE every K steps and at the end.",
+      "Events have a wake/sleep rhythm (a day is 200 steps: 150 awake with strong events, 50"
+          + " asleep with weak ones). The manager is checkpointed atomically to FILE every K steps"
+          + " and at the end.",
       "If FILE exists the run resumes from it: a file holds as many steps as QILM rows (each step"
           + " entangles one event), and --steps is the total to reach. Events depend only on the"
           + " seed and the step number, so an interrupted and resumed run ends exactly as an"
@@ -137,6 +137,10 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (dimension != null && dimension < 1) {
       throw console.usage("--dimension must be > 0, got " + dimension);
+    }
+    Path plotDir = plot == null ? null : plot.toAbsolutePath().getParent();
+    if (plotDir != null && !Files.isDirectory(plotDir)) {
+      throw console.usage("--plot " + plot + ": no such directory " + plotDir);
     }
     StateFiles.requireStateFileName(file);
   }
