@@ -70,9 +70,6 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     } else if (!expected(ex)) {
       message = ex.getClass().getSimpleName() + ": " + message;
     }
-    if (ex instanceof StateRecoveryException && ex.getCause() != null) {
-      message = message + " (" + ex.getCause().getMessage() + ")";
-    }
     String line = message.replaceAll("\\s*\\R\\s*", " ");
     return expected(ex) ? line : line + " (run with --verbose for the stack trace)";
   }

@@ -52,11 +52,11 @@ final class Simulation {
       Progress progress,
       boolean recordNorms) {
     this.manager = manager;
-    this.recordNorms = recordNorms;
     this.file = file;
     this.seed = seed;
     this.checkpointEvery = checkpointEvery;
     this.progress = progress;
+    this.recordNorms = recordNorms;
   }
 
   static boolean awake(long step) {

@@ -66,7 +66,10 @@ final class StateTool implements Runnable {
     return verbose;
   }
 
-  /** Whether stderr is a terminal: then progress is a redrawn bar, else plain lines. */
+  /**
+   * Whether the tool runs interactively ({@code System.console()} exists: stdin and stdout are a
+   * terminal): then progress on stderr is a redrawn bar, else plain lines.
+   */
   boolean terminal() {
     return terminal;
   }
