@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Rhythm.</b> A day is {@value #DAY} steps: {@value #WAKE} awake, then asleep. Awake events
  * are strong and biased, {@code N(0.3, 0.6)} per component, so L1 crosses its threshold and feeds
- * L2 and L3; asleep events are weak, {@code N(0, 0.1)}, so L1 and L2 fade within a few steps
- * while L3, decaying at 1% a step, holds most of what reached it: consolidation. An event's QILM
- * phase is its position in the day, in [0, 1).
+ * L2 and L3; asleep events are weak, {@code N(0, 0.1)}, so L1 and L2 fade within a few steps while
+ * L3, decaying at 1% a step, holds most of what reached it: consolidation. An event's QILM phase is
+ * its position in the day, in [0, 1).
  *
  * <p><b>Step count and resumption.</b> Every step entangles exactly one event in the QILM, so a
  * file's QILM row count is the number of steps it holds, and a resumed run continues at step {@code
