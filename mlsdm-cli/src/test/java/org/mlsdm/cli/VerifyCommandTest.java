@@ -111,7 +111,7 @@ class VerifyCommandTest {
     Cli.Run r = Cli.run("verify", file);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.UNREADABLE.code());
-    assertThat(r.err()).startsWith("mlsdm-state verify: ").contains("s.json");
+    assertThat(r.err()).startsWith("mlsdm-state verify: ");
   }
 
   @Test
