@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.PrettyPrinter;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.CharConversionException;
@@ -31,8 +32,9 @@ import java.util.Map;
  * <p><b>Written layout.</b> UTF-8; the top-level keys and the {@code memory_state} keys one per
  * line with two-space indentation, each vector on one line, each {@code qilm.memory} vector on a
  * line of its own; timestamps as {@link Timestamps#format} gives them; doubles in their shortest
- * round-trip form (Java notation, e.g. {@code 1.0E-300}, which every JSON reader accepts); a
- * trailing newline.
+ * round-trip form (Java notation, e.g. {@code 1.0E-300}, which every JSON reader accepts); the
+ * id's characters as UTF-8, except that lone surrogates are written as JSON escapes so that every
+ * Java string round-trips; a trailing newline.
  *
  * <pre>
  * {
@@ -68,13 +70,17 @@ import java.util.Map;
  * <p><b>Reader limits.</b> Anything else is {@link StateLoadException.Reason#MALFORMED}, with the
  * source, the field path ({@code memory_state.state_l1[3]}, {@code qilm.memory[2]}) and the line,
  * column and byte offset: an empty file, a root that is not an object, content after the root
- * object, a wrong token type, a duplicate key (or a key and its alias), {@code NaN} or {@code
- * Infinity} tokens, invalid UTF-8, truncation, nesting deeper than {@value #MAX_DEPTH}, a number
- * longer than {@value #MAX_NUMBER_LENGTH} characters, a string longer than {@value
- * #MAX_STRING_LENGTH} or a key longer than {@value #MAX_NAME_LENGTH}. Vectors are collected in
- * growable primitive buffers capped by the file size (a number takes at least two bytes), so no
- * declared {@code dimension} and no content can make the reader allocate much more than the file
- * holds. Values out of the double range read as infinities, which the records then reject.
+ * object, a wrong token type (a string for a number, an array inside a vector, a third level in
+ * {@code qilm.memory}), a duplicate key (or a key and its alias), {@code NaN} or {@code Infinity}
+ * tokens, invalid UTF-8 in a string, truncation, nesting deeper than {@value #MAX_DEPTH} (unknown
+ * keys included), a number longer than {@value #MAX_NUMBER_LENGTH} characters, a string longer
+ * than {@value #MAX_STRING_LENGTH} or a key longer than {@value #MAX_NAME_LENGTH}. Vectors and the
+ * rows of {@code qilm.memory} are collected in growable buffers capped by the file size (a number
+ * or a row takes at least two bytes), so neither a declared {@code dimension}, which the reader
+ * never looks at, nor any content can make it allocate much more than the file holds. Numbers out
+ * of the double range read as infinities, which the records then reject.
+ *
+ * <p>Neither method closes its stream or channel: the store owns them.
  */
 final class JsonStateCodec implements StateCodec {
   static final JsonStateCodec INSTANCE = new JsonStateCodec();
@@ -82,12 +88,13 @@ final class JsonStateCodec implements StateCodec {
   /** Our documents nest four deep ({@code qilm.memory[i]}); the slack is for unknown keys. */
   static final int MAX_DEPTH = 16;
 
-  /** A double needs at most 25 characters; this leaves room for integers written with digits. */
+  /** A shortest round-trip double needs at most 24 characters; the rest is other writers' slack. */
   static final int MAX_NUMBER_LENGTH = 100;
 
   /** Bounds ids, timestamps and unknown string values. */
   static final int MAX_STRING_LENGTH = 64 * 1024;
 
+  /** Our keys have at most 12 characters; unknown ones may be longer, not without bound. */
   static final int MAX_NAME_LENGTH = 1024;
 
   private static final JsonFactory FACTORY =
@@ -113,8 +120,20 @@ final class JsonStateCodec implements StateCodec {
 
   private JsonStateCodec() {}
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StateValidationException before writing anything, if the id is longer than the reader
+   *     accepts ({@value #MAX_STRING_LENGTH} characters), since the file could not be loaded
+   */
   @Override
   public void write(SystemStateRecord state, OutputStream out) throws IOException {
+    String id = state.id();
+    if (id != null && id.length() > MAX_STRING_LENGTH) {
+      throw new StateValidationException(
+          "id",
+          "id must be at most " + MAX_STRING_LENGTH + " characters, got " + id.length());
+    }
     MemoryStateRecord m = state.memoryState();
     QilmStateRecord q = state.qilm();
     Layout layout = new Layout();
@@ -122,7 +141,7 @@ final class JsonStateCodec implements StateCodec {
       g.setPrettyPrinter(layout);
       g.writeStartObject();
       g.writeNumberField("version", state.version());
-      g.writeStringField("id", state.id());
+      g.writeStringField("id", id);
       g.writeStringField("created_at", Timestamps.format(state.createdAt()));
       g.writeStringField("updated_at", Timestamps.format(state.updatedAt()));
       g.writeObjectFieldStart("memory_state");
@@ -176,17 +195,17 @@ final class JsonStateCodec implements StateCodec {
           e);
     }
     try (JsonParser p = parser) {
-      return new Reader(p, source, cap).document();
+      return new Decoder(p, source, cap).document();
     }
   }
 
   /** One read: the parser, the source for messages and the element cap. */
-  private static final class Reader {
+  private static final class Decoder {
     private final JsonParser p;
     private final String source;
     private final int cap;
 
-    Reader(JsonParser p, String source, int cap) {
+    Decoder(JsonParser p, String source, int cap) {
       this.p = p;
       this.source = source;
       this.cap = cap;
@@ -196,7 +215,7 @@ final class JsonStateCodec implements StateCodec {
       try {
         JsonToken t = p.nextToken();
         if (t == null) {
-          throw malformed("the file is empty");
+          throw malformed("the file is empty or holds only whitespace");
         }
         if (t != JsonToken.START_OBJECT) {
           throw malformed("expected a JSON object at the top level, got " + describe(t));
@@ -219,6 +238,8 @@ final class JsonStateCodec implements StateCodec {
           throw malformed("unexpected content after the root object: " + describe(after));
         }
         return root;
+      } catch (JsonEOFException e) {
+        throw malformed("truncated: unexpected end of file", e, location(e));
       } catch (JsonProcessingException | CharConversionException e) {
         throw malformed(jacksonMessage(e), e, location(e));
       }
@@ -396,7 +417,7 @@ final class JsonStateCodec implements StateCodec {
    * The field path of the parser's current value as the file spells it: {@code
    * memory_state.state_l1[3]}, {@code qilm.memory[2][0]}; empty at the root.
    */
-  static String path(JsonStreamContext ctx) {
+  private static String path(JsonStreamContext ctx) {
     if (ctx == null || ctx.inRoot()) {
       return "";
     }

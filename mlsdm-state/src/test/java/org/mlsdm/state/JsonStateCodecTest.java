@@ -182,6 +182,26 @@ class JsonStateCodecTest {
     }
 
     @Test
+    void write_idAtReaderLimit_roundTrips() throws IOException {
+      SystemStateRecord s =
+          sample("é".repeat(JsonStateCodec.MAX_STRING_LENGTH), TWO_ROWS, TWO_PHASES);
+
+      assertThat(roundTrip(s)).isEqualTo(s);
+    }
+
+    @Test
+    void write_idLongerThanReaderLimit_throwsBeforeWritingAnything() {
+      SystemStateRecord s =
+          sample("x".repeat(JsonStateCodec.MAX_STRING_LENGTH + 1), TWO_ROWS, TWO_PHASES);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+      assertThatThrownBy(() -> JsonStateCodec.INSTANCE.write(s, out))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessageContaining("id must be at most 65536 characters, got 65537");
+      assertThat(out.size()).isZero();
+    }
+
+    @Test
     void write_leavesStreamOpenAndFlushed() throws IOException {
       class Tracking extends ByteArrayOutputStream {
         boolean closed;
@@ -364,6 +384,24 @@ class JsonStateCodecTest {
     }
 
     @Test
+    void read_numberBeyondDoubleRange_readsInfinityWhichTheRecordRejects() throws IOException {
+      String json =
+          doc(
+              "2026-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z",
+              levels(),
+              "{\"memory\": [[1]], \"phases\": [-1e999]}");
+
+      Map<String, Object> map = read(json);
+
+      assertThat((double[]) submap(map, "qilm").get("phases"))
+          .containsExactly(Double.NEGATIVE_INFINITY);
+      assertThatThrownBy(() -> StateMaps.toRecord(map, true))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessageContaining("phases[0] must be finite");
+    }
+
+    @Test
     void read_hugeDeclaredDimensionInTinyFile_readsSmallArraysAndRecordRejects()
         throws IOException {
       String json =
@@ -449,9 +487,14 @@ class JsonStateCodecTest {
           Arguments.of("{\"version\": 1,}", "version"),
           Arguments.of("{\"version\": 1 // note\n}", "version"),
           Arguments.of("{'version': 1}", "line 1"),
-          Arguments.of("{\"memory_state\": {\"state_l1\": [1, 2", "memory_state.state_l1"),
-          Arguments.of("{\"qilm\": {\"memory\": [[1, 2], [3", "qilm.memory[1]"),
-          Arguments.of("{\"id\": \"abc", "id"));
+          Arguments.of(
+              "{\"memory_state\": {\"state_l1\": [1, 2",
+              "memory_state.state_l1[1]: truncated: unexpected end of file"),
+          Arguments.of(
+              "{\"qilm\": {\"memory\": [[1, 2], [3",
+              "qilm.memory[1][0]: truncated: unexpected end of file"),
+          Arguments.of("{\"id\": \"abc", "id: truncated"),
+          Arguments.of("{\"qilm\": {", "truncated"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
@@ -476,26 +519,16 @@ class JsonStateCodecTest {
           .hasMessageContaining("'memory'");
     }
 
-    @Test
-    void read_invalidUtf8_throwsMalformedNamingField() {
-      byte[] bytes = "{\"id\": \"ab__\"}".getBytes(UTF_8);
-      bytes[10] = (byte) 0xff;
-      bytes[11] = (byte) 0xfe;
+    @ParameterizedTest
+    @ValueSource(strings = {"id", "note"})
+    void read_invalidUtf8InKnownOrSkippedString_throwsMalformedNamingField(String key) {
+      byte[] bytes = ("{\"" + key + "\": \"ab__\"}").getBytes(UTF_8);
+      bytes[key.length() + 8] = (byte) 0xff;
+      bytes[key.length() + 9] = (byte) 0xfe;
 
       assertThatThrownBy(() -> read(bytes))
           .isInstanceOf(StateLoadException.class)
-          .hasMessageContaining("id")
-          .hasMessageContaining("UTF-8");
-    }
-
-    @Test
-    void read_invalidUtf8InSkippedValue_throwsMalformed() {
-      byte[] bytes = "{\"note\": \"ab\"}".getBytes(UTF_8);
-      bytes[11] = (byte) 0xff;
-
-      assertThatThrownBy(() -> read(bytes))
-          .isInstanceOf(StateLoadException.class)
-          .hasMessageContaining("note")
+          .hasMessageContaining(SOURCE + ": " + key + ": ")
           .hasMessageContaining("UTF-8");
     }
   }
