@@ -31,6 +31,11 @@ class PowerLossTest {
   /** Pending-operation subsets tried per crash point, beyond which they are sampled. */
   private static final int SUBSETS = Integer.getInteger("mlsdm.powerloss.subsets", 64);
 
+  /** Repairs interrupted by a second power loss, and the subsets tried per crash point there. */
+  private static final int NESTED = Integer.getInteger("mlsdm.powerloss.nested", 40);
+
+  private static final int NESTED_SUBSETS = Integer.getInteger("mlsdm.powerloss.nestedSubsets", 8);
+
   @TempDir Path tmp;
 
   static Stream<Arguments> cases() {
@@ -43,52 +48,138 @@ class PowerLossTest {
     return size.equals("small") ? TestStates.sample(i) : TestStates.sample(i, 2048, 24);
   }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("cases")
-  void recover_afterPowerLossAtAnyOperation_returnsLastAcknowledgedOrInFlightState(
-      String ext, String size) throws IOException {
+  /** A sequence of saves through the model: what each returned and where each ended. */
+  private record Sequence(
+      String name,
+      List<SystemStateRecord> saved,
+      List<Integer> ends,
+      List<PowerLossFileOps.Snapshot> snapshots) {
+
+    /** What a crash after snapshot {@code s} may recover to, and whether only the new state may. */
+    Expectation expectation(PowerLossFileOps.Snapshot s) {
+      int save = 0;
+      while (s.op() > ends.get(save)) {
+        save++;
+      }
+      SystemStateRecord lastAck = save == 0 ? null : saved.get(save - 1);
+      SystemStateRecord inFlight = s.op() == 0 ? null : saved.get(save);
+      int from = save == 0 ? 0 : ends.get(save - 1);
+      return new Expectation(lastAck, inFlight, s.op() >= durablePoint(snapshots, from, ends.get(save)));
+    }
+  }
+
+  private record Expectation(SystemStateRecord lastAck, SystemStateRecord inFlight, boolean mustBeNew) {}
+
+  private Sequence saveSequence(String ext, String size, int saves) throws IOException {
     Path work = Files.createDirectory(tmp.resolve("work"));
     String name = "state." + ext;
     PowerLossFileOps ops = new PowerLossFileOps(RealFileOps.INSTANCE, work);
     StateStore store = new StateStore(ops, Clock.systemUTC());
     List<SystemStateRecord> saved = new ArrayList<>();
     List<Integer> ends = new ArrayList<>();
-    int saves = size.equals("small") ? SAVES : Math.max(2, SAVES / 2);
     for (int i = 1; i <= saves; i++) {
       saved.add(store.save(state(i, size), work.resolve(name), SaveOptions.defaults()));
       ends.add(ops.operations());
     }
+    return new Sequence(name, saved, ends, ops.snapshots());
+  }
 
-    List<PowerLossFileOps.Snapshot> snapshots = ops.snapshots();
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void recover_afterPowerLossAtAnyOperation_returnsLastAcknowledgedOrInFlightState(
+      String ext, String size) throws IOException {
+    int saves = size.equals("small") ? SAVES : Math.max(2, SAVES / 2);
+    Sequence seq = saveSequence(ext, size, saves);
     List<String> failures = new ArrayList<>();
     int images = 0;
-    int save = 0;
-    int durablePoint = durablePoint(snapshots, 0, ends.get(0));
-    for (PowerLossFileOps.Snapshot s : snapshots) {
-      if (s.op() > ends.get(save)) {
-        save++;
-        durablePoint = durablePoint(snapshots, ends.get(save - 1), ends.get(save));
-      }
-      SystemStateRecord lastAck = save == 0 ? null : saved.get(save - 1);
-      SystemStateRecord inFlight = s.op() == 0 ? null : saved.get(save);
-      boolean mustBeNew = s.op() >= durablePoint;
-      int op = s.op();
+    for (PowerLossFileOps.Snapshot s : seq.snapshots()) {
+      Expectation expected = seq.expectation(s);
       images +=
           s.crashImages(
               SUBSETS,
-              op,
+              s.op(),
               image -> {
-                String problem = check(image, name, lastAck, inFlight, mustBeNew);
+                String problem = check(materialize(image), seq.name(), expected);
                 if (problem != null && failures.size() < 10) {
-                  failures.add("after operation " + op + " (" + s.kind() + "): " + problem + "; disk " + describe(image));
+                  failures.add(
+                      "after operation " + s.op() + " (" + s.kind() + "): " + problem + "; disk "
+                          + describe(image));
                 }
               });
     }
     System.out.printf(
         "PowerLossTest %s %s: %d saves, %d crash points, %d crash states recovered%n",
-        ext, size, saves, snapshots.size(), images);
+        ext, size, saves, seq.snapshots().size(), images);
     assertThat(failures).isEmpty();
-    assertThat(images).isGreaterThan(snapshots.size());
+    assertThat(images).isGreaterThan(seq.snapshots().size());
+  }
+
+  /**
+   * A second power loss while {@code recover} repairs the first one's disk: for each crash state
+   * that needs a repair (a plain load fails), up to {@code mlsdm.powerloss.nested} of them, the
+   * repair runs through the model and every crash point of it is recovered again.
+   */
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  void recover_afterPowerLossDuringRecovery_stillReturnsLastAcknowledgedOrInFlightState(String ext)
+      throws IOException {
+    Sequence seq = saveSequence(ext, "small", SAVES);
+    List<String> failures = new ArrayList<>();
+    int[] counts = new int[3];
+    for (PowerLossFileOps.Snapshot s : seq.snapshots()) {
+      Expectation expected = seq.expectation(s);
+      s.crashImages(
+          NESTED_SUBSETS,
+          s.op(),
+          image -> {
+            if (counts[0] >= NESTED) {
+              return;
+            }
+            Path disk = materialize(image);
+            Path p = disk.resolve(seq.name());
+            if (loads(p) || (expected.lastAck() == null && !expected.mustBeNew())) {
+              return;
+            }
+            counts[0]++;
+            PowerLossFileOps ops = new PowerLossFileOps(RealFileOps.INSTANCE, disk);
+            try {
+              new StateStore(ops, Clock.systemUTC()).recover(p);
+            } catch (RuntimeException e) {
+              failures.add("first recovery after operation " + s.op() + " threw " + e);
+              return;
+            }
+            for (PowerLossFileOps.Snapshot r : ops.snapshots()) {
+              counts[1]++;
+              counts[2] +=
+                  r.crashImages(
+                      NESTED_SUBSETS,
+                      r.op(),
+                      again -> {
+                        String problem = check(materialize(again), seq.name(), expected);
+                        if (problem != null && failures.size() < 10) {
+                          failures.add(
+                              "after operation " + s.op() + " and recovery operation " + r.op()
+                                  + " (" + r.kind() + "): " + problem + "; disk " + describe(again));
+                        }
+                      });
+            }
+          });
+    }
+    System.out.printf(
+        "PowerLossTest %s crash during recovery: %d repairs interrupted at %d crash points,"
+            + " %d crash states recovered%n",
+        ext, counts[0], counts[1], counts[2]);
+    assertThat(failures).isEmpty();
+    assertThat(counts[0]).isPositive();
+  }
+
+  private static boolean loads(Path p) {
+    try {
+      SystemStates.load(p);
+      return true;
+    } catch (StateLoadException e) {
+      return false;
+    }
   }
 
   /** The operation after which save {@code (from, to]} is durable: its last directory fsync. */
@@ -102,13 +193,10 @@ class PowerLossTest {
     return at;
   }
 
-  private String check(
-      Map<String, byte[]> image,
-      String name,
-      SystemStateRecord lastAck,
-      SystemStateRecord inFlight,
-      boolean mustBeNew) {
-    Path disk = materialize(image);
+  private static String check(Path disk, String name, Expectation expected) {
+    SystemStateRecord lastAck = expected.lastAck();
+    SystemStateRecord inFlight = expected.inFlight();
+    boolean mustBeNew = expected.mustBeNew();
     Path p = disk.resolve(name);
     SystemStateRecord got;
     try {
