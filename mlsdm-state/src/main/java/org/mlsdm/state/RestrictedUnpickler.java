@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -197,7 +198,8 @@ final class RestrictedUnpickler {
         case 's' -> {
           Object value = pop(at);
           Object key = pop(at);
-          setItems(dict(peek(at), at), List.of(key, value), at);
+          // Arrays.asList, not List.of: None (null) is a valid key or value here.
+          setItems(dict(peek(at), at), Arrays.asList(key, value), at);
         }
         case 'u' -> {
           List<Object> items = popMark(at);

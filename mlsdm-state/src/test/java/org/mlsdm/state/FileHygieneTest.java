@@ -83,6 +83,23 @@ class FileHygieneTest {
     assertThat(mode(PathLocks.lockFile(p))).isEqualTo(OWNER_ONLY);
   }
 
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  void save_overAWorldReadableFile_writesOwnerOnlyFilesAndBacksUpTheOldFileAsItWas(String ext)
+      throws IOException {
+    Path p = dir.resolve("state." + ext);
+    SystemStates.save(TestStates.sample(1), p);
+    Set<PosixFilePermission> worldReadable = PosixFilePermissions.fromString("rw-r--r--");
+    Files.setPosixFilePermissions(p, worldReadable);
+
+    SystemStates.save(TestStates.sample(2), p);
+
+    assertThat(mode(p)).isEqualTo(OWNER_ONLY);
+    assertThat(mode(SystemStates.checksumPath(p))).isEqualTo(OWNER_ONLY);
+    // The backup is the previous file itself (a hard link), so it keeps that file's mode.
+    assertThat(mode(SystemStates.backupPath(p))).isEqualTo(worldReadable);
+  }
+
   /**
    * Plants a symbolic link to the victim at the first two temporary names the store creates
    * ({@code atCreate}) or links ({@code !atCreate}), just before it uses them.
