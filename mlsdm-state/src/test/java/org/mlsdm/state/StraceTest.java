@@ -3,13 +3,14 @@ package org.mlsdm.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -221,7 +222,7 @@ class StraceTest {
     }
 
     private static String hex(byte[] b) {
-      return b == null ? "absent" : java.util.HexFormat.of().formatHex(b);
+      return b == null ? "absent" : HexFormat.of().formatHex(b);
     }
   }
 
@@ -241,7 +242,7 @@ class StraceTest {
     throw new AssertionError("no fsync of " + directory + " after call " + from);
   }
 
-  private static int indexOf(List<Call> calls, int from, java.util.function.Predicate<Call> p) {
+  private static int indexOf(List<Call> calls, int from, Predicate<Call> p) {
     for (int i = from; i < calls.size(); i++) {
       if (p.test(calls.get(i))) {
         return i;
@@ -250,7 +251,7 @@ class StraceTest {
     throw new AssertionError("no matching system call after call " + from + " in " + calls);
   }
 
-  private static int lastIndexOf(List<Call> calls, java.util.function.Predicate<Call> p) {
+  private static int lastIndexOf(List<Call> calls, Predicate<Call> p) {
     for (int i = calls.size() - 1; i >= 0; i--) {
       if (p.test(calls.get(i))) {
         return i;
