@@ -3,6 +3,7 @@ package org.mlsdm.state;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
 import java.util.Map;
 
 /**
@@ -42,4 +43,20 @@ interface StateCodec {
    * @throws IOException if reading fails
    */
   Map<String, Object> read(SeekableByteChannel in, String source) throws IOException;
+
+  /**
+   * Reads a state map in one pass that also feeds every byte of the file to {@code digest}, when
+   * this codec can: the store then needs no separate checksum pass. The default cannot.
+   *
+   * @param in the file's bytes, positioned at 0; not closed
+   * @param digest receives the whole file, or null when no checksum is verified
+   * @return what {@link #read} would return for the same bytes, the file having been read to its
+   *     end; or null, leaving the digest and the position undefined, when the file needs {@link
+   *     #read}
+   * @throws IOException if reading fails
+   */
+  default Map<String, Object> readHashing(SeekableByteChannel in, MessageDigest digest)
+      throws IOException {
+    return null;
+  }
 }

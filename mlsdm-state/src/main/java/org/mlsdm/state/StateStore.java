@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,12 +143,20 @@ final class StateStore {
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       Path sum = file.resolveSibling(file.getFileName() + ".checksum");
-      if (verify && Files.exists(sum)) {
-        String expected = DurableFile.readChecksum(sum);
-        String actual = DurableFile.sha256(ch);
-        if (!expected.equals(actual)) {
-          throw new StateCorruptionException(file, expected, actual);
+      String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
+      // One pass that hashes while it parses where the codec can; a mismatch still wins over the
+      // parsed contents, as it does below.
+      MessageDigest digest = expected == null ? null : HashingSink.sha256();
+      Map<String, Object> parsed = format.codec().readHashing(ch, digest);
+      if (parsed != null) {
+        if (digest != null) {
+          verify(file, expected, HashingSink.hex(digest.digest()));
         }
+        return parsed;
+      }
+      ch.position(0);
+      if (expected != null) {
+        verify(file, expected, DurableFile.sha256(ch));
       }
       try {
         return format.codec().read(ch, file.toString());
@@ -160,6 +169,12 @@ final class StateStore {
     } catch (NoSuchFileException e) {
       throw new StateLoadException(
           StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+    }
+  }
+
+  private static void verify(Path file, String expected, String actual) {
+    if (!expected.equals(actual)) {
+      throw new StateCorruptionException(file, expected, actual);
     }
   }
 
