@@ -13,7 +13,7 @@ final class StoreFiles {
 
   /** The formats every store behaviour is checked against. */
   static Stream<String> formats() {
-    return Stream.of("json");
+    return Stream.of("json", "npz");
   }
 
   static byte[] bytes(Path p) {
