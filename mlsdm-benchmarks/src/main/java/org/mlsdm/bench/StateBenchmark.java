@@ -36,6 +36,7 @@ public class StateBenchmark {
   private Path dir;
   private SystemStateRecord state;
   private Path json;
+  private Path npz;
   private Path floor;
   private double[][] arrays;
   private int[] lengths;
@@ -49,6 +50,8 @@ public class StateBenchmark {
     state = Workload.state(rows);
     json = dir.resolve("state.json");
     SystemStates.save(state, json);
+    npz = dir.resolve("state.npz");
+    SystemStates.save(state, npz);
     floor = dir.resolve("state.f64");
     arrays = Floor.arrays(state);
     lengths = Floor.lengths(arrays);
@@ -79,6 +82,18 @@ public class StateBenchmark {
   @Benchmark
   public SystemStateRecord jsonLoad() {
     return SystemStates.load(json);
+  }
+
+  /** The library's NPZ save: stored zip of NPY entries, hashed while written; checksum; backup. */
+  @Benchmark
+  public SystemStateRecord npzSave() {
+    return SystemStates.save(state, npz);
+  }
+
+  /** The library's NPZ load: checksum verified, parsed, validated. */
+  @Benchmark
+  public SystemStateRecord npzLoad() {
+    return SystemStates.load(npz);
   }
 
   /** Raw doubles written, fsynced, renamed. */
