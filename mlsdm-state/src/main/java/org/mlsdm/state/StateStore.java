@@ -2,6 +2,7 @@ package org.mlsdm.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -18,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,15 @@ final class StateStore {
   static final StateStore DEFAULT = new StateStore(RealFileOps.INSTANCE, Clock.systemUTC());
 
   private static final PathLocks LOCKS = new PathLocks();
+
+  /** Hashes files for loads whose codec cannot hash while it parses; idle threads expire. */
+  private static final ExecutorService CHECKSUMS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread t = new Thread(task, "mlsdm-state-checksum");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final FileOps ops;
   private final Clock clock;
@@ -155,20 +169,81 @@ final class StateStore {
         return parsed;
       }
       ch.position(0);
-      if (expected != null) {
-        verify(file, expected, DurableFile.sha256(ch));
-      }
+      // Otherwise the checksum is computed on another core, from positional reads of the same
+      // file, while this thread parses; it is awaited on every path, and a mismatch still wins
+      // over whatever the parse returned or threw.
+      Future<String> hashed = expected == null ? null : CHECKSUMS.submit(() -> sha256(ch));
+      Map<String, Object> map;
       try {
-        return format.codec().read(ch, file.toString());
-      } catch (StateLoadException e) {
+        map = parse(format, ch, file);
+      } catch (IOException | RuntimeException e) {
+        if (hashed != null) {
+          verify(file, expected, await(hashed));
+        }
         throw e;
-      } catch (RuntimeException e) {
-        throw new StateLoadException(
-            StateLoadException.Reason.MALFORMED, "Malformed state file " + file + ": " + e, e);
       }
+      if (hashed != null) {
+        verify(file, expected, await(hashed));
+      }
+      return map;
     } catch (NoSuchFileException e) {
       throw new StateLoadException(
           StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+    }
+  }
+
+  private static Map<String, Object> parse(StateFormat format, FileChannel ch, Path file)
+      throws IOException {
+    try {
+      return format.codec().read(ch, file.toString());
+    } catch (StateLoadException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StateLoadException(
+          StateLoadException.Reason.MALFORMED, "Malformed state file " + file + ": " + e, e);
+    }
+  }
+
+  /** SHA-256 of the whole file by positional reads, which leave the channel's position alone. */
+  private static String sha256(FileChannel ch) throws IOException {
+    MessageDigest md = HashingSink.sha256();
+    ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
+    long position = 0;
+    for (int n = ch.read(buf, position); n >= 0; n = ch.read(buf, position)) {
+      position += n;
+      buf.flip();
+      md.update(buf);
+      buf.clear();
+    }
+    return HashingSink.hex(md.digest());
+  }
+
+  private static String await(Future<String> digest) throws IOException {
+    boolean interrupted = false;
+    try {
+      for (; ; ) {
+        try {
+          return digest.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
