@@ -7,24 +7,49 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A buffered stream into a new file that hashes what it writes: the bytes are serialized, hashed
  * and written in one pass, so a save never reads its file back to checksum it.
+ *
+ * <p>Each full block is written to the channel by the caller's thread and then hashed, in order,
+ * on a {@link #HASHERS} thread, so that hashing overlaps with serializing the next blocks and
+ * with the fsync that follows {@link #finish}. At most {@value #BLOCKS} blocks ({@value
+ * #BLOCKS} × {@value #BUFFER_SIZE} bytes) are in flight: a block is refilled only once it is
+ * hashed. Content that fits in one block is hashed on the caller's thread.
  */
 final class HashingSink extends OutputStream {
   static final int BUFFER_SIZE = 1 << 16;
 
+  /** Bounds the hashing lag, and the sink's memory, to 4 MiB. */
+  static final int BLOCKS = 64;
+
+  /** Hashes for saves and loads on spare cores; idle threads expire. */
+  static final ExecutorService HASHERS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread t = new Thread(task, "mlsdm-state-hash");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final FileOps ops;
   private final FileChannel channel;
   private final MessageDigest digest = sha256();
-  private final byte[] buffer = new byte[BUFFER_SIZE];
+  private final byte[][] blocks = new byte[BLOCKS][];
+  private final CompletableFuture<?>[] hashed = new CompletableFuture<?>[BLOCKS];
+  private CompletableFuture<?> tail;
+  private int current;
+  private byte[] buffer;
   private int count;
-  private long written;
 
   HashingSink(FileOps ops, FileChannel channel) {
     this.ops = ops;
     this.channel = channel;
+    this.buffer = blocks[0] = new byte[BUFFER_SIZE];
   }
 
   static MessageDigest sha256() {
@@ -49,16 +74,16 @@ final class HashingSink extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    if (len >= buffer.length) {
-      drain();
-      emit(b, off, len);
-      return;
+    while (len > 0) {
+      if (count == buffer.length) {
+        drain();
+      }
+      int n = Math.min(len, buffer.length - count);
+      System.arraycopy(b, off, buffer, count, n);
+      count += n;
+      off += n;
+      len -= n;
     }
-    if (len > buffer.length - count) {
-      drain();
-    }
-    System.arraycopy(b, off, buffer, count, len);
-    count += len;
   }
 
   /** Writes out what is buffered; the channel is not forced. */
@@ -67,26 +92,42 @@ final class HashingSink extends OutputStream {
     drain();
   }
 
-  /** Flushes and returns the lowercase hex SHA-256 of everything written. */
-  String finish() throws IOException {
+  /**
+   * Writes out what is buffered and returns the lowercase hex SHA-256 of everything written, which
+   * may still be being computed: force the channel first, then join.
+   */
+  CompletableFuture<String> finish() throws IOException {
+    if (tail == null) {
+      digest.update(buffer, 0, count);
+      write(buffer, count);
+      count = 0;
+      return CompletableFuture.completedFuture(hex(digest.digest()));
+    }
     drain();
-    return hex(digest.digest());
-  }
-
-  long bytesWritten() {
-    return written + count;
+    return tail.thenApply(done -> hex(digest.digest()));
   }
 
   private void drain() throws IOException {
-    if (count > 0) {
-      emit(buffer, 0, count);
-      count = 0;
+    if (count == 0) {
+      return;
     }
+    byte[] block = buffer;
+    int n = count;
+    write(block, n);
+    CompletableFuture<?> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
+    tail = previous.thenRunAsync(() -> digest.update(block, 0, n), HASHERS);
+    hashed[current] = tail;
+    current = (current + 1) % BLOCKS;
+    if (hashed[current] != null) {
+      hashed[current].join();
+    } else {
+      blocks[current] = new byte[BUFFER_SIZE];
+    }
+    buffer = blocks[current];
+    count = 0;
   }
 
-  private void emit(byte[] b, int off, int len) throws IOException {
-    digest.update(b, off, len);
-    ops.write(channel, ByteBuffer.wrap(b, off, len));
-    written += len;
+  private void write(byte[] block, int n) throws IOException {
+    ops.write(channel, ByteBuffer.wrap(block, 0, n));
   }
 }

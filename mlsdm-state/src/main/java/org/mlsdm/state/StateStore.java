@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,15 +35,6 @@ final class StateStore {
   static final StateStore DEFAULT = new StateStore(RealFileOps.INSTANCE, Clock.systemUTC());
 
   private static final PathLocks LOCKS = new PathLocks();
-
-  /** Hashes files for loads whose codec cannot hash while it parses; idle threads expire. */
-  private static final ExecutorService CHECKSUMS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread t = new Thread(task, "mlsdm-state-checksum");
-            t.setDaemon(true);
-            return t;
-          });
 
   private final FileOps ops;
   private final Clock clock;
@@ -172,7 +161,7 @@ final class StateStore {
       // Otherwise the checksum is computed on another core, from positional reads of the same
       // file, while this thread parses; it is awaited on every path, and a mismatch still wins
       // over whatever the parse returned or threw.
-      Future<String> hashed = expected == null ? null : CHECKSUMS.submit(() -> sha256(ch));
+      Future<String> hashed = expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
       Map<String, Object> map;
       try {
         map = parse(format, ch, file);
