@@ -30,6 +30,8 @@ OUT=${BENCH_OUT:-bench/results}
 PY=/usr/bin/python3
 JAR=mlsdm-benchmarks/target/benchmarks.jar
 JAVA=(java -Xmx1g -cp "$JAR" org.mlsdm.bench.Compare)
+# The peak-RSS runs use a heap of 1.5 x the 307 MB of W-L doubles: the memory target.
+ONCE=(java -Xmx${RSS_HEAP:-460m} -cp "$JAR" org.mlsdm.bench.Compare)
 
 "$PY" -c 'import numpy, matplotlib' || {
   echo "needs Debian's python3-numpy and python3-matplotlib" >&2
@@ -73,7 +75,7 @@ rss() {
 read -r -a rss_rows <<<"$RSS_ROWS"
 for n in "${rss_rows[@]}"; do
   for f in $(awk -F, 'NR>1 && $1=="java" {print $2}' "$OUT/java.csv" | sort -u); do
-    rss java "$f" "$n" "${JAVA[@]}" once "$DATA/rss" "$f" "$n"
+    rss java "$f" "$n" "${ONCE[@]}" once "$DATA" "$f" "$n"
   done
   for impl in stdlib numpy; do
     rss python "$impl" "$n" "$PY" bench/compare.py once "$DATA" "$impl" "$n"

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.IntFunction;
 import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
@@ -26,20 +27,41 @@ final class Floor {
 
   /** The state's arrays in the order they are written. */
   static double[][] arrays(SystemStateRecord s) {
-    MemoryStateRecord m = s.memoryState();
-    QilmStateRecord q = s.qilm();
-    double[][] out = new double[4 + q.size()][];
-    out[0] = m.stateL1();
-    out[1] = m.stateL2();
-    out[2] = m.stateL3();
-    out[3] = q.phases();
-    for (int i = 0; i < q.size(); i++) {
-      out[4 + i] = q.row(i);
+    double[][] out = new double[count(s)][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array(s, i);
     }
     return out;
   }
 
+  static int count(SystemStateRecord s) {
+    return 4 + s.qilm().size();
+  }
+
+  /** A copy of the state's {@code i}-th array: levels 1 to 3, phases, then the QILM rows. */
+  static double[] array(SystemStateRecord s, int i) {
+    MemoryStateRecord m = s.memoryState();
+    QilmStateRecord q = s.qilm();
+    return switch (i) {
+      case 0 -> m.stateL1();
+      case 1 -> m.stateL2();
+      case 2 -> m.stateL3();
+      case 3 -> q.phases();
+      default -> q.row(i - 4);
+    };
+  }
+
   static void save(double[][] arrays, Path target) throws IOException {
+    save(arrays.length, i -> arrays[i], target);
+  }
+
+  /** Saves a record's arrays one copy at a time, so that the record is never held twice. */
+  static void save(SystemStateRecord s, Path target) throws IOException {
+    save(count(s), i -> array(s, i), target);
+  }
+
+  private static void save(int count, IntFunction<double[]> arrays, Path target)
+      throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     DoubleBuffer doubles = buf.asDoubleBuffer();
@@ -49,7 +71,8 @@ final class Floor {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (double[] a : arrays) {
+      for (int k = 0; k < count; k++) {
+        double[] a = arrays.apply(k);
         int off = 0;
         while (off < a.length) {
           int n = Math.min(doubles.remaining(), a.length - off);
@@ -112,6 +135,19 @@ final class Floor {
       throw new IOException("unexpected end of file");
     }
     return buf.asDoubleBuffer();
+  }
+
+  static int[] lengths(SystemStateRecord s) {
+    int[] out = new int[count(s)];
+    int dimension = s.memoryState().dimension();
+    out[0] = dimension;
+    out[1] = dimension;
+    out[2] = dimension;
+    out[3] = s.qilm().size();
+    for (int i = 4; i < out.length; i++) {
+      out[i] = s.qilm().row(i - 4).length;
+    }
+    return out;
   }
 
   static int[] lengths(double[][] arrays) {
