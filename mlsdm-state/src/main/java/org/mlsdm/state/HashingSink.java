@@ -38,18 +38,14 @@ final class HashingSink extends OutputStream {
 
   private final FileOps ops;
   private final FileChannel channel;
-  private final MessageDigest digest = sha256();
-  private final byte[][] blocks = new byte[BLOCKS][];
-  private final CompletableFuture<?>[] hashed = new CompletableFuture<?>[BLOCKS];
-  private CompletableFuture<?> tail;
-  private int current;
-  private byte[] buffer;
+  private final BlockHasher hasher = new BlockHasher(BUFFER_SIZE, BLOCKS);
+  private byte[] buffer = hasher.next();
+  private boolean spilled;
   private int count;
 
   HashingSink(FileOps ops, FileChannel channel) {
     this.ops = ops;
     this.channel = channel;
-    this.buffer = blocks[0] = new byte[BUFFER_SIZE];
   }
 
   static MessageDigest sha256() {
@@ -97,33 +93,25 @@ final class HashingSink extends OutputStream {
    * may still be being computed: force the channel first, then join.
    */
   CompletableFuture<String> finish() throws IOException {
-    if (tail == null) {
+    if (!spilled) {
+      MessageDigest digest = sha256();
       digest.update(buffer, 0, count);
       write(buffer, count);
       count = 0;
       return CompletableFuture.completedFuture(hex(digest.digest()));
     }
     drain();
-    return tail.thenApply(done -> hex(digest.digest()));
+    return hasher.digest();
   }
 
   private void drain() throws IOException {
     if (count == 0) {
       return;
     }
-    byte[] block = buffer;
-    int n = count;
-    write(block, n);
-    CompletableFuture<?> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
-    tail = previous.thenRunAsync(() -> digest.update(block, 0, n), HASHERS);
-    hashed[current] = tail;
-    current = (current + 1) % BLOCKS;
-    if (hashed[current] != null) {
-      hashed[current].join();
-    } else {
-      blocks[current] = new byte[BUFFER_SIZE];
-    }
-    buffer = blocks[current];
+    write(buffer, count);
+    hasher.hash(count);
+    spilled = true;
+    buffer = hasher.next();
     count = 0;
   }
 

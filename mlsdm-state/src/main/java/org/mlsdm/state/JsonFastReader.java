@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,37 +57,44 @@ final class JsonFastReader {
     }
   }
 
+  /** Blocks read ahead of the hashing thread; parsing a block takes longer than hashing it. */
+  private static final int RING = 4;
+
   private final SeekableByteChannel in;
-  private final MessageDigest digest;
+  private final BlockHasher hasher;
   private final int cap;
-  private final byte[] buf = new byte[BUFFER_SIZE];
-  private final ByteBuffer block = ByteBuffer.wrap(buf);
   private final char[] number = new char[MAX_NUMBER_CHARS];
+  private byte[] buf;
   private int pos;
   private int lim;
 
-  private JsonFastReader(SeekableByteChannel in, MessageDigest digest, int cap) {
+  private JsonFastReader(SeekableByteChannel in, BlockHasher hasher, int cap) {
     this.in = in;
-    this.digest = digest;
+    this.hasher = hasher;
     this.cap = cap;
+    this.buf = hasher == null ? new byte[BUFFER_SIZE] : hasher.next();
   }
 
   /**
-   * Reads a state map from the channel's current position (0), feeding every byte read to {@code
-   * digest} (when not null).
+   * Reads a state map from the channel's current position (0), hashing every byte read when
+   * {@code hash}; the blocks are hashed on another thread while the next ones are parsed.
    *
    * @param cap the full reader's element cap for this file
-   * @return the state map, the file having been read and hashed to its end; or null when the file
-   *     is outside the subset, the digest and the channel's position then being undefined
+   * @return the state map and, when asked for, the file's SHA-256, the file having been read to
+   *     its end; or null when the file is outside the subset, the channel's position then being
+   *     undefined
    * @throws IOException if reading fails
    */
-  static Map<String, Object> read(SeekableByteChannel in, MessageDigest digest, int cap)
+  static StateCodec.Hashed read(SeekableByteChannel in, boolean hash, int cap)
       throws IOException {
+    BlockHasher hasher = hash ? new BlockHasher(BUFFER_SIZE, RING) : null;
+    Map<String, Object> map;
     try {
-      return new JsonFastReader(in, digest, cap).document();
+      map = new JsonFastReader(in, hasher, cap).document();
     } catch (Decline | NumberFormatException d) {
       return null;
     }
+    return new StateCodec.Hashed(map, hasher == null ? null : hasher.digest().join());
   }
 
   private Map<String, Object> document() throws IOException, Decline {
@@ -492,7 +498,10 @@ final class JsonFastReader {
   }
 
   private boolean fill() throws IOException {
-    block.clear();
+    if (hasher != null && lim > 0) {
+      buf = hasher.next();
+    }
+    ByteBuffer block = ByteBuffer.wrap(buf);
     int n;
     do {
       n = in.read(block);
@@ -500,8 +509,8 @@ final class JsonFastReader {
     if (n < 0) {
       return false;
     }
-    if (digest != null) {
-      digest.update(buf, 0, n);
+    if (hasher != null) {
+      hasher.hash(n);
     }
     pos = 0;
     lim = n;

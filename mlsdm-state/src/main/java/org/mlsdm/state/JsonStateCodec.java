@@ -22,7 +22,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -158,10 +157,7 @@ final class JsonStateCodec implements StateCodec {
     w.ascii(",\n    \"state_l3\": ").vector(m.l3());
     w.ascii("\n  },\n  \"qilm\": {\n    \"memory\": [");
     double[][] rows = q.rows();
-    for (int i = 0; i < rows.length; i++) {
-      w.ascii(i == 0 ? "\n      " : ",\n      ").vector(rows[i]);
-    }
-    w.ascii(rows.length == 0 ? "],\n    \"phases\": " : "\n    ],\n    \"phases\": ");
+    w.rows(rows).ascii(rows.length == 0 ? "],\n    \"phases\": " : "\n    ],\n    \"phases\": ");
     w.vector(q.phaseArray()).ascii("\n  }\n}\n").flush();
   }
 
@@ -186,9 +182,8 @@ final class JsonStateCodec implements StateCodec {
 
   /** {@inheritDoc} Files outside {@link JsonFastReader}'s subset take {@link #read}. */
   @Override
-  public Map<String, Object> readHashing(SeekableByteChannel in, MessageDigest digest)
-      throws IOException {
-    return JsonFastReader.read(in, digest, cap(in));
+  public Hashed readHashing(SeekableByteChannel in, boolean hash) throws IOException {
+    return JsonFastReader.read(in, hash, cap(in));
   }
 
   /** The most values a vector or matrix can have in a file of this size. */

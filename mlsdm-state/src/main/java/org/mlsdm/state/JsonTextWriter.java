@@ -1,8 +1,13 @@
 package org.mlsdm.state;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * The byte-level writer behind {@link JsonStateCodec#write}: ASCII text and numbers go straight
@@ -87,6 +92,84 @@ final class JsonTextWriter {
     }
     ascii(']');
     return this;
+  }
+
+  /**
+   * Appends the QILM rows, each on a line of its own after a newline and six spaces, comma
+   * separated. A large matrix is formatted in slices of about {@value #SLICE_VALUES} numbers on
+   * {@link HashingSink#HASHERS} threads, at most {@value #SLICES_IN_FLIGHT} slices ahead of the
+   * one being written, and written in order: the same bytes, on every spare core.
+   */
+  JsonTextWriter rows(double[][] rows) throws IOException {
+    int first = sliceEnd(rows, 0);
+    if (first == rows.length) {
+      return rowLines(rows, 0, rows.length);
+    }
+    drain();
+    ArrayDeque<Future<ByteArrayOutputStream>> pending = new ArrayDeque<>();
+    int next = 0;
+    while (next < rows.length || !pending.isEmpty()) {
+      while (next < rows.length && pending.size() < SLICES_IN_FLIGHT) {
+        int from = next;
+        int to = sliceEnd(rows, from);
+        pending.add(HashingSink.HASHERS.submit(() -> slice(rows, from, to)));
+        next = to;
+      }
+      await(pending.remove()).writeTo(out);
+    }
+    return this;
+  }
+
+  /** Numbers per parallel slice: about 400 KB of text. */
+  static final int SLICE_VALUES = 1 << 14;
+
+  /** Slices formatted ahead of the writer: bounds the memory to a few MB. */
+  static final int SLICES_IN_FLIGHT = 4;
+
+  private static int sliceEnd(double[][] rows, int from) {
+    long values = 0;
+    int to = from;
+    while (to < rows.length && values < SLICE_VALUES) {
+      values += rows[to].length + 1;
+      to++;
+    }
+    return to;
+  }
+
+  private static ByteArrayOutputStream slice(double[][] rows, int from, int to)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 * SLICE_VALUES);
+    new JsonTextWriter(bytes).rowLines(rows, from, to).drain();
+    return bytes;
+  }
+
+  private JsonTextWriter rowLines(double[][] rows, int from, int to) throws IOException {
+    for (int i = from; i < to; i++) {
+      ascii(i == 0 ? "\n      " : ",\n      ").vector(rows[i]);
+    }
+    return this;
+  }
+
+  private static ByteArrayOutputStream await(Future<ByteArrayOutputStream> slice)
+      throws IOException {
+    try {
+      return slice.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while formatting the QILM rows");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
   }
 
   /** Writes out what is buffered and flushes the stream. */

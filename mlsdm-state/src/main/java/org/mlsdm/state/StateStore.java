@@ -149,13 +149,12 @@ final class StateStore {
       String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
       // One pass that hashes while it parses where the codec can; a mismatch still wins over the
       // parsed contents, as it does below.
-      MessageDigest digest = expected == null ? null : HashingSink.sha256();
-      Map<String, Object> parsed = format.codec().readHashing(ch, digest);
+      StateCodec.Hashed parsed = format.codec().readHashing(ch, expected != null);
       if (parsed != null) {
-        if (digest != null) {
-          verify(file, expected, HashingSink.hex(digest.digest()));
+        if (expected != null) {
+          verify(file, expected, parsed.sha256());
         }
-        return parsed;
+        return parsed.map();
       }
       ch.position(0);
       // Otherwise the checksum is computed on another core, from positional reads of the same

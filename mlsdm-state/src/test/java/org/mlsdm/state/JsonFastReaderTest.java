@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,19 +84,19 @@ class JsonFastReaderTest {
   @MethodSource("accepted")
   void readHashing_subsetDocument_equalsFullReaderAndHashesAll(String json) throws Exception {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    MessageDigest digest = HashingSink.sha256();
 
-    Map<String, Object> fast = fast(bytes, digest);
+    StateCodec.Hashed fast =
+        JsonStateCodec.INSTANCE.readHashing(new JsonStateCodecSupport.BytesChannel(bytes), true);
 
     assertThat(fast).isNotNull();
-    assertSame(fast, JsonStateCodecSupport.read(bytes));
-    assertThat(digest.digest()).isEqualTo(HashingSink.sha256().digest(bytes));
+    assertSame(fast.map(), JsonStateCodecSupport.read(bytes));
+    assertThat(fast.sha256()).isEqualTo(HashingSink.hex(HashingSink.sha256().digest(bytes)));
   }
 
   @ParameterizedTest
   @MethodSource("declined")
   void readHashing_outsideSubset_returnsNull(String json) throws Exception {
-    assertThat(fast(json.getBytes(StandardCharsets.UTF_8), null)).isNull();
+    assertThat(fast(json.getBytes(StandardCharsets.UTF_8))).isNull();
   }
 
   @Test
@@ -113,7 +112,7 @@ class JsonFastReaderTest {
           JsonStateCodecSupport.write(
               JsonStateCodecSupport.sample(id, memory, randomDoubles(r, memory.length)));
 
-      Map<String, Object> fast = fast(bytes, null);
+      Map<String, Object> fast = fast(bytes);
 
       assertThat(fast).as("accepted %s", new String(bytes, StandardCharsets.UTF_8)).isNotNull();
       assertSame(fast, JsonStateCodecSupport.read(bytes));
@@ -124,7 +123,7 @@ class JsonFastReaderTest {
   void readHashing_pythonWrittenState_equalsFullReader() throws Exception {
     byte[] bytes = JsonStateCodecSupport.resource("python-written/state.json");
 
-    Map<String, Object> fast = fast(bytes, null);
+    Map<String, Object> fast = fast(bytes);
 
     assertThat(fast).isNotNull();
     assertSame(fast, JsonStateCodecSupport.read(bytes));
@@ -143,10 +142,10 @@ class JsonFastReaderTest {
       try {
         full = JsonStateCodecSupport.read(m);
       } catch (StateLoadException e) {
-        assertThat(fast(m, null)).as(new String(m, StandardCharsets.UTF_8)).isNull();
+        assertThat(fast(m)).as(new String(m, StandardCharsets.UTF_8)).isNull();
         continue;
       }
-      Map<String, Object> fast = fast(m, null);
+      Map<String, Object> fast = fast(m);
       if (fast != null) {
         accepted++;
         assertSame(fast, full);
@@ -183,9 +182,10 @@ class JsonFastReaderTest {
     assertThat(SystemStates.load(file).id()).isEqualTo("x");
   }
 
-  private static Map<String, Object> fast(byte[] bytes, MessageDigest digest) throws IOException {
-    return JsonStateCodec.INSTANCE.readHashing(
-        new JsonStateCodecSupport.BytesChannel(bytes), digest);
+  private static Map<String, Object> fast(byte[] bytes) throws IOException {
+    StateCodec.Hashed h =
+        JsonStateCodec.INSTANCE.readHashing(new JsonStateCodecSupport.BytesChannel(bytes), false);
+    return h == null ? null : h.map();
   }
 
   private static byte[] mutate(byte[] base, byte[] alphabet, SplittableRandom r) {
