@@ -9,7 +9,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A buffered stream into a new file that hashes what it writes: the bytes are serialized, hashed
@@ -27,14 +31,63 @@ final class HashingSink extends OutputStream {
   /** Bounds the hashing lag, and the sink's memory, to 4 MiB. */
   static final int BLOCKS = 64;
 
-  /** Hashes for saves and loads on spare cores; idle threads expire. */
-  static final ExecutorService HASHERS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread t = new Thread(task, "mlsdm-state-hash");
-            t.setDaemon(true);
-            return t;
-          });
+  /**
+   * Hashes (and formats JSON rows) for saves and loads on spare cores: one daemon thread per core,
+   * expiring when idle. Its tasks never wait for one another, so a bounded pool cannot deadlock.
+   */
+  static final ExecutorService HASHERS = pool(Runtime.getRuntime().availableProcessors());
+
+  private static ExecutorService pool(int threads) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread t = new Thread(task, "mlsdm-state-hash");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /**
+   * Waits for a {@link #HASHERS} task, uninterruptibly (the tasks are short and bounded), keeping
+   * the caller's interrupt status.
+   *
+   * @throws IOException the task's own {@code IOException}
+   */
+  static <T> T await(Future<T> task) throws IOException {
+    boolean interrupted = false;
+    try {
+      for (; ; ) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   private final FileOps ops;
   private final FileChannel channel;

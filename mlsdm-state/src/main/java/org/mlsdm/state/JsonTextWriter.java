@@ -3,10 +3,8 @@ package org.mlsdm.state;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -115,7 +113,7 @@ final class JsonTextWriter {
         pending.add(HashingSink.HASHERS.submit(() -> slice(rows, from, to)));
         next = to;
       }
-      await(pending.remove()).writeTo(out);
+      HashingSink.await(pending.remove()).writeTo(out);
     }
     return this;
   }
@@ -148,28 +146,6 @@ final class JsonTextWriter {
       ascii(i == 0 ? "\n      " : ",\n      ").vector(rows[i]);
     }
     return this;
-  }
-
-  private static ByteArrayOutputStream await(Future<ByteArrayOutputStream> slice)
-      throws IOException {
-    try {
-      return slice.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Interrupted while formatting the QILM rows");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    }
   }
 
   /** Writes out what is buffered and flushes the stream. */

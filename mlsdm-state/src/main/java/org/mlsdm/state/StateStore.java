@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,18 +159,19 @@ final class StateStore {
       // Otherwise the checksum is computed on another core, from positional reads of the same
       // file, while this thread parses; it is awaited on every path, and a mismatch still wins
       // over whatever the parse returned or threw.
-      Future<String> hashed = expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
+      Future<String> hashed =
+          expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
       Map<String, Object> map;
       try {
         map = parse(format, ch, file);
       } catch (IOException | RuntimeException e) {
         if (hashed != null) {
-          verify(file, expected, await(hashed));
+          verify(file, expected, HashingSink.await(hashed));
         }
         throw e;
       }
       if (hashed != null) {
-        verify(file, expected, await(hashed));
+        verify(file, expected, HashingSink.await(hashed));
       }
       return map;
     } catch (NoSuchFileException e) {
@@ -204,35 +204,6 @@ final class StateStore {
       buf.clear();
     }
     return HashingSink.hex(md.digest());
-  }
-
-  private static String await(Future<String> digest) throws IOException {
-    boolean interrupted = false;
-    try {
-      for (; ; ) {
-        try {
-          return digest.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static void verify(Path file, String expected, String actual) {
