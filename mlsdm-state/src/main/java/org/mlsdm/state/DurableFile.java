@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -242,9 +243,9 @@ final class DurableFile {
     try {
       HashingSink sink = new HashingSink(ops, ch);
       content.writeTo(sink);
-      String digest = sink.finish();
+      CompletableFuture<String> digest = sink.finish();
       ops.force(ch);
-      return digest;
+      return digest.join();
     } finally {
       ops.close(ch);
     }

@@ -9,18 +9,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.PrettyPrinter;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,6 +119,8 @@ final class JsonStateCodec implements StateCodec {
           .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
           .build();
 
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
   private JsonStateCodec() {}
 
   /**
@@ -136,54 +139,42 @@ final class JsonStateCodec implements StateCodec {
     }
     MemoryStateRecord m = state.memoryState();
     QilmStateRecord q = state.qilm();
-    Layout layout = new Layout();
-    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      g.setPrettyPrinter(layout);
-      g.writeStartObject();
-      g.writeNumberField("version", state.version());
-      g.writeStringField("id", id);
-      g.writeStringField("created_at", Timestamps.format(state.createdAt()));
-      g.writeStringField("updated_at", Timestamps.format(state.updatedAt()));
-      g.writeObjectFieldStart("memory_state");
-      g.writeNumberField("dimension", m.dimension());
-      g.writeNumberField("lambda_l1", m.lambdaL1());
-      g.writeNumberField("lambda_l2", m.lambdaL2());
-      g.writeNumberField("lambda_l3", m.lambdaL3());
-      g.writeNumberField("theta_l1", m.thetaL1());
-      g.writeNumberField("theta_l2", m.thetaL2());
-      g.writeNumberField("gating12", m.gating12());
-      g.writeNumberField("gating23", m.gating23());
-      writeVector(g, "state_l1", m.l1());
-      writeVector(g, "state_l2", m.l2());
-      writeVector(g, "state_l3", m.l3());
-      g.writeEndObject();
-      g.writeObjectFieldStart("qilm");
-      g.writeFieldName("memory");
-      layout.breakNextArray();
-      g.writeStartArray();
-      for (double[] row : q.rows()) {
-        g.writeArray(row, 0, row.length);
-      }
-      g.writeEndArray();
-      writeVector(g, "phases", q.phaseArray());
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeRaw('\n');
-      g.flush();
-    }
+    JsonTextWriter w = new JsonTextWriter(out);
+    w.ascii("{\n  \"version\": ").integer(state.version());
+    w.ascii(",\n  \"id\": ").bytes(quoted(id));
+    w.ascii(",\n  \"created_at\": \"").ascii(Timestamps.format(state.createdAt()));
+    w.ascii("\",\n  \"updated_at\": \"").ascii(Timestamps.format(state.updatedAt()));
+    w.ascii("\",\n  \"memory_state\": {\n    \"dimension\": ").integer(m.dimension());
+    w.ascii(",\n    \"lambda_l1\": ").number(m.lambdaL1());
+    w.ascii(",\n    \"lambda_l2\": ").number(m.lambdaL2());
+    w.ascii(",\n    \"lambda_l3\": ").number(m.lambdaL3());
+    w.ascii(",\n    \"theta_l1\": ").number(m.thetaL1());
+    w.ascii(",\n    \"theta_l2\": ").number(m.thetaL2());
+    w.ascii(",\n    \"gating12\": ").number(m.gating12());
+    w.ascii(",\n    \"gating23\": ").number(m.gating23());
+    w.ascii(",\n    \"state_l1\": ").vector(m.l1());
+    w.ascii(",\n    \"state_l2\": ").vector(m.l2());
+    w.ascii(",\n    \"state_l3\": ").vector(m.l3());
+    w.ascii("\n  },\n  \"qilm\": {\n    \"memory\": [");
+    double[][] rows = q.rows();
+    w.rows(rows).ascii(rows.length == 0 ? "],\n    \"phases\": " : "\n    ],\n    \"phases\": ");
+    w.vector(q.phaseArray()).ascii("\n  }\n}\n").flush();
   }
 
-  private static void writeVector(JsonGenerator g, String name, double[] values)
-      throws IOException {
-    g.writeFieldName(name);
-    g.writeArray(values, 0, values.length);
+  /** The id as a JSON value: null, or the string escaped exactly as Jackson escapes it. */
+  private static byte[] quoted(String id) throws IOException {
+    if (id == null) {
+      return NULL;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(id.length() + 2);
+    try (JsonGenerator g = FACTORY.createGenerator(bytes, JsonEncoding.UTF8)) {
+      g.writeString(id);
+    }
+    return bytes.toByteArray();
   }
 
   @Override
   public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
-    long size = in.size();
-    // Each number takes at least two bytes (a digit and a separator), each vector too.
-    int cap = (int) Math.min(Integer.MAX_VALUE - 16L, size / 2 + 1);
     JsonParser parser;
     try {
       parser = FACTORY.createParser(Channels.newInputStream(in));
@@ -195,8 +186,20 @@ final class JsonStateCodec implements StateCodec {
           e);
     }
     try (JsonParser p = parser) {
-      return new Decoder(p, source, cap).document();
+      return new Decoder(p, source, cap(in)).document();
     }
+  }
+
+  /** {@inheritDoc} Files outside {@link JsonFastReader}'s subset take {@link #read}. */
+  @Override
+  public Hashed readHashing(SeekableByteChannel in, boolean hash) throws IOException {
+    return JsonFastReader.read(in, hash, cap(in));
+  }
+
+  /** The most values a vector or matrix can have in a file of this size. */
+  private static int cap(SeekableByteChannel in) throws IOException {
+    // Each number takes at least two bytes (a digit and a separator), each vector too.
+    return (int) Math.min(Integer.MAX_VALUE - 16L, in.size() / 2 + 1);
   }
 
   /** One read: the parser, the source for messages and the element cap. */
@@ -430,107 +433,5 @@ final class JsonStateCodec implements StateCodec {
       return parent;
     }
     return parent.isEmpty() ? name : parent + "." + name;
-  }
-
-  /**
-   * The written layout: objects one entry per line with two-space indentation, arrays on one line
-   * unless {@link #breakNextArray} asked for one element per line. One instance per write.
-   */
-  private static final class Layout implements PrettyPrinter {
-    private int indent;
-    private long blockArrays;
-    private int arrays;
-    private boolean breakNext;
-
-    void breakNextArray() {
-      breakNext = true;
-    }
-
-    private boolean inBlockArray() {
-      return (blockArrays & (1L << (arrays - 1))) != 0;
-    }
-
-    private void newline(JsonGenerator g) throws IOException {
-      g.writeRaw('\n');
-      for (int i = 0; i < indent; i++) {
-        g.writeRaw("  ");
-      }
-    }
-
-    @Override
-    public void writeRootValueSeparator(JsonGenerator g) {}
-
-    @Override
-    public void writeStartObject(JsonGenerator g) throws IOException {
-      g.writeRaw('{');
-      indent++;
-    }
-
-    @Override
-    public void beforeObjectEntries(JsonGenerator g) throws IOException {
-      newline(g);
-    }
-
-    @Override
-    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(": ");
-    }
-
-    @Override
-    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(',');
-      newline(g);
-    }
-
-    @Override
-    public void writeEndObject(JsonGenerator g, int entries) throws IOException {
-      indent--;
-      if (entries > 0) {
-        newline(g);
-      }
-      g.writeRaw('}');
-    }
-
-    @Override
-    public void writeStartArray(JsonGenerator g) throws IOException {
-      arrays++;
-      if (breakNext) {
-        blockArrays |= 1L << (arrays - 1);
-        indent++;
-      } else {
-        blockArrays &= ~(1L << (arrays - 1));
-      }
-      breakNext = false;
-      g.writeRaw('[');
-    }
-
-    @Override
-    public void beforeArrayValues(JsonGenerator g) throws IOException {
-      if (inBlockArray()) {
-        newline(g);
-      }
-    }
-
-    @Override
-    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(',');
-      if (inBlockArray()) {
-        newline(g);
-      } else {
-        g.writeRaw(' ');
-      }
-    }
-
-    @Override
-    public void writeEndArray(JsonGenerator g, int values) throws IOException {
-      if (inBlockArray()) {
-        indent--;
-        if (values > 0) {
-          newline(g);
-        }
-      }
-      arrays--;
-      g.writeRaw(']');
-    }
   }
 }

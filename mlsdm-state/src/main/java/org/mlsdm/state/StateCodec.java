@@ -42,4 +42,22 @@ interface StateCodec {
    * @throws IOException if reading fails
    */
   Map<String, Object> read(SeekableByteChannel in, String source) throws IOException;
+
+  /** A state map and the SHA-256 of the file it was read from (null when not asked for). */
+  record Hashed(Map<String, Object> map, String sha256) {}
+
+  /**
+   * Reads a state map in one pass that also hashes the file, when this codec can: the store then
+   * needs no separate checksum pass. The default cannot.
+   *
+   * @param in the file's bytes, positioned at 0; not closed
+   * @param hash whether to compute the file's lowercase hex SHA-256
+   * @return what {@link #read} would return for the same bytes, with the digest when asked for,
+   *     the file having been read to its end; or null, leaving the position undefined, when the
+   *     file needs {@link #read}
+   * @throws IOException if reading fails
+   */
+  default Hashed readHashing(SeekableByteChannel in, boolean hash) throws IOException {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ package org.mlsdm.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,24 +145,70 @@ final class StateStore {
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       Path sum = file.resolveSibling(file.getFileName() + ".checksum");
-      if (verify && Files.exists(sum)) {
-        String expected = DurableFile.readChecksum(sum);
-        String actual = DurableFile.sha256(ch);
-        if (!expected.equals(actual)) {
-          throw new StateCorruptionException(file, expected, actual);
+      String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
+      // One pass that hashes while it parses where the codec can; a mismatch still wins over the
+      // parsed contents, as it does below.
+      StateCodec.Hashed parsed = format.codec().readHashing(ch, expected != null);
+      if (parsed != null) {
+        if (expected != null) {
+          verify(file, expected, parsed.sha256());
         }
+        return parsed.map();
       }
+      ch.position(0);
+      // Otherwise the checksum is computed on another core, from positional reads of the same
+      // file, while this thread parses; it is awaited on every path, and a mismatch still wins
+      // over whatever the parse returned or threw.
+      Future<String> hashed =
+          expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
+      Map<String, Object> map;
       try {
-        return format.codec().read(ch, file.toString());
-      } catch (StateLoadException e) {
+        map = parse(format, ch, file);
+      } catch (IOException | RuntimeException e) {
+        if (hashed != null) {
+          verify(file, expected, HashingSink.await(hashed));
+        }
         throw e;
-      } catch (RuntimeException e) {
-        throw new StateLoadException(
-            StateLoadException.Reason.MALFORMED, "Malformed state file " + file + ": " + e, e);
       }
+      if (hashed != null) {
+        verify(file, expected, HashingSink.await(hashed));
+      }
+      return map;
     } catch (NoSuchFileException e) {
       throw new StateLoadException(
           StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+    }
+  }
+
+  private static Map<String, Object> parse(StateFormat format, FileChannel ch, Path file)
+      throws IOException {
+    try {
+      return format.codec().read(ch, file.toString());
+    } catch (StateLoadException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StateLoadException(
+          StateLoadException.Reason.MALFORMED, "Malformed state file " + file + ": " + e, e);
+    }
+  }
+
+  /** SHA-256 of the whole file by positional reads, which leave the channel's position alone. */
+  private static String sha256(FileChannel ch) throws IOException {
+    MessageDigest md = HashingSink.sha256();
+    ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
+    long position = 0;
+    for (int n = ch.read(buf, position); n >= 0; n = ch.read(buf, position)) {
+      position += n;
+      buf.flip();
+      md.update(buf);
+      buf.clear();
+    }
+    return HashingSink.hex(md.digest());
+  }
+
+  private static void verify(Path file, String expected, String actual) {
+    if (!expected.equals(actual)) {
+      throw new StateCorruptionException(file, expected, actual);
     }
   }
 
