@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile pickles, fed straight to the allow-list unpickler: any bytes give a plain value or a
- * {@link StateLoadException}; anything else (and any attempt to load a class, which Jazzer's
- * deserialization sanitizer reports) is a finding. Plain builds replay {@code
+ * {@link StateLoadException}; anything else (and loading a class by a name the input chooses,
+ * which Jazzer's reflective-call sanitizer reports) is a finding. Plain builds replay {@code
  * PickleReaderFuzzTestInputs/}, which keeps the findings of earlier runs.
  */
 class PickleReaderFuzzTest {
