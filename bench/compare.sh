@@ -28,7 +28,7 @@ RSS_ROWS=${RSS_ROWS:-$ROWS}
 DATA=${BENCH_DIR:-/tmp/mlsdm-bench}
 OUT=${BENCH_OUT:-bench/results}
 PY=/usr/bin/python3
-JAR=mlsdm-benchmarks/target/benchmarks.jar
+JAR=benchmarks/target/benchmarks.jar
 JAVA=(java -Xmx1g -cp "$JAR" org.mlsdm.bench.Compare)
 # The peak-RSS runs use a heap of 1.5 x the 307 MB of W-L doubles: the memory target.
 ONCE=(java -Xmx${RSS_HEAP:-460m} -cp "$JAR" org.mlsdm.bench.Compare)
@@ -38,7 +38,7 @@ ONCE=(java -Xmx${RSS_HEAP:-460m} -cp "$JAR" org.mlsdm.bench.Compare)
   exit 1
 }
 if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
-  mvn -B -q -pl mlsdm-state,mlsdm-benchmarks -am package -DskipTests
+  mvn -B -q -pl state,benchmarks -am package -DskipTests
 fi
 rm -rf "$DATA"
 mkdir -p "$DATA" "$OUT"

@@ -6,7 +6,7 @@ import org.mlsdm.state.StateLoadException;
 
 /**
  * The tool's exit codes. Scripts rely on them, so a code never changes meaning; the table is in
- * every command's {@code --help} and in {@code mlsdm-cli/README.md}.
+ * every command's {@code --help} and in {@code cli/README.md}.
  */
 enum ExitCode {
   OK(0, "success; verify: the file is sound; diff: the states match"),

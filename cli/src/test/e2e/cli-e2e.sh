@@ -3,7 +3,7 @@
 # clone of the committed HEAD, the launcher at its root (which builds the jar on first use), then
 # init, inspect, simulate, interrupt and resume, corrupt, verify, recover, verify, convert, diff.
 #
-# Usage (from anywhere):  bash mlsdm-cli/src/test/e2e/cli-e2e.sh [--in-place]
+# Usage (from anywhere):  bash cli/src/test/e2e/cli-e2e.sh [--in-place]
 #   --in-place  use this working tree instead of a clean clone (faster while developing)
 # Needs git, Maven, Java 17 and python3 (standard library only, for reading --json output).
 set -euo pipefail
@@ -20,16 +20,9 @@ else
 fi
 cd "$root"
 
-# The README's launcher. ./mlsdm-state is the intended name; while the library module's directory
-# is called mlsdm-state, the launcher is ./mlsdm.
-launcher=""
-for candidate in mlsdm-state mlsdm; do
-  if [[ -f "$root/$candidate" && -x "$root/$candidate" ]]; then
-    launcher="$root/$candidate"
-    break
-  fi
-done
-[[ -n "$launcher" ]] || { echo "FAIL: no launcher (mlsdm-state or mlsdm) in $root" >&2; exit 1; }
+# The README's launcher.
+launcher="$root/mlsdm-state"
+[[ -f "$launcher" && -x "$launcher" ]] || { echo "FAIL: no executable launcher $launcher" >&2; exit 1; }
 
 data="$work/data"
 mkdir -p "$data"
@@ -69,10 +62,10 @@ json_field() {
 echo "e2e: launcher $launcher in $root"
 
 # The launcher builds the jar on first use; stdout stays clean.
-rm -f mlsdm-cli/target/mlsdm-state.jar
+rm -f cli/target/mlsdm-state.jar
 expect 0 --version
 contains "$out" "mlsdm-state "
-[[ -f mlsdm-cli/target/mlsdm-state.jar ]] || fail "the launcher did not build mlsdm-cli/target/mlsdm-state.jar"
+[[ -f cli/target/mlsdm-state.jar ]] || fail "the launcher did not build cli/target/mlsdm-state.jar"
 expect 0 --help
 contains "$out" "Exit codes:"
 
