@@ -29,7 +29,9 @@ import java.util.Objects;
  * lock file), so a load never sees a main file and a checksum from different saves.
  *
  * <p>A state path that is a symbolic link is followed: the file it points to is replaced and the
- * checksum, backup and lock live beside that file.
+ * checksum, backup and lock live beside that file. Every file the store creates is owner-only
+ * (0600) where the file system has POSIX permissions; the backup is a hard link to the previous
+ * main file and so keeps that file's mode.
  *
  * <p>All methods are thread-safe. Errors are unchecked: {@link StateLoadException} (with {@link
  * StateCorruptionException} for a checksum mismatch), {@link StateSaveException}, {@link
