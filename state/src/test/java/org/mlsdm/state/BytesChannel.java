@@ -1,21 +1,34 @@
 package org.mlsdm.state;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
-/** A read-only channel over a byte array, so that readers can be fuzzed without touching disk. */
+/**
+ * A read-only channel over a byte array, so that readers can be tested and fuzzed without touching
+ * disk. Its {@link #size()} may under-report the content, standing in for a file that grows while
+ * it is read.
+ */
 final class BytesChannel implements SeekableByteChannel {
   private final byte[] bytes;
+  private final long reportedSize;
   private long position;
   private boolean open = true;
 
   BytesChannel(byte[] bytes) {
+    this(bytes, bytes.length);
+  }
+
+  BytesChannel(byte[] bytes, long reportedSize) {
     this.bytes = bytes;
+    this.reportedSize = reportedSize;
   }
 
   @Override
-  public int read(ByteBuffer dst) {
+  public int read(ByteBuffer dst) throws IOException {
+    ensureOpen();
     if (position >= bytes.length) {
       return -1;
     }
@@ -31,12 +44,14 @@ final class BytesChannel implements SeekableByteChannel {
   }
 
   @Override
-  public long position() {
+  public long position() throws IOException {
+    ensureOpen();
     return position;
   }
 
   @Override
-  public SeekableByteChannel position(long newPosition) {
+  public SeekableByteChannel position(long newPosition) throws IOException {
+    ensureOpen();
     if (newPosition < 0) {
       throw new IllegalArgumentException("negative position " + newPosition);
     }
@@ -45,8 +60,9 @@ final class BytesChannel implements SeekableByteChannel {
   }
 
   @Override
-  public long size() {
-    return bytes.length;
+  public long size() throws IOException {
+    ensureOpen();
+    return reportedSize;
   }
 
   @Override
@@ -62,5 +78,11 @@ final class BytesChannel implements SeekableByteChannel {
   @Override
   public void close() {
     open = false;
+  }
+
+  private void ensureOpen() throws ClosedChannelException {
+    if (!open) {
+      throw new ClosedChannelException();
+    }
   }
 }

@@ -86,7 +86,7 @@ class JsonFastReaderTest {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
 
     StateCodec.Hashed fast =
-        JsonStateCodec.INSTANCE.readHashing(new JsonStateCodecSupport.BytesChannel(bytes), true);
+        JsonStateCodec.INSTANCE.readHashing(new BytesChannel(bytes), true);
 
     assertThat(fast).isNotNull();
     assertSame(fast.map(), JsonStateCodecSupport.read(bytes));
@@ -184,7 +184,7 @@ class JsonFastReaderTest {
 
   private static Map<String, Object> fast(byte[] bytes) throws IOException {
     StateCodec.Hashed h =
-        JsonStateCodec.INSTANCE.readHashing(new JsonStateCodecSupport.BytesChannel(bytes), false);
+        JsonStateCodec.INSTANCE.readHashing(new BytesChannel(bytes), false);
     return h == null ? null : h.map();
   }
 

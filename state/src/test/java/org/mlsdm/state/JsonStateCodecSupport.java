@@ -4,10 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -64,82 +60,5 @@ final class JsonStateCodecSupport {
             new double[] {4.9e-324, Double.MAX_VALUE, -Double.MAX_VALUE},
             new double[] {Double.MIN_NORMAL, 0.1 + 0.2, -1.5}),
         new QilmStateRecord(memory, phases));
-  }
-
-  /**
-   * A read-only channel over bytes whose {@link #size()} may under-report the content, standing
-   * in for a file that grows while it is read.
-   */
-  static final class BytesChannel implements SeekableByteChannel {
-    private final byte[] bytes;
-    private final long reportedSize;
-    private int position;
-    private boolean open = true;
-
-    BytesChannel(byte[] bytes) {
-      this(bytes, bytes.length);
-    }
-
-    BytesChannel(byte[] bytes, long reportedSize) {
-      this.bytes = bytes;
-      this.reportedSize = reportedSize;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      ensureOpen();
-      if (position >= bytes.length) {
-        return -1;
-      }
-      int n = Math.min(dst.remaining(), bytes.length - position);
-      dst.put(bytes, position, n);
-      position += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      ensureOpen();
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      ensureOpen();
-      position = (int) Math.min(newPosition, bytes.length);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      ensureOpen();
-      return reportedSize;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-      if (!open) {
-        throw new ClosedChannelException();
-      }
-    }
   }
 }

@@ -422,10 +422,10 @@ class JsonStateCodecTest {
 
     @Test
     void read_channelLeftOpen_onSuccessAndOnFailure() throws IOException {
-      JsonStateCodecSupport.BytesChannel good =
-          new JsonStateCodecSupport.BytesChannel(resource("python-written/state.json"));
-      JsonStateCodecSupport.BytesChannel bad =
-          new JsonStateCodecSupport.BytesChannel("{\"x\": ".getBytes(UTF_8));
+      BytesChannel good =
+          new BytesChannel(resource("python-written/state.json"));
+      BytesChannel bad =
+          new BytesChannel("{\"x\": ".getBytes(UTF_8));
 
       JsonStateCodec.INSTANCE.read(good, SOURCE);
       assertThatThrownBy(() -> JsonStateCodec.INSTANCE.read(bad, SOURCE))
@@ -608,8 +608,8 @@ class JsonStateCodecTest {
         sb.append(",0");
       }
       byte[] bytes = sb.append("]}}").toString().getBytes(UTF_8);
-      JsonStateCodecSupport.BytesChannel lying =
-          new JsonStateCodecSupport.BytesChannel(bytes, 100);
+      BytesChannel lying =
+          new BytesChannel(bytes, 100);
 
       assertThatThrownBy(() -> JsonStateCodec.INSTANCE.read(lying, SOURCE))
           .isInstanceOf(StateLoadException.class)
