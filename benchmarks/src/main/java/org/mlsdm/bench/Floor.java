@@ -127,9 +127,8 @@ final class Floor {
 
   private static DoubleBuffer fill(FileChannel ch, ByteBuffer buf) throws IOException {
     buf.clear();
-    while (buf.hasRemaining() && ch.read(buf) >= 0) {
-      continue;
-    }
+    // Reads until the buffer is full or the file ends; the loop's condition does the work.
+    while (buf.hasRemaining() && ch.read(buf) >= 0) {}
     buf.flip();
     if (buf.remaining() < Double.BYTES) {
       throw new IOException("unexpected end of file");

@@ -169,7 +169,7 @@ final class InspectCommand implements Callable<Integer> {
         g.writeStringField("modified_at", facts.backup().modified().toString());
         g.writeNumberField(
             "age_seconds",
-            Math.max(0, Duration.between(facts.backup().modified(), facts.now()).getSeconds()));
+            Math.max(0, Duration.between(facts.backup().modified(), facts.now()).toSeconds()));
       }
       g.writeEndObject();
       g.writeArrayFieldStart("warnings");

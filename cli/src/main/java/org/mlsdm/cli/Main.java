@@ -15,6 +15,10 @@ public final class Main {
    *
    * @param args the command line
    */
+  // The tool targets Java 17, where a null console means "not a terminal". On JDK 22 and later
+  // System.console() is non-null even when piped (Console.isTerminal, absent from 17, tells);
+  // there the tool would draw progress it could skip, never lose output.
+  @SuppressWarnings("SystemConsoleNull")
   public static void main(String[] args) {
     configureLogging();
     System.exit(commandLine(new StateTool(System.console() != null)).execute(args));

@@ -170,7 +170,8 @@ final class NormPlot {
   private static void line(Graphics2D g, Frame f, long firstStep, double[][] norms, int level) {
     Path2D.Double path = new Path2D.Double();
     for (int i = 0; i < norms.length; i++) {
-      double x = f.x(firstStep + i);
+      // Step numbers stay far below 2^53, where a double is exact.
+      double x = f.x((double) (firstStep + i));
       double y = f.y(norms[i][level]);
       if (i == 0) {
         path.moveTo(x, y);

@@ -148,7 +148,7 @@ final class Progress {
 
   /** An age for people: 42 s, 5 min, 3 h, 2 d. */
   static String age(Duration d) {
-    long s = Math.max(0, d.getSeconds());
+    long s = Math.max(0, d.toSeconds());
     if (s < 120) {
       return s + " s";
     }

@@ -50,6 +50,9 @@ final class JsonFastReader {
   /** Thrown at the first byte outside the subset; never escapes {@link #read}. */
   private static final class Decline extends Exception {
     private static final long serialVersionUID = 1L;
+    // One shared instance is the point: declining happens on the load path's hot loop, and this
+    // exception is caught inside read() every time, so its stack trace is never looked at.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     static final Decline INSTANCE = new Decline();
 
     private Decline() {

@@ -38,6 +38,13 @@ public record MemoryParameters(
   /**
    * Validates every parameter.
    *
+   * @param lambdaL1 decay rate of L1, in (0, 1]
+   * @param lambdaL2 decay rate of L2, in (0, 1]
+   * @param lambdaL3 decay rate of L3, in (0, 1]
+   * @param thetaL1 L1→L2 consolidation threshold, &gt; 0
+   * @param thetaL2 L2→L3 consolidation threshold, &gt; 0
+   * @param gating12 fraction of L1 moved to L2 above threshold, in [0, 1]
+   * @param gating23 fraction of L2 moved to L3 above threshold, in [0, 1]
    * @throws StateValidationException naming the field ({@code lambda_l1} …) and the value when a
    *     parameter is out of range or not finite
    */

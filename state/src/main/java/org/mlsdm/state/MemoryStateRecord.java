@@ -38,6 +38,17 @@ public record MemoryStateRecord(
   /**
    * Validates every invariant and copies the arrays.
    *
+   * @param dimension vector length, &gt; 0
+   * @param lambdaL1 decay rate of L1, in (0, 1]
+   * @param lambdaL2 decay rate of L2, in (0, 1]
+   * @param lambdaL3 decay rate of L3, in (0, 1]
+   * @param thetaL1 L1→L2 consolidation threshold, &gt; 0
+   * @param thetaL2 L2→L3 consolidation threshold, &gt; 0
+   * @param gating12 L1→L2 gating factor, in [0, 1]
+   * @param gating23 L2→L3 gating factor, in [0, 1]
+   * @param stateL1 level 1, {@code dimension} finite values
+   * @param stateL2 level 2, {@code dimension} finite values
+   * @param stateL3 level 3, {@code dimension} finite values
    * @throws StateValidationException naming the field and the value: a non-positive dimension, a
    *     parameter out of range, a level whose length is not {@code dimension}, or a value that is
    *     not finite

@@ -17,6 +17,9 @@ public record MigrationStep(int from, int to, UnaryOperator<Map<String, Object>>
   /**
    * Validates the step.
    *
+   * @param from the version the function reads
+   * @param to the version it produces, greater than {@code from}
+   * @param migration the function; it may change its argument and return it
    * @throws IllegalArgumentException if {@code from} is negative or {@code to <= from}
    * @throws NullPointerException if {@code migration} is null
    */

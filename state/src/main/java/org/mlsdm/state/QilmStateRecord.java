@@ -22,6 +22,8 @@ public record QilmStateRecord(double[][] memory, double[] phases) {
   /**
    * Validates and copies.
    *
+   * @param memory the vectors, each finite
+   * @param phases one finite phase per vector
    * @throws StateValidationException if an argument or a vector is null, if {@code memory} and
    *     {@code phases} differ in length, or if a value is not finite
    */

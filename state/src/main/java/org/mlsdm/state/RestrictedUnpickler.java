@@ -155,8 +155,8 @@ final class RestrictedUnpickler {
         case '1' -> popMark(at);
         case '2' -> push(peek(at), at);
         case 'N' -> push(null, at);
-        case 0x88 -> push(Boolean.TRUE, at);
-        case 0x89 -> push(Boolean.FALSE, at);
+        case 0x88 -> push(true, at);
+        case 0x89 -> push(false, at);
         case 'J' -> push((long) buffer(4).getInt(), at);
         case 'K' -> push((long) u8(), at);
         case 'M' -> push((long) (buffer(2).getShort() & 0xFFFF), at);
@@ -410,7 +410,7 @@ final class RestrictedUnpickler {
     if (n > MAX_LONG_BYTES) {
       throw fail(at, "int of " + n + " bytes is too long");
     }
-    byte[] le = bytes((int) n);
+    byte[] le = bytes(n);
     if (n == 0) {
       return 0L;
     }

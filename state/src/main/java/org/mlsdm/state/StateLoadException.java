@@ -25,6 +25,7 @@ public class StateLoadException extends StateException {
     UNSUPPORTED_VERSION
   }
 
+  /** Why the load failed. */
   private final Reason reason;
 
   /**

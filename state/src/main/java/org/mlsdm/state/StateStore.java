@@ -45,6 +45,8 @@ final class StateStore {
 
   // ---------------------------------------------------------------- save
 
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
   SystemStateRecord save(SystemStateRecord state, Path path, SaveOptions options) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(path, "path");
@@ -122,6 +124,8 @@ final class StateStore {
 
   // ---------------------------------------------------------------- load
 
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
   SystemStateRecord load(Path path, LoadOptions options) {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
@@ -280,6 +284,8 @@ final class StateStore {
 
   // ---------------------------------------------------------------- recover
 
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
   SystemStateRecord recover(Path path) {
     Objects.requireNonNull(path, "path");
     StateFormat format = StateFormat.of(path);
@@ -398,6 +404,8 @@ final class StateStore {
 
   // ---------------------------------------------------------------- delete
 
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
   void delete(Path path, boolean deleteBackup) {
     Objects.requireNonNull(path, "path");
     StateFormat.of(path);

@@ -9,6 +9,7 @@ package org.mlsdm.state;
 public class StateValidationException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The field's name as the file spells it. */
   private final String field;
 
   /**

@@ -29,6 +29,12 @@ public record SystemStateRecord(
   /**
    * Validates every invariant.
    *
+   * @param version schema version, &gt;= 1
+   * @param id optional identifier; null when absent, never empty or blank
+   * @param createdAt creation time, not after {@code updatedAt}
+   * @param updatedAt last update time
+   * @param memoryState the synaptic memory
+   * @param qilm the lattice memory
    * @throws StateValidationException naming the field: {@code version} below 1, an empty or blank
    *     {@code id}, a null timestamp or component, or {@code created_at} after {@code updated_at}
    */

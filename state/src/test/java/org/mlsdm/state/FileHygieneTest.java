@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class FileHygieneTest {
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rw-------");
   private static final SaveOptions FAST = SaveOptions.defaults().withRetryBackoff(Duration.ZERO);
-  private static final byte[] VICTIM = "precious, not a state".getBytes();
+  private static final byte[] VICTIM = "precious, not a state".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
 

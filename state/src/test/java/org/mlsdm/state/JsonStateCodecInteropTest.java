@@ -72,7 +72,7 @@ class JsonStateCodecInteropTest {
                 new MemoryParameters(0.5, 0.1, 0.01, 1.2, 2.5, 0.45, 0.3),
                 new double[] {0.1 + 0.2, -0.0, 1e-300},
                 new double[] {Double.MIN_VALUE, Double.MIN_NORMAL, -Double.MAX_VALUE},
-                new double[] {1e16, 123456789.123456789, 1.0 / 3}),
+                new double[] {1e16, 123456789.12345679, 1.0 / 3}),
             new QilmStateRecord(rows, new double[] {0.25, 0.5, 0.75}));
     Path file = dir.resolve("state.json");
     try (OutputStream out = Files.newOutputStream(file)) {

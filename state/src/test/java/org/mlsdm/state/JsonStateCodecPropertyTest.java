@@ -86,7 +86,7 @@ class JsonStateCodecPropertyTest {
             1e-300,
             0.1 + 0.2,
             1e16,
-            123456789012345678.0);
+            1.2345678901234568e17);
     Arbitrary<Double> plain = Arbitraries.doubles().between(-1e6, 1e6).ofScale(17);
     return Arbitraries.oneOf(anyFinite, edges, plain);
   }

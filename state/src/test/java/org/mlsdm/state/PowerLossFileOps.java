@@ -49,7 +49,7 @@ final class PowerLossFileOps implements FileOps {
   private final FileOps real;
   private final Path dir;
   private final List<Inode> inodes = new ArrayList<>();
-  private final Map<FileChannel, Inode> open = new IdentityHashMap<>();
+  private final IdentityHashMap<FileChannel, Inode> open = new IdentityHashMap<>();
   private Map<String, Integer> durable = new HashMap<>();
   private final Map<String, Integer> current = new HashMap<>();
   private final List<DirOp> pending = new ArrayList<>();
@@ -149,7 +149,9 @@ final class PowerLossFileOps implements FileOps {
             .distinct()
             .filter(id -> files.get(id).volatileBytes())
             .forEach(volatileInodes::add);
-        int fateCount = Fate.values().length;
+        // Every combination of fates is a number written in base fateCount.
+        Fate[] byIndex = Fate.values();
+        int fateCount = byIndex.length;
         double all = Math.pow(fateCount, volatileInodes.size());
         boolean sampled = all > FATE_LIMIT;
         int combos = sampled ? FATE_LIMIT : (int) all;
@@ -159,12 +161,12 @@ final class PowerLossFileOps implements FileOps {
           int rest = c;
           for (int id : volatileInodes) {
             // Sampled: every file lost, every file kept, then seeded random fates.
-            int f =
-                !sampled ? rest % fateCount
-                    : c == 0 ? Fate.LOST.ordinal()
-                    : c == 1 ? Fate.KEPT.ordinal()
-                    : fateRandom.nextInt(fateCount);
-            fates.put(id, Fate.values()[f]);
+            Fate f =
+                !sampled ? byIndex[rest % fateCount]
+                    : c == 0 ? Fate.LOST
+                    : c == 1 ? Fate.KEPT
+                    : byIndex[fateRandom.nextInt(fateCount)];
+            fates.put(id, f);
             rest /= fateCount;
           }
           Map<String, byte[]> image = new LinkedHashMap<>();

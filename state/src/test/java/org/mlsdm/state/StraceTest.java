@@ -41,7 +41,12 @@ class StraceTest {
 
     String secondString() {
       Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(args);
-      return m.find() && m.find() ? m.group(1) : "";
+      for (int i = 0; i < 2; i++) {
+        if (!m.find()) {
+          return "";
+        }
+      }
+      return m.group(1);
     }
 
     long fd() {

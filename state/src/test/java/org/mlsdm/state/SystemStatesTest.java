@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +109,7 @@ class SystemStatesTest {
     @ParameterizedTest
     @ValueSource(strings = {"state.JSON", "state.Json", "STATE.NPZ"})
     void format_extensionInAnyCase_isAccepted(String name) {
-      if (name.toLowerCase().endsWith(".npz") && StoreFiles.formats().noneMatch("npz"::equals)) {
+      if (name.toLowerCase(Locale.ROOT).endsWith(".npz") && StoreFiles.formats().noneMatch("npz"::equals)) {
         return;
       }
       Path p = dir.resolve(name);
@@ -217,7 +218,7 @@ class SystemStatesTest {
     void load_checksumWithSurroundingWhitespaceAndUppercase_isAccepted() throws Exception {
       SystemStateRecord w = SystemStates.save(TestStates.sample(13), file("json"));
       Path sum = SystemStates.checksumPath(file("json"));
-      Files.writeString(sum, "  " + Files.readString(sum).toUpperCase() + "\n");
+      Files.writeString(sum, "  " + Files.readString(sum).toUpperCase(Locale.ROOT) + "\n");
       assertThat(SystemStates.load(file("json"))).isEqualTo(w);
     }
 
@@ -415,6 +416,8 @@ class SystemStatesTest {
       assertThat(mem).containsKey("state_L1");
     }
 
+    // toMap builds each section as a Map<String, Object>; the casts below only restore that type.
+    @SuppressWarnings("unchecked")
     @Test
     void fromMap_missingOrWrongTypedField_namesIt() {
       var map = SystemStates.toMap(TestStates.sample(52));
