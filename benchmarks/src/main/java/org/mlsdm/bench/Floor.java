@@ -15,10 +15,10 @@ import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
 
 /**
- * The physical floor: the state's doubles as raw little-endian bytes, no format, no checksum.
- * Save writes them to a temporary file with a {@link FileChannel}, fsyncs it, renames it over the
- * target and fsyncs the directory (the least a durable replace needs); load reads them back into
- * arrays of the record's shape. Nothing a real store can do with the same bytes is cheaper.
+ * The physical floor: the state's doubles as raw little-endian bytes, no format, no checksum. Save
+ * writes them to a temporary file with a {@link FileChannel}, fsyncs it, renames it over the target
+ * and fsyncs the directory (the least a durable replace needs); load reads them back into arrays of
+ * the record's shape. Nothing a real store can do with the same bytes is cheaper.
  */
 final class Floor {
   static final int BUFFER = 1 << 20;

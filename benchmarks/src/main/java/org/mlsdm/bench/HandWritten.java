@@ -16,9 +16,9 @@ import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
 
 /**
- * What a Java user would write by hand: Jackson databind over a POJO that holds the state as
- * {@code List<Double>}, pretty-printed, written to a temporary file, fsynced and renamed; loaded
- * with {@code readValue}. No checksum, no backup, no validation.
+ * What a Java user would write by hand: Jackson databind over a POJO that holds the state as {@code
+ * List<Double>}, pretty-printed, written to a temporary file, fsynced and renamed; loaded with
+ * {@code readValue}. No checksum, no backup, no validation.
  */
 final class HandWritten {
   static final ObjectMapper MAPPER =

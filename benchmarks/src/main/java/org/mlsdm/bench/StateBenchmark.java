@@ -19,10 +19,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * {@code SystemStates.save} and {@code load} for each format, side by side with the physical
- * floor ({@link Floor}) and a hand-written Jackson databind POJO ({@link HandWritten}), on W-S and
- * W-M. Every operation touches the disk for real (fsync included), in a fresh temporary directory
- * under {@code java.io.tmpdir}. Run with {@code -prof gc} for the allocation per operation.
+ * {@code SystemStates.save} and {@code load} for each format, side by side with the physical floor
+ * ({@link Floor}) and a hand-written Jackson databind POJO ({@link HandWritten}), on W-S and W-M.
+ * Every operation touches the disk for real (fsync included), in a fresh temporary directory under
+ * {@code java.io.tmpdir}. Run with {@code -prof gc} for the allocation per operation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

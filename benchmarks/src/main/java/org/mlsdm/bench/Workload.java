@@ -17,9 +17,9 @@ import org.mlsdm.state.SystemStateRecord;
  * The benchmark workloads: dimension {@value #DIMENSION}, {@code rows} QILM vectors of random
  * doubles in [-1, 1), phases in [0, 1), random synaptic levels, all from one fixed seed.
  *
- * <p>The same numbers reach Python through {@link #exportRaw}: a flat little-endian file of
- * {@code l1, l2, l3} ({@code dimension} each), {@code phases} ({@code rows}) and {@code memory}
- * ({@code rows × dimension}, row after row), which {@code bench/compare.py} reads with {@code
+ * <p>The same numbers reach Python through {@link #exportRaw}: a flat little-endian file of {@code
+ * l1, l2, l3} ({@code dimension} each), {@code phases} ({@code rows}) and {@code memory} ({@code
+ * rows × dimension}, row after row), which {@code bench/compare.py} reads with {@code
  * numpy.fromfile}.
  */
 final class Workload {

@@ -13,9 +13,9 @@ import org.mlsdm.state.SystemStates;
  * A synaptic memory and a QILM fed together, with snapshots and persistence through {@link
  * SystemStates}: the Java counterpart of the Python {@code MemoryManager}.
  *
- * <p>Every event goes to both components: {@link #processEvent(float[], double)} updates the
- * {@link MultiLevelSynapticMemory} and entangles the event, widened to double, in the {@link Qilm}.
- * Every state change is all-or-nothing: a call that throws leaves the manager as it was.
+ * <p>Every event goes to both components: {@link #processEvent(float[], double)} updates the {@link
+ * MultiLevelSynapticMemory} and entangles the event, widened to double, in the {@link Qilm}. Every
+ * state change is all-or-nothing: a call that throws leaves the manager as it was.
  *
  * <p>A manager carries the metadata of its state: an optional id (written to snapshots) and the
  * instant its state began, which stays the same across snapshots and is replaced only by {@link
@@ -62,8 +62,8 @@ public final class MemoryManager {
    *
    * @param event the event, {@code dimension} finite values
    * @param phase the event's QILM phase, finite
-   * @throws IllegalArgumentException if the event has the wrong length, a non-finite value or
-   *     would overflow the synaptic memory, or if the phase is not finite; nothing changes then
+   * @throws IllegalArgumentException if the event has the wrong length, a non-finite value or would
+   *     overflow the synaptic memory, or if the phase is not finite; nothing changes then
    * @throws NullPointerException if {@code event} is null
    */
   public synchronized void processEvent(float[] event, double phase) {

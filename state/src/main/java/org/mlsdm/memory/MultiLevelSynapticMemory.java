@@ -98,8 +98,8 @@ public final class MultiLevelSynapticMemory {
    *
    * @param record the persisted state
    * @return a new memory with the record's dimension, parameters and levels
-   * @throws IllegalArgumentException naming the level, the index and the value if a value is
-   *     beyond the float32 range
+   * @throws IllegalArgumentException naming the level, the index and the value if a value is beyond
+   *     the float32 range
    * @throws NullPointerException if {@code record} is null
    */
   public static MultiLevelSynapticMemory fromRecord(MemoryStateRecord record) {

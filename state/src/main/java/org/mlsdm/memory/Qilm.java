@@ -10,10 +10,10 @@ import org.mlsdm.state.QilmStateRecord;
  * A phase-tagged lattice memory (the Python {@code QILM}): vectors stored with a phase each, and
  * retrieved by phase within a tolerance, in insertion order.
  *
- * <p>Vectors are kept in growable arrays, so {@link #entangle(double[], double)} is amortized
- * O(1) besides copying the vector; {@link #retrieve(double, double)} scans every entry. Vectors may
- * differ in length, as in the Python class. Every stored value and phase is finite, so the state can
- * always be persisted.
+ * <p>Vectors are kept in growable arrays, so {@link #entangle(double[], double)} is amortized O(1)
+ * besides copying the vector; {@link #retrieve(double, double)} scans every entry. Vectors may
+ * differ in length, as in the Python class. Every stored value and phase is finite, so the state
+ * can always be persisted.
  *
  * <p>Not thread-safe: confine an instance to one thread or guard it externally ({@link
  * MemoryManager} does).

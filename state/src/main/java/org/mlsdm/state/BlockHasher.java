@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * SHA-256 of a stream of blocks, computed in order on a {@link HashingSink#HASHERS} thread while
  * the caller fills the next blocks (a save serializing, a load parsing). The blocks come from a
- * ring of {@code ring} buffers; {@link #next} hands out the next one once its previous contents
- * are hashed, so the lag, and the memory, are bounded by the ring.
+ * ring of {@code ring} buffers; {@link #next} hands out the next one once its previous contents are
+ * hashed, so the lag, and the memory, are bounded by the ring.
  */
 final class BlockHasher {
   private final MessageDigest digest = HashingSink.sha256();

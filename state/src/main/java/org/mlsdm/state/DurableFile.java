@@ -60,11 +60,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * On a power loss before step 8 any subset of the renames 5–7 may be lost, never torn (rename is
- * atomic and every file's data was fsynced in steps 1–2 before any rename). Every such subset is one
- * of the rows above, or "new main + old checksum", which recover resolves through the {@code .sum}
- * temp whose content equals the main file's SHA-256 (the in-flight state). A main file is only ever
- * accepted when some checksum file or checksum temp vouches for its exact bytes, so a torn or
- * foreign file is never taken for a state; the backup is the last resort.
+ * atomic and every file's data was fsynced in steps 1–2 before any rename). Every such subset is
+ * one of the rows above, or "new main + old checksum", which recover resolves through the {@code
+ * .sum} temp whose content equals the main file's SHA-256 (the in-flight state). A main file is
+ * only ever accepted when some checksum file or checksum temp vouches for its exact bytes, so a
+ * torn or foreign file is never taken for a state; the backup is the last resort.
  *
  * <h2>Failures</h2>
  *
@@ -72,8 +72,8 @@ import org.slf4j.LoggerFactory;
  * steps 5–8 renames the preserved links back over whatever was already replaced (or deletes a
  * main/checksum/backup that did not exist before), fsyncs the directory, and deletes the temps: the
  * previous main, checksum and backup are byte-identical to before. If even that rollback fails (a
- * persistent fault), the preserved links stay on disk, where {@code recover} finds them. The
- * caller retries with fresh temp names, so no file is ever fsynced again after its fsync failed.
+ * persistent fault), the preserved links stay on disk, where {@code recover} finds them. The caller
+ * retries with fresh temp names, so no file is ever fsynced again after its fsync failed.
  */
 final class DurableFile {
   private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
@@ -185,8 +185,7 @@ final class DurableFile {
         } catch (IOException rollback) {
           keepPreserved = true;
           e.addSuppressed(rollback);
-          LOG.warn(
-              "Could not undo a failed save of {}; recover() will resolve what is left", main);
+          LOG.warn("Could not undo a failed save of {}; recover() will resolve what is left", main);
         }
         if (mainDone || sumDone || bakDone) {
           try {

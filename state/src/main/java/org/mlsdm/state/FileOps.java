@@ -24,7 +24,9 @@ interface FileOps {
   /** Closes the channel. */
   void close(FileChannel channel) throws IOException;
 
-  /** Creates a hard link {@code link} to the file {@code existing}, failing if {@code link} exists. */
+  /**
+   * Creates a hard link {@code link} to the file {@code existing}, failing if {@code link} exists.
+   */
   void link(Path link, Path existing) throws IOException;
 
   /** Atomically renames {@code source} to {@code target}, replacing {@code target}. */

@@ -8,8 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
  * A buffered stream into a new file that hashes what it writes: the bytes are serialized, hashed
  * and written in one pass, so a save never reads its file back to checksum it.
  *
- * <p>Each full block is written to the channel by the caller's thread and then hashed, in order,
- * on a {@link #HASHERS} thread, so that hashing overlaps with serializing the next blocks and
- * with the fsync that follows {@link #finish}. At most {@value #BLOCKS} blocks ({@value
- * #BLOCKS} × {@value #BUFFER_SIZE} bytes) are in flight: a block is refilled only once it is
- * hashed. Content that fits in one block is hashed on the caller's thread.
+ * <p>Each full block is written to the channel by the caller's thread and then hashed, in order, on
+ * a {@link #HASHERS} thread, so that hashing overlaps with serializing the next blocks and with the
+ * fsync that follows {@link #finish}. At most {@value #BLOCKS} blocks ({@value #BLOCKS} × {@value
+ * #BUFFER_SIZE} bytes) are in flight: a block is refilled only once it is hashed. Content that fits
+ * in one block is hashed on the caller's thread.
  */
 final class HashingSink extends OutputStream {
   static final int BUFFER_SIZE = 1 << 16;

@@ -18,9 +18,9 @@ import java.util.Map;
  * else.
  *
  * <p>It accepts a strict subset of what {@link JsonStateCodec#read} accepts and, on the first byte
- * outside it, gives up and returns null; the store then runs the full reader, which gives the
- * exact result or error message. Whatever it returns is therefore exactly what the full reader
- * returns for the same bytes (the same keys in the same order, {@code Integer} or {@code Long} for
+ * outside it, gives up and returns null; the store then runs the full reader, which gives the exact
+ * result or error message. Whatever it returns is therefore exactly what the full reader returns
+ * for the same bytes (the same keys in the same order, {@code Integer} or {@code Long} for
  * integers, doubles parsed by the same Jackson routine). The subset:
  *
  * <pre>
@@ -50,6 +50,7 @@ final class JsonFastReader {
   /** Thrown at the first byte outside the subset; never escapes {@link #read}. */
   private static final class Decline extends Exception {
     private static final long serialVersionUID = 1L;
+
     // One shared instance is the point: declining happens on the load path's hot loop, and this
     // exception is caught inside read() every time, so its stack trace is never looked at.
     @SuppressWarnings("StaticAssignmentOfThrowable")
@@ -79,17 +80,16 @@ final class JsonFastReader {
   }
 
   /**
-   * Reads a state map from the channel's current position (0), hashing every byte read when
-   * {@code hash}; the blocks are hashed on another thread while the next ones are parsed.
+   * Reads a state map from the channel's current position (0), hashing every byte read when {@code
+   * hash}; the blocks are hashed on another thread while the next ones are parsed.
    *
    * @param cap the full reader's element cap for this file
-   * @return the state map and, when asked for, the file's SHA-256, the file having been read to
-   *     its end; or null when the file is outside the subset, the channel's position then being
+   * @return the state map and, when asked for, the file's SHA-256, the file having been read to its
+   *     end; or null when the file is outside the subset, the channel's position then being
    *     undefined
    * @throws IOException if reading fails
    */
-  static StateCodec.Hashed read(SeekableByteChannel in, boolean hash, int cap)
-      throws IOException {
+  static StateCodec.Hashed read(SeekableByteChannel in, boolean hash, int cap) throws IOException {
     BlockHasher hasher = hash ? new BlockHasher(BUFFER_SIZE, RING) : null;
     Map<String, Object> map;
     try {
@@ -139,9 +139,11 @@ final class JsonFastReader {
               "theta_l1",
               "theta_l2",
               "gating12",
-              "gating23" -> putOnce(m, key, scalar());
+              "gating23" ->
+              putOnce(m, key, scalar());
           case "state_l1", "state_l2", "state_l3" -> putOnce(m, key, vector(0));
-          case "state_L1", "state_L2", "state_L3" -> putOnce(m, key.toLowerCase(Locale.ROOT), vector(0));
+          case "state_L1", "state_L2", "state_L3" ->
+              putOnce(m, key.toLowerCase(Locale.ROOT), vector(0));
           default -> throw Decline.INSTANCE;
         }
       } while (nextMember());

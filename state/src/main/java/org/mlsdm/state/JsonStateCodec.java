@@ -33,9 +33,9 @@ import java.util.Map;
  * <p><b>Written layout.</b> UTF-8; the top-level keys and the {@code memory_state} keys one per
  * line with two-space indentation, each vector on one line, each {@code qilm.memory} vector on a
  * line of its own; timestamps as {@link Timestamps#format} gives them; doubles in their shortest
- * round-trip form (Java notation, e.g. {@code 1.0E-300}, which every JSON reader accepts); the
- * id's characters as UTF-8, except that lone surrogates are written as JSON escapes so that every
- * Java string round-trips; a trailing newline.
+ * round-trip form (Java notation, e.g. {@code 1.0E-300}, which every JSON reader accepts); the id's
+ * characters as UTF-8, except that lone surrogates are written as JSON escapes so that every Java
+ * string round-trips; a trailing newline.
  *
  * <pre>
  * {
@@ -74,12 +74,12 @@ import java.util.Map;
  * object, a wrong token type (a string for a number, an array inside a vector, a third level in
  * {@code qilm.memory}), a duplicate key (or a key and its alias), {@code NaN} or {@code Infinity}
  * tokens, invalid UTF-8 in a string, truncation, nesting deeper than {@value #MAX_DEPTH} (unknown
- * keys included), a number longer than {@value #MAX_NUMBER_LENGTH} characters, a string longer
- * than {@value #MAX_STRING_LENGTH} or a key longer than {@value #MAX_NAME_LENGTH}. Vectors and the
- * rows of {@code qilm.memory} are collected in growable buffers capped by the file size (a number
- * or a row takes at least two bytes), so neither a declared {@code dimension}, which the reader
- * never looks at, nor any content can make it allocate much more than the file holds. Numbers out
- * of the double range read as infinities, which the records then reject.
+ * keys included), a number longer than {@value #MAX_NUMBER_LENGTH} characters, a string longer than
+ * {@value #MAX_STRING_LENGTH} or a key longer than {@value #MAX_NAME_LENGTH}. Vectors and the rows
+ * of {@code qilm.memory} are collected in growable buffers capped by the file size (a number or a
+ * row takes at least two bytes), so neither a declared {@code dimension}, which the reader never
+ * looks at, nor any content can make it allocate much more than the file holds. Numbers out of the
+ * double range read as infinities, which the records then reject.
  *
  * <p>Neither method closes its stream or channel: the store owns them.
  */
@@ -134,8 +134,7 @@ final class JsonStateCodec implements StateCodec {
     String id = state.id();
     if (id != null && id.length() > MAX_STRING_LENGTH) {
       throw new StateValidationException(
-          "id",
-          "id must be at most " + MAX_STRING_LENGTH + " characters, got " + id.length());
+          "id", "id must be at most " + MAX_STRING_LENGTH + " characters, got " + id.length());
     }
     MemoryStateRecord m = state.memoryState();
     QilmStateRecord q = state.qilm();
@@ -262,7 +261,8 @@ final class JsonStateCodec implements StateCodec {
               "theta_l1",
               "theta_l2",
               "gating12",
-              "gating23" -> m.put(key, scalar(v));
+              "gating23" ->
+              m.put(key, scalar(v));
           case "state_l1", "state_l2", "state_l3" -> putLevel(m, key, v);
           case "state_L1", "state_L2", "state_L3" -> putLevel(m, lower(key), v);
           default -> p.skipChildren();

@@ -95,8 +95,8 @@ final class JsonTextWriter {
   /**
    * Appends the QILM rows, each on a line of its own after a newline and six spaces, comma
    * separated. A large matrix is formatted in slices of about {@value #SLICE_VALUES} numbers on
-   * {@link HashingSink#HASHERS} threads, at most {@value #SLICES_IN_FLIGHT} slices ahead of the
-   * one being written, and written in order: the same bytes, on every spare core.
+   * {@link HashingSink#HASHERS} threads, at most {@value #SLICES_IN_FLIGHT} slices ahead of the one
+   * being written, and written in order: the same bytes, on every spare core.
    */
   JsonTextWriter rows(double[][] rows) throws IOException {
     int first = sliceEnd(rows, 0);
@@ -134,8 +134,7 @@ final class JsonTextWriter {
     return to;
   }
 
-  private static ByteArrayOutputStream slice(double[][] rows, int from, int to)
-      throws IOException {
+  private static ByteArrayOutputStream slice(double[][] rows, int from, int to) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 * SLICE_VALUES);
     new JsonTextWriter(bytes).rowLines(rows, from, to).drain();
     return bytes;

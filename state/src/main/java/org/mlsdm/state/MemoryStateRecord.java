@@ -3,8 +3,8 @@ package org.mlsdm.state;
 import java.util.Arrays;
 
 /**
- * The persisted state of a three-level synaptic memory: its dimension, its {@link
- * MemoryParameters} and the three level vectors.
+ * The persisted state of a three-level synaptic memory: its dimension, its {@link MemoryParameters}
+ * and the three level vectors.
  *
  * <p>Immutable: the constructor copies the arrays it is given and the accessors return copies, so
  * neither the caller's arrays nor the returned ones can change the record. {@code equals}, {@code
@@ -98,8 +98,7 @@ public record MemoryStateRecord(
     Checks.notNull(field, values);
     if (values.length != dimension) {
       throw new StateValidationException(
-          field,
-          field + " must have dimension=" + dimension + " values, got " + values.length);
+          field, field + " must have dimension=" + dimension + " values, got " + values.length);
     }
     Checks.allFinite(field, values);
     return Adoption.active() ? values : values.clone();

@@ -16,9 +16,10 @@ import java.util.function.UnaryOperator;
  * #path(int, int)} and applied by {@link #migrate(Map, int, int)}.
  *
  * <p>{@link #global()} holds the built-in v0→v1 migration (the legacy {@code {"memory_state",
- * "qilm"}} layout gains {@code version}, {@code id} and timestamps) and is the registry loads use by
- * default. {@link #create()} gives an empty registry and {@link #withBuiltIns()} one holding only
- * the built-ins, for tests and for applications that keep their own. Registries are thread-safe.
+ * "qilm"}} layout gains {@code version}, {@code id} and timestamps) and is the registry loads use
+ * by default. {@link #create()} gives an empty registry and {@link #withBuiltIns()} one holding
+ * only the built-ins, for tests and for applications that keep their own. Registries are
+ * thread-safe.
  *
  * <p>State maps are those of {@link SystemStates#toMap(SystemStateRecord)}.
  */

@@ -23,10 +23,13 @@ final class NpyHeader {
   final String descr;
   final boolean fortranOrder;
   final long[] shape;
+
   /** {@code '<'} or {@code '>'} after resolving {@code '='}, {@code '|'} for single bytes. */
   final char byteOrder;
+
   /** NumPy's kind character: {@code f i u b U S O}. */
   final char kind;
+
   /** Bytes per element; 0 for {@code O}. */
   final int itemSize;
 
@@ -102,8 +105,8 @@ final class NpyHeader {
   }
 
   /**
-   * Parses the header dict, e.g. {@code {'descr': '<f8', 'fortran_order': False, 'shape': (3,),
-   * }} followed by spaces and a newline.
+   * Parses the header dict, e.g. {@code {'descr': '<f8', 'fortran_order': False, 'shape': (3,), }}
+   * followed by spaces and a newline.
    *
    * @throws StateLoadException naming {@code where} if the text is anything else
    */
@@ -165,8 +168,8 @@ final class NpyHeader {
    * with spaces and a newline so that the data starts on a 64-byte boundary.
    */
   static byte[] encode(String descr, long[] shape) {
-    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText(shape)
-        + ", }";
+    String dict =
+        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText(shape) + ", }";
     int preamble = dict.length() + 1 + 10 <= 0xFFFF ? 10 : 12;
     int total = preamble + dict.length() + 1;
     total = (total + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads one {@code .npy} array from a stream of known length, streaming the data in bulk
- * (no per-element boxing) into {@code double[]} or {@code double[][]}.
+ * Reads one {@code .npy} array from a stream of known length, streaming the data in bulk (no
+ * per-element boxing) into {@code double[]} or {@code double[][]}.
  *
  * <pre>
  * offset  bytes  accepted
@@ -74,25 +74,33 @@ final class NpyReader {
           where, "unsupported npy version " + (pre[6] & 0xFF) + "." + (pre[7] & 0xFF));
     }
     byte[] len = readFully(in, major == 1 ? 2 : 4, where);
-    long headerLength = ByteBuffer.wrap(Arrays.copyOf(len, 8)).order(ByteOrder.LITTLE_ENDIAN)
-        .getLong();
+    long headerLength =
+        ByteBuffer.wrap(Arrays.copyOf(len, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
     long preamble = 8L + len.length;
     if (headerLength > NpyHeader.MAX_HEADER_LENGTH || preamble + headerLength > length) {
-      throw NpyHeader.bad(where, "npy header length " + headerLength + " exceeds the limit "
-          + NpyHeader.MAX_HEADER_LENGTH + " or the entry's " + length + " bytes");
+      throw NpyHeader.bad(
+          where,
+          "npy header length "
+              + headerLength
+              + " exceeds the limit "
+              + NpyHeader.MAX_HEADER_LENGTH
+              + " or the entry's "
+              + length
+              + " bytes");
     }
     byte[] text = readFully(in, (int) headerLength, where);
-    NpyHeader h = NpyHeader.parse(
-        new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1),
-        where);
+    NpyHeader h =
+        NpyHeader.parse(
+            new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1),
+            where);
     long dataLength = length - preamble - headerLength;
     long count = h.count(where);
     if (h.kind == 'O') {
       Object pickled = RestrictedUnpickler.unpickle(in, dataLength, where);
       if (!(pickled instanceof RestrictedUnpickler.ObjectArray a)
           || !Arrays.equals(a.shape(), h.shape)) {
-        throw NpyHeader.bad(where, "pickle does not hold an object array of shape "
-            + NpyHeader.shapeText(h.shape));
+        throw NpyHeader.bad(
+            where, "pickle does not hold an object array of shape " + NpyHeader.shapeText(h.shape));
       }
       Object value = h.shape.length == 0 ? a.elements().get(0) : a.elements();
       return new NpyArray(h.shape, value);
@@ -104,25 +112,34 @@ final class NpyReader {
       throw NpyHeader.bad(where, "shape " + NpyHeader.shapeText(h.shape) + " overflows");
     }
     if (expected != dataLength) {
-      throw NpyHeader.bad(where, "shape " + NpyHeader.shapeText(h.shape) + " of " + h.descr
-          + " needs " + expected + " data bytes, the entry has " + dataLength);
+      throw NpyHeader.bad(
+          where,
+          "shape "
+              + NpyHeader.shapeText(h.shape)
+              + " of "
+              + h.descr
+              + " needs "
+              + expected
+              + " data bytes, the entry has "
+              + dataLength);
     }
     if (h.shape.length == 0) {
       return new NpyArray(h.shape, scalar(h, readFully(in, h.itemSize, where), where));
     }
     if (h.kind == 'U' || h.kind == 'S') {
-      throw NpyHeader.bad(where, "string arrays of shape " + NpyHeader.shapeText(h.shape)
-          + " are not supported");
+      throw NpyHeader.bad(
+          where, "string arrays of shape " + NpyHeader.shapeText(h.shape) + " are not supported");
     }
     if (h.shape.length > 2) {
       throw NpyHeader.bad(where, "arrays of " + h.shape.length + " dimensions are not supported");
     }
     if (count > MAX_ARRAY) {
-      throw NpyHeader.bad(where, "shape " + NpyHeader.shapeText(h.shape) + " has more than "
-          + MAX_ARRAY + " elements");
+      throw NpyHeader.bad(
+          where,
+          "shape " + NpyHeader.shapeText(h.shape) + " has more than " + MAX_ARRAY + " elements");
     }
-    ByteBuffer scratch = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected)))
-        .order(h.order());
+    ByteBuffer scratch =
+        ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected))).order(h.order());
     if (h.shape.length == 1) {
       double[] values = new double[(int) count];
       readNumbers(in, h, scratch, values, where);
@@ -165,8 +182,8 @@ final class NpyReader {
         for (int i = 0; i < end; i++) {
           int cp = b.getInt(4 * i);
           if (!Character.isValidCodePoint(cp)) {
-            throw NpyHeader.bad(where, "invalid code point " + Integer.toHexString(cp)
-                + " in a string");
+            throw NpyHeader.bad(
+                where, "invalid code point " + Integer.toHexString(cp) + " in a string");
           }
           s.appendCodePoint(cp);
         }
@@ -187,8 +204,8 @@ final class NpyReader {
       }
       case 'u' -> {
         if (h.itemSize == 8 && b.getLong(0) < 0) {
-          throw NpyHeader.bad(where, "unsigned value " + Long.toUnsignedString(b.getLong(0))
-              + " is out of range");
+          throw NpyHeader.bad(
+              where, "unsigned value " + Long.toUnsignedString(b.getLong(0)) + " is out of range");
         }
         return integer(b, h.itemSize, true);
       }
@@ -223,22 +240,25 @@ final class NpyReader {
       } else {
         for (int i = 0; i < k; i++) {
           int p = i * h.itemSize;
-          dst[done + i] = switch (h.kind) {
-            case 'f' -> b.getFloat(p);
-            case 'b' -> chunk[p] != 0 ? 1 : 0;
-            case 'u' -> switch (h.itemSize) {
-              case 1 -> chunk[p] & 0xFF;
-              case 2 -> b.getShort(p) & 0xFFFF;
-              case 4 -> b.getInt(p) & 0xFFFF_FFFFL;
-              default -> unsignedToDouble(b.getLong(p));
-            };
-            default -> switch (h.itemSize) {
-              case 1 -> chunk[p];
-              case 2 -> b.getShort(p);
-              case 4 -> b.getInt(p);
-              default -> b.getLong(p);
-            };
-          };
+          dst[done + i] =
+              switch (h.kind) {
+                case 'f' -> b.getFloat(p);
+                case 'b' -> chunk[p] != 0 ? 1 : 0;
+                case 'u' ->
+                    switch (h.itemSize) {
+                      case 1 -> chunk[p] & 0xFF;
+                      case 2 -> b.getShort(p) & 0xFFFF;
+                      case 4 -> b.getInt(p) & 0xFFFF_FFFFL;
+                      default -> unsignedToDouble(b.getLong(p));
+                    };
+                default ->
+                    switch (h.itemSize) {
+                      case 1 -> chunk[p];
+                      case 2 -> b.getShort(p);
+                      case 4 -> b.getInt(p);
+                      default -> b.getLong(p);
+                    };
+              };
         }
       }
       done += k;

@@ -35,11 +35,11 @@ import java.util.Map;
  *                                      version
  * </pre>
  *
- * A reader picks the layout by its entries: {@code version} first, then {@code state}, then
- * {@code memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name
- * and the same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits against zip bombs), {@link NpyReader}
- * (strict headers, shapes checked against entry sizes) and {@link RestrictedUnpickler} (an
- * allow-list, nothing executed). Unknown entries are ignored.
+ * A reader picks the layout by its entries: {@code version} first, then {@code state}, then {@code
+ * memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name and the
+ * same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits
+ * against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry sizes) and
+ * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored.
  */
 final class NpzStateCodec implements StateCodec {
   static final NpzStateCodec INSTANCE = new NpzStateCodec();
@@ -98,8 +98,8 @@ final class NpzStateCodec implements StateCodec {
     ZipArchiveReader zip = ZipArchiveReader.open(in, source);
     Map<String, ZipArchiveReader.Entry> byKey = new LinkedHashMap<>();
     for (ZipArchiveReader.Entry e : zip.entries()) {
-      String key = e.name().endsWith(".npy")
-          ? e.name().substring(0, e.name().length() - 4) : e.name();
+      String key =
+          e.name().endsWith(".npy") ? e.name().substring(0, e.name().length() - 4) : e.name();
       if (byKey.putIfAbsent(key, e) != null) {
         throw new StateLoadException(
             source + ": duplicate entry '" + key + "' (again as '" + e.name() + "')");
@@ -115,8 +115,10 @@ final class NpzStateCodec implements StateCodec {
     if (byKey.containsKey("memory_state") || byKey.containsKey("qilm")) {
       return entries.managerLayout();
     }
-    throw new StateLoadException(source + ": missing entry 'version.npy' (and no legacy 'state.npy'"
-        + " or 'memory_state.npy' entry)");
+    throw new StateLoadException(
+        source
+            + ": missing entry 'version.npy' (and no legacy 'state.npy'"
+            + " or 'memory_state.npy' entry)");
   }
 
   /** The archive's entries by key (the name without {@code .npy}), decoded on demand. */
@@ -149,8 +151,9 @@ final class NpzStateCodec implements StateCodec {
       Map<String, Object> q = new LinkedHashMap<>();
       boolean flat = byKey.containsKey("qilm.memory_flat");
       if (flat && byKey.containsKey("qilm.memory")) {
-        throw new StateLoadException(source
-            + ": entries 'qilm.memory.npy' and 'qilm.memory_flat.npy' must not both be present");
+        throw new StateLoadException(
+            source
+                + ": entries 'qilm.memory.npy' and 'qilm.memory_flat.npy' must not both be present");
       }
       q.put("memory", flat ? ragged() : matrix("qilm.memory"));
       q.put("phases", vector("qilm.phases"));
@@ -197,15 +200,28 @@ final class NpzStateCodec implements StateCodec {
       for (int i = 0; i < rows.length; i++) {
         double n = lengths[i];
         if (n < 0 || n != Math.rint(n) || n > flat.length - at) {
-          throw bad("qilm.memory_lengths", "length " + n + " at index " + i + " does not fit the "
-              + flat.length + " values of 'qilm.memory_flat.npy'");
+          throw bad(
+              "qilm.memory_lengths",
+              "length "
+                  + n
+                  + " at index "
+                  + i
+                  + " does not fit the "
+                  + flat.length
+                  + " values of 'qilm.memory_flat.npy'");
         }
         rows[i] = Arrays.copyOfRange(flat, at, at + (int) n);
         at += (int) n;
       }
       if (at != flat.length) {
-        throw bad("qilm.memory_lengths", "lengths add up to " + at + ", but 'qilm.memory_flat.npy'"
-            + " holds " + flat.length + " values");
+        throw bad(
+            "qilm.memory_lengths",
+            "lengths add up to "
+                + at
+                + ", but 'qilm.memory_flat.npy'"
+                + " holds "
+                + flat.length
+                + " values");
       }
       return rows;
     }
@@ -244,8 +260,10 @@ final class NpzStateCodec implements StateCodec {
 
     private static String kind(NpyReader.NpyArray a) {
       Object v = a.value();
-      String type = v instanceof double[] || v instanceof double[][] || v instanceof Number
-          ? "numbers" : v instanceof String ? "a string" : "objects";
+      String type =
+          v instanceof double[] || v instanceof double[][] || v instanceof Number
+              ? "numbers"
+              : v instanceof String ? "a string" : "objects";
       return type + " of shape " + a.shapeText();
     }
 

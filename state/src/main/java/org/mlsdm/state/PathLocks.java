@@ -19,12 +19,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Two layers, taken in this order and released in reverse: an in-JVM {@link
  * ReentrantReadWriteLock} per path, then an OS lock ({@link FileLock}) on the sibling file {@code
- * NAME.lock}, shared for loads and exclusive for saves, recovery and deletion. The JVM holds one
- * OS lock per file for all its threads, so the in-JVM layer comes first and concurrent loads in one
+ * NAME.lock}, shared for loads and exclusive for saves, recovery and deletion. The JVM holds one OS
+ * lock per file for all its threads, so the in-JVM layer comes first and concurrent loads in one
  * JVM share a single reference-counted shared lock: {@code OverlappingFileLockException} cannot
  * arise. The lock file is never deleted, since a process waiting on a deleted lock file's inode
- * would exclude nobody. Where the lock file cannot be created (a read-only directory), loads proceed
- * under the in-JVM lock alone: nothing can write there either.
+ * would exclude nobody. Where the lock file cannot be created (a read-only directory), loads
+ * proceed under the in-JVM lock alone: nothing can write there either.
  */
 final class PathLocks {
   /** A held lock; closing it releases both layers. */

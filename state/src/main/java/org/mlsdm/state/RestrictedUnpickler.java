@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Reads the pickles inside NumPy object arrays written by the Python system, by an allow-list: a
  * stack machine over the opcodes below that builds only plain values, and never executes,
- * instantiates or looks up anything the file names. Everything else is a {@link
- * StateLoadException} whose message contains {@code pickle}.
+ * instantiates or looks up anything the file names. Everything else is a {@link StateLoadException}
+ * whose message contains {@code pickle}.
  *
  * <pre>
  * opcode (byte)                         accepted as
@@ -259,7 +259,9 @@ final class RestrictedUnpickler {
     List<Object> a = t.items();
     switch (g) {
       case RECONSTRUCT -> {
-        if (a.size() != 3 || a.get(0) != Global.NDARRAY || !(a.get(1) instanceof Tuple)
+        if (a.size() != 3
+            || a.get(0) != Global.NDARRAY
+            || !(a.get(1) instanceof Tuple)
             || !(a.get(2) instanceof byte[])) {
           throw fail(at, "_reconstruct needs (numpy.ndarray, shape, bytes)");
         }
@@ -275,7 +277,8 @@ final class RestrictedUnpickler {
         return new ObjectDtype();
       }
       case ENCODE -> {
-        if (a.size() != 2 || !(a.get(0) instanceof String s)
+        if (a.size() != 2
+            || !(a.get(0) instanceof String s)
             || !("latin1".equals(a.get(1)) || "latin-1".equals(a.get(1)))) {
           throw fail(at, "_codecs.encode needs (str, 'latin1')");
         }
@@ -300,8 +303,10 @@ final class RestrictedUnpickler {
     if (target instanceof ObjectArray array && array.shape == null && state instanceof Tuple t) {
       List<Object> s = t.items();
       int base = s.size() - 4;
-      if ((base != 0 && base != 1) || !(s.get(base) instanceof Tuple shape)
-          || !(s.get(base + 1) instanceof ObjectDtype) || !(s.get(base + 2) instanceof Boolean)
+      if ((base != 0 && base != 1)
+          || !(s.get(base) instanceof Tuple shape)
+          || !(s.get(base + 1) instanceof ObjectDtype)
+          || !(s.get(base + 2) instanceof Boolean)
           || !(s.get(base + 3) instanceof List<?> elements)) {
         throw fail(at, "object array state must be (version, shape, dtype, is_fortran, list)");
       }
@@ -318,8 +323,13 @@ final class RestrictedUnpickler {
         }
       }
       if (count != elements.size()) {
-        throw fail(at, "object array of shape " + NpyHeader.shapeText(dims) + " holds "
-            + elements.size() + " elements");
+        throw fail(
+            at,
+            "object array of shape "
+                + NpyHeader.shapeText(dims)
+                + " holds "
+                + elements.size()
+                + " elements");
       }
       array.shape = dims;
       array.elements = new ArrayList<>(elements);
@@ -512,8 +522,12 @@ final class RestrictedUnpickler {
     if (depth > MAX_DEPTH) {
       throw new StateLoadException(what + ": pickle nests deeper than " + MAX_DEPTH);
     }
-    if (value == null || value instanceof String || value instanceof Boolean
-        || value instanceof Long || value instanceof Double || value instanceof BigInteger) {
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Long
+        || value instanceof Double
+        || value instanceof BigInteger) {
       return value;
     }
     if (value instanceof LinkedHashMap<?, ?> m) {

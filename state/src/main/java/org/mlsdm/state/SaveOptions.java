@@ -18,7 +18,8 @@ public final class SaveOptions {
   private final int maxAttempts;
   private final Duration retryBackoff;
 
-  private SaveOptions(boolean createBackup, String stateId, int maxAttempts, Duration retryBackoff) {
+  private SaveOptions(
+      boolean createBackup, String stateId, int maxAttempts, Duration retryBackoff) {
     this.createBackup = createBackup;
     this.stateId = stateId;
     this.maxAttempts = maxAttempts;

@@ -6,18 +6,18 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 
 /**
- * One file format. The store owns the file protocol (temp file, checksum, fsync, rename, locks);
- * a codec only turns a record into bytes and bytes into a state map.
+ * One file format. The store owns the file protocol (temp file, checksum, fsync, rename, locks); a
+ * codec only turns a record into bytes and bytes into a state map.
  *
  * <p><b>State maps.</b> {@link #read} returns the map that {@link StateMaps#toRecord} turns into a
  * record, migrated first when its version is old: top-level keys {@code version} (an integral
  * {@link Number}; absent for the legacy v0 layout), {@code id} ({@link String} or null), {@code
- * created_at} and {@code updated_at} ({@link String}s as the file spells them), {@code memory_state}
- * (a map of {@code dimension}, {@code lambda_l1} … {@code gating23} as {@link Number}s and {@code
- * state_l1}, {@code state_l2}, {@code state_l3} as {@code double[]}), and {@code qilm} (a map of
- * {@code memory} as {@code double[][]} and {@code phases} as {@code double[]}). The arrays are
- * freshly allocated and handed over: the record adopts them without a copy. Unknown keys may be
- * dropped.
+ * created_at} and {@code updated_at} ({@link String}s as the file spells them), {@code
+ * memory_state} (a map of {@code dimension}, {@code lambda_l1} … {@code gating23} as {@link
+ * Number}s and {@code state_l1}, {@code state_l2}, {@code state_l3} as {@code double[]}), and
+ * {@code qilm} (a map of {@code memory} as {@code double[][]} and {@code phases} as {@code
+ * double[]}). The arrays are freshly allocated and handed over: the record adopts them without a
+ * copy. Unknown keys may be dropped.
  */
 interface StateCodec {
 
@@ -52,9 +52,9 @@ interface StateCodec {
    *
    * @param in the file's bytes, positioned at 0; not closed
    * @param hash whether to compute the file's lowercase hex SHA-256
-   * @return what {@link #read} would return for the same bytes, with the digest when asked for,
-   *     the file having been read to its end; or null, leaving the position undefined, when the
-   *     file needs {@link #read}
+   * @return what {@link #read} would return for the same bytes, with the digest when asked for, the
+   *     file having been read to its end; or null, leaving the position undefined, when the file
+   *     needs {@link #read}
    * @throws IOException if reading fails
    */
   default Hashed readHashing(SeekableByteChannel in, boolean hash) throws IOException {

@@ -11,6 +11,7 @@ public class StateCorruptionException extends StateLoadException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path path;
+
   /** The lowercase hex digest recorded in the checksum file. */
   private final String expected;
 

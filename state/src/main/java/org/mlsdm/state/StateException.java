@@ -2,8 +2,8 @@ package org.mlsdm.state;
 
 /**
  * Base of every failure the store reports for a file or an I/O operation. Unchecked, so callers
- * catch what they can act on: {@link StateLoadException}, {@link StateSaveException} or
- * {@link StateRecoveryException}.
+ * catch what they can act on: {@link StateLoadException}, {@link StateSaveException} or {@link
+ * StateRecoveryException}.
  */
 public class StateException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -58,7 +58,10 @@ final class StateStore {
     StateCodec codec = format.codec();
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       file.deleteStaleTemps();
-      attempt(file, options, () -> file.commit(out -> codec.write(record, out), options.createBackup()));
+      attempt(
+          file,
+          options,
+          () -> file.commit(out -> codec.write(record, out), options.createBackup()));
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + target + ": " + e, e);
@@ -87,7 +90,11 @@ final class StateStore {
       } catch (IOException | UncheckedIOException e) {
         failures.add(e);
         LOG.warn(
-            "Save of {} failed (attempt {} of {}): {}", file.main(), i, options.maxAttempts(), e.toString());
+            "Save of {} failed (attempt {} of {}): {}",
+            file.main(),
+            i,
+            options.maxAttempts(),
+            e.toString());
         if (i < options.maxAttempts()) {
           sleep(backoff);
           backoff *= 2;
@@ -277,9 +284,7 @@ final class StateStore {
 
   private static StateLoadException invalid(Path file, StateValidationException e) {
     return new StateLoadException(
-        StateLoadException.Reason.INVALID,
-        "Invalid state in " + file + ": " + e.getMessage(),
-        e);
+        StateLoadException.Reason.INVALID, "Invalid state in " + file + ": " + e.getMessage(), e);
   }
 
   // ---------------------------------------------------------------- recover
@@ -308,7 +313,12 @@ final class StateStore {
       Path backup = file.backup();
       if (!Files.exists(backup)) {
         throw new StateRecoveryException(
-            "Cannot recover " + target + ": " + mainFailure.getMessage() + "; no backup at " + backup,
+            "Cannot recover "
+                + target
+                + ": "
+                + mainFailure.getMessage()
+                + "; no backup at "
+                + backup,
             mainFailure);
       }
       SystemStateRecord fromBackup;

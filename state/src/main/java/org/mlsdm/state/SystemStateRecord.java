@@ -7,9 +7,9 @@ import java.time.temporal.ChronoUnit;
  * One complete persisted state: schema version, optional id, timestamps, the synaptic memory and
  * the QILM.
  *
- * <p>Timestamps are held at microsecond precision, the finest the JSON format and the Python
- * system carry: the constructor truncates finer instants, so a record equals what a save and a
- * load of it give back.
+ * <p>Timestamps are held at microsecond precision, the finest the JSON format and the Python system
+ * carry: the constructor truncates finer instants, so a record equals what a save and a load of it
+ * give back.
  *
  * @param version schema version, &gt;= 1
  * @param id optional identifier; null when absent, never empty or blank

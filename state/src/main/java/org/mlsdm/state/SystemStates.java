@@ -9,24 +9,26 @@ import java.util.Objects;
 
 /**
  * The store: saves, loads, recovers and deletes state files, and builds, converts and checks
- * records. The format follows the file name's extension, {@code .json} or {@code .npz}, in any case.
+ * records. The format follows the file name's extension, {@code .json} or {@code .npz}, in any
+ * case.
  *
  * <p>For {@code dir/state.json} the store keeps {@code state.json}, {@code state.json.checksum}
  * (lowercase hex SHA-256 of the main file), {@code state.json.backup} (the previous main file, byte
- * for byte, when saving with backups on, the default) and {@code state.json.lock} (the inter-process
- * lock; never deleted). NPZ files get the same three companions.
+ * for byte, when saving with backups on, the default) and {@code state.json.lock} (the
+ * inter-process lock; never deleted). NPZ files get the same three companions.
  *
  * <p><b>Guarantees.</b> A save is atomic and durable: at no instant, including a crash or a power
  * loss at any point of a save, can a load or a recovery observe a partial file, and a state whose
  * save has returned is never lost. How each step achieves that, and what a crash at each step
  * leaves on disk, is explained on the package-private {@code DurableFile}; in short: the new
  * contents and checksum are written to fresh temporary files and fsynced, the old main file is
- * hard-linked as the new backup, the checksum and then the main file are renamed into place, and the
- * directory is fsynced before {@code save} returns. Transient I/O failures are retried (3 attempts
- * by default, with backoff), each attempt with new temporary files; a save that finally fails
- * leaves the previous main file, checksum and backup byte for byte as they were. Saves and loads of
- * one path are serialized across threads (an in-JVM lock) and processes (a {@code FileLock} on the
- * lock file), so a load never sees a main file and a checksum from different saves.
+ * hard-linked as the new backup, the checksum and then the main file are renamed into place, and
+ * the directory is fsynced before {@code save} returns. Transient I/O failures are retried (3
+ * attempts by default, with backoff), each attempt with new temporary files; a save that finally
+ * fails leaves the previous main file, checksum and backup byte for byte as they were. Saves and
+ * loads of one path are serialized across threads (an in-JVM lock) and processes (a {@code
+ * FileLock} on the lock file), so a load never sees a main file and a checksum from different
+ * saves.
  *
  * <p>A state path that is a symbolic link is followed: the file it points to is replaced and the
  * checksum, backup and lock live beside that file. Every file the store creates is owner-only
@@ -83,8 +85,8 @@ public final class SystemStates {
   }
 
   /**
-   * Loads a state with the default options: the checksum is verified when the checksum file
-   * exists, and older schema versions are migrated.
+   * Loads a state with the default options: the checksum is verified when the checksum file exists,
+   * and older schema versions are migrated.
    *
    * @param path a {@code .json} or {@code .npz} file
    * @return the state
@@ -119,9 +121,9 @@ public final class SystemStates {
 
   /**
    * Loads a state, repairing what a crash or corruption left. In order: the main file, verified
-   * against its checksum; then the state of an interrupted save (a main file or temporary file whose
-   * SHA-256 equals a checksum file or a checksum temp), which is the state that was in flight or
-   * the last acknowledged one; then the backup, validated and migrated. Whatever is found is
+   * against its checksum; then the state of an interrupted save (a main file or temporary file
+   * whose SHA-256 equals a checksum file or a checksum temp), which is the state that was in flight
+   * or the last acknowledged one; then the backup, validated and migrated. Whatever is found is
    * restored as the main file together with a matching checksum, so a plain {@link #load(Path)}
    * works afterwards; the backup itself is kept.
    *
@@ -149,8 +151,8 @@ public final class SystemStates {
   }
 
   /**
-   * Deletes a state file, its checksum and, when asked, its backup. Missing files are not an
-   * error. The lock file stays: deleting it could let two processes lock different files.
+   * Deletes a state file, its checksum and, when asked, its backup. Missing files are not an error.
+   * The lock file stays: deleting it could let two processes lock different files.
    *
    * @param path a {@code .json} or {@code .npz} file
    * @param deleteBackup whether to delete the backup too
@@ -249,11 +251,11 @@ public final class SystemStates {
 
   /**
    * Builds a state from a map shaped like the JSON file: keys {@code version}, {@code id}, {@code
-   * created_at}, {@code updated_at}, {@code memory_state} and {@code qilm}, as {@link #toMap}
-   * gives them. Numbers may be any {@link Number}; vectors {@code double[]}, {@code float[]} or
-   * lists of numbers; the QILM memory a {@code double[][]} or a list of vectors; timestamps ISO-8601
-   * strings (any offset, or none for UTC), {@link Instant}s or {@code OffsetDateTime}s; the level
-   * keys may be spelled {@code state_L1} … A map without {@code version}, or of an older version, is
+   * created_at}, {@code updated_at}, {@code memory_state} and {@code qilm}, as {@link #toMap} gives
+   * them. Numbers may be any {@link Number}; vectors {@code double[]}, {@code float[]} or lists of
+   * numbers; the QILM memory a {@code double[][]} or a list of vectors; timestamps ISO-8601 strings
+   * (any offset, or none for UTC), {@link Instant}s or {@code OffsetDateTime}s; the level keys may
+   * be spelled {@code state_L1} … A map without {@code version}, or of an older version, is
    * migrated through {@link MigrationRegistry#global()}. The map is not changed; arrays are copied.
    *
    * @param map the state map
@@ -284,9 +286,10 @@ public final class SystemStates {
   /**
    * Converts a state to a new mutable map shaped like the JSON file: {@code version} (Integer),
    * {@code id} (String or null), {@code created_at} and {@code updated_at} (ISO-8601 UTC strings
-   * with microseconds and {@code Z}), {@code memory_state} (a map of {@code dimension} and the seven
-   * parameters as numbers, {@code state_l1} … as {@code double[]}) and {@code qilm} (a map of {@code
-   * memory} as {@code double[][]} and {@code phases} as {@code double[]}). The arrays are copies.
+   * with microseconds and {@code Z}), {@code memory_state} (a map of {@code dimension} and the
+   * seven parameters as numbers, {@code state_l1} … as {@code double[]}) and {@code qilm} (a map of
+   * {@code memory} as {@code double[][]} and {@code phases} as {@code double[]}). The arrays are
+   * copies.
    *
    * @param state the state
    * @return a new map that {@link #fromMap(Map)} turns back into an equal state

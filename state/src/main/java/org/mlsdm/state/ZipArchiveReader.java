@@ -44,8 +44,10 @@ import java.util.zip.Inflater;
 final class ZipArchiveReader {
   static final int MAX_ENTRIES = 4096;
   static final int MAX_RATIO = 1100;
+
   /** Uncompressed bytes any archive may declare in total, whatever its own size. */
   static final long MAX_TOTAL_FLOOR = 64L << 20;
+
   static final int MAX_EXPANSION = 64;
   private static final int MAX_DIRECTORY = 4 << 20;
   private static final int CHUNK = 1 << 16;
@@ -92,8 +94,9 @@ final class ZipArchiveReader {
     long maxTotal = Math.max(MAX_TOTAL_FLOOR, fileSize * MAX_EXPANSION);
     for (long i = 0; i < count; i++) {
       if (p + 46 > dir.limit() || dir.getInt(p) != 0x02014b50) {
-        throw bad(source, "central directory entry " + i + " malformed at offset "
-            + (directoryStart + p));
+        throw bad(
+            source,
+            "central directory entry " + i + " malformed at offset " + (directoryStart + p));
       }
       int flags = dir.getShort(p + 8) & 0xFFFF;
       int method = dir.getShort(p + 10) & 0xFFFF;
@@ -140,31 +143,72 @@ final class ZipArchiveReader {
         throw bad(source, where + " is encrypted");
       }
       if (method != 0 && method != 8) {
-        throw bad(source, where + " uses compression method " + method
-            + " (only 0 stored and 8 deflated are supported)");
+        throw bad(
+            source,
+            where
+                + " uses compression method "
+                + method
+                + " (only 0 stored and 8 deflated are supported)");
       }
-      if (size < 0 || compressed < 0 || offset < 0 || compressed > directoryStart
-          || offset > directoryStart || offset + 30 + nameLength + compressed > directoryStart) {
-        throw bad(source, where + " at offset " + offset + " with " + compressed
-            + " compressed bytes lies outside the file's data");
+      if (size < 0
+          || compressed < 0
+          || offset < 0
+          || compressed > directoryStart
+          || offset > directoryStart
+          || offset + 30 + nameLength + compressed > directoryStart) {
+        throw bad(
+            source,
+            where
+                + " at offset "
+                + offset
+                + " with "
+                + compressed
+                + " compressed bytes lies outside the file's data");
       }
       if (method == 0 && compressed != size) {
-        throw bad(source, where + " is stored but declares " + compressed + " compressed and "
-            + size + " uncompressed bytes");
+        throw bad(
+            source,
+            where
+                + " is stored but declares "
+                + compressed
+                + " compressed and "
+                + size
+                + " uncompressed bytes");
       }
       if (method == 8 && size > compressed * MAX_RATIO + 1024) {
-        throw bad(source, where + " claims to inflate " + compressed + " bytes to " + size
-            + " (ratio limit " + MAX_RATIO + ")");
+        throw bad(
+            source,
+            where
+                + " claims to inflate "
+                + compressed
+                + " bytes to "
+                + size
+                + " (ratio limit "
+                + MAX_RATIO
+                + ")");
       }
       compressedTotal += compressed;
       total += size;
       if (total > maxTotal) {
-        throw bad(source, "entries up to '" + name + "' declare " + total
-            + " uncompressed bytes, limit " + maxTotal + " for a file of " + fileSize + " bytes");
+        throw bad(
+            source,
+            "entries up to '"
+                + name
+                + "' declare "
+                + total
+                + " uncompressed bytes, limit "
+                + maxTotal
+                + " for a file of "
+                + fileSize
+                + " bytes");
       }
       if (compressedTotal > directoryStart) {
-        throw bad(source, "entries overlap: " + compressedTotal
-            + " compressed bytes declared before the central directory at " + directoryStart);
+        throw bad(
+            source,
+            "entries overlap: "
+                + compressedTotal
+                + " compressed bytes declared before the central directory at "
+                + directoryStart);
       }
       if (entries.putIfAbsent(name, new Entry(name, method, flags, crc, compressed, size, offset))
           != null) {
@@ -229,8 +273,14 @@ final class ZipArchiveReader {
       throw bad(source, "zip archive declares " + count + " entries, limit " + MAX_ENTRIES);
     }
     if (size < 0 || start < 0 || size > MAX_DIRECTORY || start > end - size) {
-      throw bad(source, "central directory at offset " + start + " of " + size
-          + " bytes does not fit the file before offset " + end);
+      throw bad(
+          source,
+          "central directory at offset "
+              + start
+              + " of "
+              + size
+              + " bytes does not fit the file before offset "
+              + end);
     }
     return new Directory(start, size, count);
   }
@@ -257,16 +307,24 @@ final class ZipArchiveReader {
     byte[] name = new byte[nameLength];
     read(channel, e.offset() + 30, nameLength, source).get(0, name);
     if (method != e.method() || !new String(name, StandardCharsets.UTF_8).equals(e.name())) {
-      throw bad(source, where + ": local header at offset " + e.offset()
-          + " disagrees with the central directory (name or method)");
+      throw bad(
+          source,
+          where
+              + ": local header at offset "
+              + e.offset()
+              + " disagrees with the central directory (name or method)");
     }
     boolean descriptor = (local.getShort(6) & 8) != 0;
     if (!descriptor
         && (localCrc != e.crc()
             || (localCompressed != MAX_32 && localCompressed != e.compressedSize())
             || (localSize != MAX_32 && localSize != e.size()))) {
-      throw bad(source, where + ": local header at offset " + e.offset()
-          + " disagrees with the central directory (CRC or sizes)");
+      throw bad(
+          source,
+          where
+              + ": local header at offset "
+              + e.offset()
+              + " disagrees with the central directory (CRC or sizes)");
     }
     long start = e.offset() + 30 + nameLength + extraLength;
     if (start + e.compressedSize() > directoryStart) {
@@ -275,8 +333,8 @@ final class ZipArchiveReader {
     return new EntryStream(e, start, where);
   }
 
-  private static ByteBuffer read(SeekableByteChannel channel, long position, int length,
-      String source) throws IOException {
+  private static ByteBuffer read(
+      SeekableByteChannel channel, long position, int length, String source) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     channel.position(position);
     while (b.hasRemaining()) {
@@ -335,8 +393,13 @@ final class ZipArchiveReader {
           inflater.end();
         }
         if (crc.getValue() != entry.crc()) {
-          throw bad(source, where + ": CRC-32 mismatch, expected "
-              + Long.toHexString(entry.crc()) + ", got " + Long.toHexString(crc.getValue()));
+          throw bad(
+              source,
+              where
+                  + ": CRC-32 mismatch, expected "
+                  + Long.toHexString(entry.crc())
+                  + ", got "
+                  + Long.toHexString(crc.getValue()));
         }
       }
       return n;
@@ -361,13 +424,25 @@ final class ZipArchiveReader {
             return n;
           }
           if (inflater.finished() || inflater.needsDictionary()) {
-            throw bad(source, where + ": deflate data ends after "
-                + (entry.size() - left) + " of " + entry.size() + " bytes");
+            throw bad(
+                source,
+                where
+                    + ": deflate data ends after "
+                    + (entry.size() - left)
+                    + " of "
+                    + entry.size()
+                    + " bytes");
           }
           if (inflater.needsInput()) {
             if (compressedLeft == 0) {
-              throw bad(source, where + ": compressed data ends after "
-                  + (entry.size() - left) + " of " + entry.size() + " bytes");
+              throw bad(
+                  source,
+                  where
+                      + ": compressed data ends after "
+                      + (entry.size() - left)
+                      + " of "
+                      + entry.size()
+                      + " bytes");
             }
             input.clear().limit((int) Math.min(CHUNK, compressedLeft));
             channel.position(position);

@@ -14,10 +14,10 @@ import java.util.zip.CRC32;
  *
  * <p>Each entry's length is known in advance and its CRC-32 is computed by a first pass that
  * encodes the entry into nothing but the checksum, so every local header carries exact sizes and
- * CRC (no data descriptors, as {@code np.savez} writes them) and nothing is buffered. Timestamps are
- * fixed at 1980-01-01 00:00 so that equal states give equal bytes. Zip64 is not written: an archive
- * whose entries or offsets would pass 4 GiB, or with more than 65,535 entries, is refused before
- * its first byte is written.
+ * CRC (no data descriptors, as {@code np.savez} writes them) and nothing is buffered. Timestamps
+ * are fixed at 1980-01-01 00:00 so that equal states give equal bytes. Zip64 is not written: an
+ * archive whose entries or offsets would pass 4 GiB, or with more than 65,535 entries, is refused
+ * before its first byte is written.
  */
 final class ZipArchiveWriter {
   /** One entry: its file name in the archive and its bytes. */

@@ -173,8 +173,7 @@ class QilmTest {
 
     QilmStateRecord r = q.toRecord();
 
-    assertThat(r.memory())
-        .isDeepEqualTo(new double[][] {{1.0, 2.0, 3.0}, {}, {1e-300}});
+    assertThat(r.memory()).isDeepEqualTo(new double[][] {{1.0, 2.0, 3.0}, {}, {1e-300}});
     assertThat(r.phases()).containsExactly(0.25, -0.5, 0.25);
   }
 

@@ -66,7 +66,8 @@ class SynapticNumpyReferenceTest {
 
   @Test
   void reference_rejectsAComparisonInDouble_becauseOfThresholdEdges() {
-    // The first event puts float32(theta_l1) itself in L1: above theta_l1 in double, not in float32.
+    // The first event puts float32(theta_l1) itself in L1: above theta_l1 in double, not in
+    // float32.
     assertThat(cases).allMatch(c -> replays(c, false, false));
     assertThat(cases).anyMatch(c -> !replays(c, true, false));
   }

@@ -20,7 +20,8 @@ final class ConcurrentWriterChild {
     var known = CrossProcessConcurrencyTest.written(parentWriters, parentSaves, saves);
     try {
       for (int i = 0; i < saves; i++) {
-        SystemStates.save(CrossProcessConcurrencyTest.state(CrossProcessConcurrencyTest.CHILD, i), path);
+        SystemStates.save(
+            CrossProcessConcurrencyTest.state(CrossProcessConcurrencyTest.CHILD, i), path);
         SystemStateRecord r = SystemStates.load(path);
         if (!known.contains(r.qilm())) {
           System.err.println("load returned a state nobody saved: " + r.id());

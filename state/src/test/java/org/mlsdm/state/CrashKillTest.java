@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Process crashes: a child JVM ({@link CrashKillChild}) saves a growing sequence of states and logs
  * each acknowledged one; the test kills it with SIGKILL at a seeded random instant, then checks
- * that {@code recover} returns exactly the last acknowledged state or the one in flight, and that
- * a plain {@code load} returns the same afterwards. The next child continues the sequence on the
- * same files. {@code mlsdm.crash.kills} sets the kills per format (the {@code reliability}
- * profile: 1,000).
+ * that {@code recover} returns exactly the last acknowledged state or the one in flight, and that a
+ * plain {@code load} returns the same afterwards. The next child continues the sequence on the same
+ * files. {@code mlsdm.crash.kills} sets the kills per format (the {@code reliability} profile:
+ * 1,000).
  */
 class CrashKillTest {
   private static final int KILLS = Integer.getInteger("mlsdm.crash.kills", 50);
@@ -94,9 +94,7 @@ class CrashKillTest {
       }
       SystemStateRecord got = SystemStates.recover(p);
       long index = indexOf(got, dimension, rows, acked, inFlight);
-      assertThat(index)
-          .as("kill %d: recovered state after ack %d", k, acked)
-          .isIn(acked, inFlight);
+      assertThat(index).as("kill %d: recovered state after ack %d", k, acked).isIn(acked, inFlight);
       assertThat(SystemStates.load(p)).isEqualTo(got);
       if (index == inFlight) {
         inFlightResults++;

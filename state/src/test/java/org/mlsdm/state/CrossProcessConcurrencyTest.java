@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Four writer threads and two reader threads in this JVM and a second writer process ({@link
  * ConcurrentWriterChild}, which also loads after each save) on one path, for a bounded number of
- * saves: every load returns a complete state that some save wrote, and nothing throws.
- * {@code mlsdm.concurrency.saves} sets the saves per writer (the {@code reliability} profile: 400).
+ * saves: every load returns a complete state that some save wrote, and nothing throws. {@code
+ * mlsdm.concurrency.saves} sets the saves per writer (the {@code reliability} profile: 400).
  */
 class CrossProcessConcurrencyTest {
   static final int CHILD = 99;
@@ -54,8 +54,7 @@ class CrossProcessConcurrencyTest {
 
   @ParameterizedTest
   @MethodSource("org.mlsdm.state.StoreFiles#formats")
-  void writersAndReadersInTwoProcesses_everyLoadIsACompleteSavedState(String ext)
-      throws Exception {
+  void writersAndReadersInTwoProcesses_everyLoadIsACompleteSavedState(String ext) throws Exception {
     Path p = dir.resolve("state." + ext);
     int childSaves = SAVES * WRITERS;
     Set<QilmStateRecord> known = written(WRITERS, SAVES, childSaves);

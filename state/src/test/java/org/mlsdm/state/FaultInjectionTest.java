@@ -70,13 +70,17 @@ class FaultInjectionTest {
     Path p = prepared(ext);
     Snapshot before = Snapshot.of(p);
     FaultyFileOps ops = new FaultyFileOps(RealFileOps.INSTANCE).failOnce(k);
-    SystemStateRecord written = new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(3), p, FAST);
+    SystemStateRecord written =
+        new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(3), p, FAST);
 
     assertThat(ops.failedCall()).isNotNull();
     assertThat(SystemStates.load(p)).isEqualTo(written);
     assertThat(StoreFiles.bytes(SystemStates.backupPath(p))).isEqualTo(before.main());
     List<Path> created =
-        ops.calls().stream().filter(c -> c.op() == FaultyFileOps.Op.CREATE).map(FaultyFileOps.Call::path).toList();
+        ops.calls().stream()
+            .filter(c -> c.op() == FaultyFileOps.Op.CREATE)
+            .map(FaultyFileOps.Call::path)
+            .toList();
     assertThat(created).doesNotHaveDuplicates();
     if (ops.failedCall().op() != FaultyFileOps.Op.DELETE) {
       assertThat(StoreFiles.temps(dir)).isEmpty();
@@ -131,7 +135,10 @@ class FaultInjectionTest {
         .hasMessageContaining("No space left on device");
     assertThat(thrown.getSuppressed()).hasSize(2);
     List<Path> created =
-        ops.calls().stream().filter(c -> c.op() == FaultyFileOps.Op.CREATE).map(FaultyFileOps.Call::path).toList();
+        ops.calls().stream()
+            .filter(c -> c.op() == FaultyFileOps.Op.CREATE)
+            .map(FaultyFileOps.Call::path)
+            .toList();
     assertThat(created).hasSize(3).doesNotHaveDuplicates();
     assertThat(Snapshot.of(p)).usingRecursiveComparison().isEqualTo(before);
     assertThat(StoreFiles.temps(dir)).isEmpty();
@@ -145,7 +152,8 @@ class FaultInjectionTest {
     new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(3), p, FAST);
     List<FaultyFileOps.Call> calls = ops.calls();
     int failedAt = calls.indexOf(ops.failedCall());
-    // After the failed fsync, the next operations close and delete that file, then a new one is created.
+    // After the failed fsync, the next operations close and delete that file, then a new one is
+    // created.
     assertThat(calls.subList(failedAt + 1, calls.size()))
         .extracting(FaultyFileOps.Call::op)
         .startsWith(FaultyFileOps.Op.CLOSE)

@@ -102,8 +102,8 @@ class FileHygieneTest {
   }
 
   /**
-   * Plants a symbolic link to the victim at the first two temporary names the store creates
-   * ({@code atCreate}) or links ({@code !atCreate}), just before it uses them.
+   * Plants a symbolic link to the victim at the first two temporary names the store creates ({@code
+   * atCreate}) or links ({@code !atCreate}), just before it uses them.
    */
   private final class PlantingOps extends ForwardingFileOps {
     private final boolean atCreate;
@@ -145,7 +145,8 @@ class FileHygieneTest {
     Path p = dir.resolve("state." + ext);
     SystemStates.save(TestStates.sample(1), p);
     PlantingOps ops = new PlantingOps(true);
-    SystemStateRecord written = new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(2), p, FAST);
+    SystemStateRecord written =
+        new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(2), p, FAST);
 
     assertThat(ops.planted).isEqualTo(2);
     assertVictimUntouched();
@@ -160,7 +161,8 @@ class FileHygieneTest {
     Path p = dir.resolve("state." + ext);
     SystemStates.save(TestStates.sample(1), p);
     PlantingOps ops = new PlantingOps(false);
-    SystemStateRecord written = new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(2), p, FAST);
+    SystemStateRecord written =
+        new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(2), p, FAST);
 
     assertThat(ops.planted).isEqualTo(2);
     assertVictimUntouched();

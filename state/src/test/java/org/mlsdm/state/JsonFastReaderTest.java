@@ -85,8 +85,7 @@ class JsonFastReaderTest {
   void readHashing_subsetDocument_equalsFullReaderAndHashesAll(String json) throws Exception {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
 
-    StateCodec.Hashed fast =
-        JsonStateCodec.INSTANCE.readHashing(new BytesChannel(bytes), true);
+    StateCodec.Hashed fast = JsonStateCodec.INSTANCE.readHashing(new BytesChannel(bytes), true);
 
     assertThat(fast).isNotNull();
     assertSame(fast.map(), JsonStateCodecSupport.read(bytes));
@@ -129,7 +128,9 @@ class JsonFastReaderTest {
     assertSame(fast, JsonStateCodecSupport.read(bytes));
   }
 
-  /** Mutated copies of a valid file: each one is declined or read exactly as the full reader does. */
+  /**
+   * Mutated copies of a valid file: each one is declined or read exactly as the full reader does.
+   */
   @Test
   void readHashing_mutatedDocuments_declineOrEqualFullReader() throws Exception {
     byte[] base = DOC.getBytes(StandardCharsets.UTF_8);
@@ -183,8 +184,7 @@ class JsonFastReaderTest {
   }
 
   private static Map<String, Object> fast(byte[] bytes) throws IOException {
-    StateCodec.Hashed h =
-        JsonStateCodec.INSTANCE.readHashing(new BytesChannel(bytes), false);
+    StateCodec.Hashed h = JsonStateCodec.INSTANCE.readHashing(new BytesChannel(bytes), false);
     return h == null ? null : h.map();
   }
 

@@ -133,7 +133,9 @@ class JsonStateCodecInteropTest {
     assertThat(checked).isEqualTo(3 * 5 + 3 * 5 + 1 + 4);
   }
 
-  /** The value at a path of the form {@code memory_state.state_l2[3]} or {@code qilm.memory[1][0]}. */
+  /**
+   * The value at a path of the form {@code memory_state.state_l2[3]} or {@code qilm.memory[1][0]}.
+   */
   private static double valueAt(SystemStateRecord s, String path) {
     String[] p = path.split("[\\[\\]]+");
     int i = Integer.parseInt(p[1]);

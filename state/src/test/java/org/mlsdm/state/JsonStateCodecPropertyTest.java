@@ -53,8 +53,7 @@ class JsonStateCodecPropertyTest {
         .between(1, 20)
         .flatMap(
             d ->
-                Combinators.combine(
-                        parameters(), vector(d, d), vector(d, d), vector(d, d))
+                Combinators.combine(parameters(), vector(d, d), vector(d, d), vector(d, d))
                     .as((p, l1, l2, l3) -> new MemoryStateRecord(d, p, l1, l2, l3)));
   }
 

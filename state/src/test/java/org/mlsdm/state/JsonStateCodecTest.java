@@ -174,8 +174,7 @@ class JsonStateCodecTest {
     @Test
     void write_timestamps_utcWithSixFractionDigits() {
       SystemStateRecord s =
-          sample("a", TWO_ROWS, TWO_PHASES)
-              .withUpdatedAt(Instant.parse("2027-01-02T03:04:05Z"));
+          sample("a", TWO_ROWS, TWO_PHASES).withUpdatedAt(Instant.parse("2027-01-02T03:04:05Z"));
 
       assertThat(new String(write(s), UTF_8))
           .contains("\"updated_at\": \"2027-01-02T03:04:05.000000Z\"");
@@ -422,10 +421,8 @@ class JsonStateCodecTest {
 
     @Test
     void read_channelLeftOpen_onSuccessAndOnFailure() throws IOException {
-      BytesChannel good =
-          new BytesChannel(resource("python-written/state.json"));
-      BytesChannel bad =
-          new BytesChannel("{\"x\": ".getBytes(UTF_8));
+      BytesChannel good = new BytesChannel(resource("python-written/state.json"));
+      BytesChannel bad = new BytesChannel("{\"x\": ".getBytes(UTF_8));
 
       JsonStateCodec.INSTANCE.read(good, SOURCE);
       assertThatThrownBy(() -> JsonStateCodec.INSTANCE.read(bad, SOURCE))
@@ -500,8 +497,7 @@ class JsonStateCodecTest {
     @ParameterizedTest(name = "[{index}] {1}")
     @MethodSource("cases")
     void read_malformed_throwsMalformedNamingSourcePathAndLocation(String json, String expected) {
-      StateLoadException e =
-          catchThrowableOfType(StateLoadException.class, () -> read(json));
+      StateLoadException e = catchThrowableOfType(StateLoadException.class, () -> read(json));
 
       assertThat(e).as("read(%s)", json).isNotNull();
       assertThat(e.reason()).isEqualTo(StateLoadException.Reason.MALFORMED);
@@ -608,8 +604,7 @@ class JsonStateCodecTest {
         sb.append(",0");
       }
       byte[] bytes = sb.append("]}}").toString().getBytes(UTF_8);
-      BytesChannel lying =
-          new BytesChannel(bytes, 100);
+      BytesChannel lying = new BytesChannel(bytes, 100);
 
       assertThatThrownBy(() -> JsonStateCodec.INSTANCE.read(lying, SOURCE))
           .isInstanceOf(StateLoadException.class)
@@ -621,8 +616,7 @@ class JsonStateCodecTest {
     void read_longVector_arrayHasExactLength() throws IOException {
       double[] values = new double[100_003];
       Arrays.setAll(values, i -> i * 0.5);
-      SystemStateRecord s =
-          sample("a", new double[][] {values, {}}, new double[] {1, 2});
+      SystemStateRecord s = sample("a", new double[][] {values, {}}, new double[] {1, 2});
 
       assertThat(roundTrip(s).qilm().row(0)).isEqualTo(values);
     }

@@ -18,7 +18,12 @@ class JsonStoreInteropTest {
     MemoryStateRecord m = s.memoryState();
     for (double d :
         new double[] {
-          m.lambdaL1(), m.lambdaL2(), m.lambdaL3(), m.thetaL1(), m.thetaL2(), m.gating12(),
+          m.lambdaL1(),
+          m.lambdaL2(),
+          m.lambdaL3(),
+          m.thetaL1(),
+          m.thetaL2(),
+          m.gating12(),
           m.gating23()
         }) {
       out.add(d);

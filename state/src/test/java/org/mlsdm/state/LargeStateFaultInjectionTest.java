@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link FaultInjectionTest} for states whose file takes many 64 KiB writes ({@code
- * mlsdm.faults.largeKb}: 1,024 KB by default, 4,096 in the {@code reliability} profile): every operation
- * of an overwriting save fails once (the retry commits with fresh temporary files) and for good
- * (the save fails and the previous main, checksum and backup stay byte for byte), the failure
- * reading as a full disk ({@code No space left on device}).
+ * mlsdm.faults.largeKb}: 1,024 KB by default, 4,096 in the {@code reliability} profile): every
+ * operation of an overwriting save fails once (the retry commits with fresh temporary files) and
+ * for good (the save fails and the previous main, checksum and backup stay byte for byte), the
+ * failure reading as a full disk ({@code No space left on device}).
  */
 class LargeStateFaultInjectionTest {
   private static final SaveOptions FAST = SaveOptions.defaults().withRetryBackoff(Duration.ZERO);
@@ -110,8 +110,7 @@ class LargeStateFaultInjectionTest {
 
   @ParameterizedTest(name = "{0}: operation {1} fails for good")
   @MethodSource("everyStep")
-  void save_persistentFaultAtAnyStepOfALargeSave_leavesPreviousStateByteForByte(
-      String ext, int k) {
+  void save_persistentFaultAtAnyStepOfALargeSave_leavesPreviousStateByteForByte(String ext, int k) {
     Path p = prepared(ext);
     SystemStateRecord previous = SystemStates.load(p);
     Snapshot before = Snapshot.of(p);

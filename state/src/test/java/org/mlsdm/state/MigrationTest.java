@@ -72,14 +72,20 @@ class MigrationTest {
     @Test
     void migrate_appliesStepsInOrder_andStampsVersion() {
       MigrationRegistry r = MigrationRegistry.create();
-      r.register(1, 2, m -> {
-        m.put("trail", "a");
-        return m;
-      });
-      r.register(2, 3, m -> {
-        m.put("trail", m.get("trail") + "b");
-        return m;
-      });
+      r.register(
+          1,
+          2,
+          m -> {
+            m.put("trail", "a");
+            return m;
+          });
+      r.register(
+          2,
+          3,
+          m -> {
+            m.put("trail", m.get("trail") + "b");
+            return m;
+          });
       Map<String, Object> out = r.migrate(new java.util.HashMap<>(Map.of("version", 1)), 1, 3);
       assertThat(out).containsEntry("trail", "ab").containsEntry("version", 3);
     }
@@ -149,12 +155,15 @@ class MigrationTest {
     @Test
     void load_customV0Migration_isUsed() {
       MigrationRegistry r = MigrationRegistry.create();
-      r.register(0, 1, m -> {
-        m.put("id", "migrated");
-        m.put("created_at", "2020-01-01T00:00:00Z");
-        m.put("updated_at", "2020-01-02T00:00:00Z");
-        return m;
-      });
+      r.register(
+          0,
+          1,
+          m -> {
+            m.put("id", "migrated");
+            m.put("created_at", "2020-01-01T00:00:00Z");
+            m.put("updated_at", "2020-01-02T00:00:00Z");
+            return m;
+          });
       Path p = StoreFiles.resource("python-written/manager-legacy.json", dir.resolve("m.json"));
       SystemStateRecord s = SystemStates.load(p, LoadOptions.defaults().withMigrations(r));
       assertThat(s.id()).isEqualTo("migrated");
@@ -164,9 +173,12 @@ class MigrationTest {
     @Test
     void load_migrationThatThrows_isAStateLoadException() {
       MigrationRegistry r = MigrationRegistry.create();
-      r.register(0, 1, m -> {
-        throw new IllegalStateException("boom");
-      });
+      r.register(
+          0,
+          1,
+          m -> {
+            throw new IllegalStateException("boom");
+          });
       Path p = StoreFiles.resource("python-written/manager-legacy.json", dir.resolve("m.json"));
       assertThatThrownBy(() -> SystemStates.load(p, LoadOptions.defaults().withMigrations(r)))
           .isInstanceOf(StateLoadException.class)
@@ -177,7 +189,11 @@ class MigrationTest {
     void load_newerSchemaVersion_refusedNamingSupportedVersions() throws Exception {
       Path p = dir.resolve("v2.json");
       SystemStates.save(TestStates.sample(1), p);
-      Files.writeString(p, Files.readString(p).replace("\"version\" : 1", "\"version\": 2").replace("\"version\": 1", "\"version\": 2"));
+      Files.writeString(
+          p,
+          Files.readString(p)
+              .replace("\"version\" : 1", "\"version\": 2")
+              .replace("\"version\": 1", "\"version\": 2"));
       Files.delete(SystemStates.checksumPath(p));
       assertThatThrownBy(() -> SystemStates.load(p))
           .isInstanceOf(StateLoadException.class)

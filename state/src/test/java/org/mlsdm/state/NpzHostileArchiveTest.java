@@ -1,7 +1,6 @@
 package org.mlsdm.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayOutputStream;
@@ -47,9 +46,11 @@ class NpzHostileArchiveTest {
   @Test
   void read_npyHeaderLongerThan10000_namesTheEntry() throws IOException {
     Map<String, byte[]> e = valid();
-    e.put("version.npy", NpzTesting.npy(
-        "{'descr': '<i8', 'fortran_order': False, 'shape': (), }" + " ".repeat(10_050),
-        new byte[8]));
+    e.put(
+        "version.npy",
+        NpzTesting.npy(
+            "{'descr': '<i8', 'fortran_order': False, 'shape': (), }" + " ".repeat(10_050),
+            new byte[8]));
 
     assertRefused(archive(e), "version.npy", "header length");
   }
@@ -57,8 +58,10 @@ class NpzHostileArchiveTest {
   @Test
   void read_shapeLargerThanData_namesTheEntry() throws IOException {
     Map<String, byte[]> e = valid();
-    e.put("qilm.phases.npy", NpzTesting.npy(
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000,), }", new byte[24]));
+    e.put(
+        "qilm.phases.npy",
+        NpzTesting.npy(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000,), }", new byte[24]));
 
     assertRefused(archive(e), "qilm.phases.npy", "needs 8000000 data bytes");
   }
@@ -66,9 +69,11 @@ class NpzHostileArchiveTest {
   @Test
   void read_shapeProductOverflow_isRefused() throws IOException {
     Map<String, byte[]> e = valid();
-    e.put("qilm.memory.npy", NpzTesting.npy(
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 3), }",
-        new byte[0]));
+    e.put(
+        "qilm.memory.npy",
+        NpzTesting.npy(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 3), }",
+            new byte[0]));
 
     assertRefused(archive(e), "qilm.memory.npy", "overflows");
   }
@@ -93,15 +98,15 @@ class NpzHostileArchiveTest {
   void read_directoryEntryWithHostileField_isRefused(
       boolean deflate, String entry, int field, int value, String message) throws IOException {
     byte[] zip = NpzTesting.zip(deflate, valid());
-    ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN).putInt(centralEntry(zip, entry) + field,
-        value);
+    ByteBuffer.wrap(zip)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(centralEntry(zip, entry) + field, value);
 
     assertRefused(NpzTesting.file(dir, zip), entry, message);
   }
 
   @Test
-  void read_deflatedEntryExpandingHugelyWithinTheRatio_isRefusedByTheTotalCap()
-      throws IOException {
+  void read_deflatedEntryExpandingHugelyWithinTheRatio_isRefusedByTheTotalCap() throws IOException {
     long size = ZipArchiveReader.MAX_TOTAL_FLOOR + (1 << 20);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(bytes)) {
@@ -113,8 +118,8 @@ class NpzHostileArchiveTest {
       z.closeEntry();
     }
 
-    assertRefused(NpzTesting.file(dir, bytes.toByteArray()), "qilm.memory.npy",
-        "uncompressed bytes, limit");
+    assertRefused(
+        NpzTesting.file(dir, bytes.toByteArray()), "qilm.memory.npy", "uncompressed bytes, limit");
   }
 
   @Test
@@ -138,7 +143,8 @@ class NpzHostileArchiveTest {
     byte[] zip = NpzTesting.zip(false, e);
     String text = new String(zip, StandardCharsets.ISO_8859_1).replace("versioX", "version");
 
-    assertRefused(NpzTesting.file(dir, text.getBytes(StandardCharsets.ISO_8859_1)),
+    assertRefused(
+        NpzTesting.file(dir, text.getBytes(StandardCharsets.ISO_8859_1)),
         "duplicate entry 'version.npy'");
   }
 
@@ -151,9 +157,15 @@ class NpzHostileArchiveTest {
   }
 
   static Stream<String> requiredEntries() {
-    return Stream.of("created_at", "updated_at", "memory_state.dimension",
-        "memory_state.lambda_l1", "memory_state.gating23", "memory_state.state_l2",
-        "qilm.memory", "qilm.phases");
+    return Stream.of(
+        "created_at",
+        "updated_at",
+        "memory_state.dimension",
+        "memory_state.lambda_l1",
+        "memory_state.gating23",
+        "memory_state.state_l2",
+        "qilm.memory",
+        "qilm.phases");
   }
 
   @ParameterizedTest
@@ -193,13 +205,18 @@ class NpzHostileArchiveTest {
 
   @Test
   void read_notAZip_isRefused() throws IOException {
-    assertRefused(NpzTesting.file(dir, "{\"version\": 1}".getBytes(StandardCharsets.UTF_8)),
+    assertRefused(
+        NpzTesting.file(dir, "{\"version\": 1}".getBytes(StandardCharsets.UTF_8)),
         "not a zip archive");
   }
 
   static Stream<String> damagedSources() {
-    return Stream.of("java", "python-written/state.npz", "python-written/manager-legacy.npz",
-        "npz/numpy2/native-savez-compressed.npz", "npz/numpy1/pickled-state-protocol2.npz");
+    return Stream.of(
+        "java",
+        "python-written/state.npz",
+        "python-written/manager-legacy.npz",
+        "npz/numpy2/native-savez-compressed.npz",
+        "npz/numpy1/pickled-state-protocol2.npz");
   }
 
   private byte[] source(String name) throws IOException {
@@ -211,8 +228,7 @@ class NpzHostileArchiveTest {
 
   @ParameterizedTest
   @MethodSource("damagedSources")
-  void read_truncatedAtEvery97thByte_throwsOnlyStateLoadException(String name)
-      throws IOException {
+  void read_truncatedAtEvery97thByte_throwsOnlyStateLoadException(String name) throws IOException {
     byte[] whole = source(name);
     Path file = dir.resolve("truncated.npz");
     for (int length = 0; length < whole.length; length += 97) {

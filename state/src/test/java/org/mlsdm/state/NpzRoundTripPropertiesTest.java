@@ -31,19 +31,30 @@ class NpzRoundTripPropertiesTest {
 
   @Provide
   Arbitrary<SystemStateRecord> states() {
-    Arbitrary<Double> value = Arbitraries.oneOf(
-        Arbitraries.doubles().between(-1e300, 1e300),
-        Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, -Double.MAX_VALUE, 1e-300));
+    Arbitrary<Double> value =
+        Arbitraries.oneOf(
+            Arbitraries.doubles().between(-1e300, 1e300),
+            Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, -Double.MAX_VALUE, 1e-300));
     Arbitrary<Integer> dimension = Arbitraries.integers().between(1, 9);
     Arbitrary<double[]> row = value.array(double[].class).ofMaxSize(9);
     Arbitrary<double[][]> memory = row.array(double[][].class).ofMaxSize(7);
-    Arbitrary<String> id = Arbitraries.strings().ofMinLength(1).ofMaxLength(12)
-        .filter(s -> !s.isBlank() && s.chars().noneMatch(c -> c == 0)
-            && s.codePoints().allMatch(Character::isValidCodePoint)
-            && s.equals(new String(s.codePoints().toArray(), 0, s.codePointCount(0, s.length()))))
-        .injectNull(0.2);
-    Arbitrary<Instant> instant = Arbitraries.longs().between(0, 4_000_000_000_000_000L)
-        .map(micros -> Instant.EPOCH.plusNanos(micros * 1000));
+    Arbitrary<String> id =
+        Arbitraries.strings()
+            .ofMinLength(1)
+            .ofMaxLength(12)
+            .filter(
+                s ->
+                    !s.isBlank()
+                        && s.chars().noneMatch(c -> c == 0)
+                        && s.codePoints().allMatch(Character::isValidCodePoint)
+                        && s.equals(
+                            new String(
+                                s.codePoints().toArray(), 0, s.codePointCount(0, s.length()))))
+            .injectNull(0.2);
+    Arbitrary<Instant> instant =
+        Arbitraries.longs()
+            .between(0, 4_000_000_000_000_000L)
+            .map(micros -> Instant.EPOCH.plusNanos(micros * 1000));
     return Combinators.combine(dimension, memory, id, instant, value.list().ofSize(27))
         .as((d, rows, name, created, numbers) -> state(d, rows, name, created, numbers));
   }
@@ -58,7 +69,11 @@ class NpzRoundTripPropertiesTest {
     for (int i = 0; i < phases.length; i++) {
       phases[i] = numbers.get(i);
     }
-    return new SystemStateRecord(1, id, created, created.plusSeconds(1),
+    return new SystemStateRecord(
+        1,
+        id,
+        created,
+        created.plusSeconds(1),
         new MemoryStateRecord(d, MemoryParameters.DEFAULTS, levels[0], levels[1], levels[2]),
         new QilmStateRecord(rows, phases));
   }

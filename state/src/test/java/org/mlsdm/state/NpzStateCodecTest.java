@@ -35,16 +35,23 @@ class NpzStateCodecTest {
       phases[i] = i / 7.0;
     }
     return new SystemStateRecord(
-        1, id, T0, T0.plusMillis(1500),
-        new MemoryStateRecord(d, MemoryParameters.CALIBRATED,
-            new double[] {0.1, -0.0, 1e-300}, new double[] {Double.MIN_VALUE, 2.5, -3},
+        1,
+        id,
+        T0,
+        T0.plusMillis(1500),
+        new MemoryStateRecord(
+            d,
+            MemoryParameters.CALIBRATED,
+            new double[] {0.1, -0.0, 1e-300},
+            new double[] {Double.MIN_VALUE, 2.5, -3},
             new double[] {Double.MAX_VALUE, 1 / 3.0, 0}),
         new QilmStateRecord(memory, phases));
   }
 
   static Stream<Arguments> javaStates() {
     return Stream.of(
-        Arguments.of("rectangular", state("agent-ü-𝄞", new double[][] {{1, 2, 3}, {0.1, 0.2, 1e-300}})),
+        Arguments.of(
+            "rectangular", state("agent-ü-𝄞", new double[][] {{1, 2, 3}, {0.1, 0.2, 1e-300}})),
         Arguments.of("ragged", state("agent-1", new double[][] {{1, 2, 3}, {}, {0.5}})),
         Arguments.of("empty", state("agent-1", new double[0][])),
         Arguments.of("nullId", state(null, new double[][] {{1, 2, 3}})),
@@ -100,10 +107,12 @@ class NpzStateCodecTest {
     lines.add("updated_at <U" + updated.length() + " () '" + updated + "'");
     MemoryStateRecord m = s.memoryState();
     lines.add("memory_state.dimension <i8 () " + m.dimension());
-    String[] names = {"lambda_l1", "lambda_l2", "lambda_l3", "theta_l1", "theta_l2", "gating12",
-        "gating23"};
-    double[] values = {m.lambdaL1(), m.lambdaL2(), m.lambdaL3(), m.thetaL1(), m.thetaL2(),
-        m.gating12(), m.gating23()};
+    String[] names = {
+      "lambda_l1", "lambda_l2", "lambda_l3", "theta_l1", "theta_l2", "gating12", "gating23"
+    };
+    double[] values = {
+      m.lambdaL1(), m.lambdaL2(), m.lambdaL3(), m.thetaL1(), m.thetaL2(), m.gating12(), m.gating23()
+    };
     for (int i = 0; i < names.length; i++) {
       lines.add("memory_state." + names[i] + " <f8 () " + bits(values[i]));
     }
@@ -154,16 +163,31 @@ class NpzStateCodecTest {
   // ---- reading what Python writes ----
 
   static Stream<String> goldenStateFiles() {
-    return Stream.of("numpy1", "numpy2").flatMap(v -> Stream.of(
-        "native-savez.npz", "native-savez-compressed.npz", "native-ragged.npz",
-        "native-fortran.npz", "native-big-endian.npz", "native-streamed.npz", "native-npy-v2.npz", "native-npy-v3.npz",
-        "pickled-state.npz", "pickled-state-compressed.npz", "pickled-state-protocol2.npz",
-        "pickled-state-protocol5.npz").map(f -> v + "/" + f));
+    return Stream.of("numpy1", "numpy2")
+        .flatMap(
+            v ->
+                Stream.of(
+                        "native-savez.npz",
+                        "native-savez-compressed.npz",
+                        "native-ragged.npz",
+                        "native-fortran.npz",
+                        "native-big-endian.npz",
+                        "native-streamed.npz",
+                        "native-npy-v2.npz",
+                        "native-npy-v3.npz",
+                        "pickled-state.npz",
+                        "pickled-state-compressed.npz",
+                        "pickled-state-protocol2.npz",
+                        "pickled-state-protocol5.npz")
+                    .map(f -> v + "/" + f));
   }
 
   static Stream<String> goldenManagerFiles() {
-    return Stream.of("numpy1", "numpy2").flatMap(v -> Stream.of(
-        "manager.npz", "manager-compressed.npz", "manager-protocol2.npz").map(f -> v + "/" + f));
+    return Stream.of("numpy1", "numpy2")
+        .flatMap(
+            v ->
+                Stream.of("manager.npz", "manager-compressed.npz", "manager-protocol2.npz")
+                    .map(f -> v + "/" + f));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -188,8 +212,8 @@ class NpzStateCodecTest {
     SystemStateRecord read =
         NpzTesting.readRecord(NpzTesting.RESOURCES.resolve("python-written/state.npz"));
 
-    assertThat(read).isEqualTo(
-        STATE_JSON.withUpdatedAt(Instant.parse("2026-11-26T10:35:19.919847Z")));
+    assertThat(read)
+        .isEqualTo(STATE_JSON.withUpdatedAt(Instant.parse("2026-11-26T10:35:19.919847Z")));
   }
 
   @Test
@@ -202,11 +226,15 @@ class NpzStateCodecTest {
   @Test
   void read_everyVariantNumpyWritesNow_givesTheSameValues() throws IOException {
     Path out = Files.createDirectories(dir.resolve("variants"));
-    String names = Python.run("npz_write_variants.py",
-        NpzTesting.RESOURCES.resolve("python-written/state.json").toAbsolutePath().toString(),
-        NpzTesting.RESOURCES.resolve("python-written/manager-legacy.json").toAbsolutePath()
-            .toString(),
-        out.toAbsolutePath().toString());
+    String names =
+        Python.run(
+            "npz_write_variants.py",
+            NpzTesting.RESOURCES.resolve("python-written/state.json").toAbsolutePath().toString(),
+            NpzTesting.RESOURCES
+                .resolve("python-written/manager-legacy.json")
+                .toAbsolutePath()
+                .toString(),
+            out.toAbsolutePath().toString());
 
     List<String> files = names.strip().lines().toList();
     assertThat(files).hasSize(15);
@@ -221,8 +249,12 @@ class NpzStateCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"python-written/manager-legacy.npz", "npz/numpy2/manager.npz",
-      "npz/numpy1/manager-protocol2.npz"})
+  @ValueSource(
+      strings = {
+        "python-written/manager-legacy.npz",
+        "npz/numpy2/manager.npz",
+        "npz/numpy1/manager-protocol2.npz"
+      })
   void load_legacyManagerNpzThroughTheStore_migratesToVersion1(String name) throws IOException {
     Path copy = dir.resolve("manager.npz");
     Files.copy(NpzTesting.RESOURCES.resolve(name), copy);
@@ -253,14 +285,27 @@ class NpzStateCodecTest {
     long entries = in.getShort(end + 10);
     long size = in.getInt(end + 12);
     long start = in.getInt(end + 16);
-    ByteBuffer out = ByteBuffer.allocate(end + 56 + 20 + 22)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(end + 56 + 20 + 22).order(ByteOrder.LITTLE_ENDIAN);
     out.put(zip, 0, end);
-    out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0)
-        .putInt(0).putLong(entries).putLong(entries).putLong(size).putLong(start);
+    out.putInt(0x06064b50)
+        .putLong(44)
+        .putShort((short) 45)
+        .putShort((short) 45)
+        .putInt(0)
+        .putInt(0)
+        .putLong(entries)
+        .putLong(entries)
+        .putLong(size)
+        .putLong(start);
     out.putInt(0x07064b50).putInt(0).putLong(end).putInt(1);
-    out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1)
-        .putShort((short) -1).putInt(-1).putInt(-1).putShort((short) 0);
+    out.putInt(0x06054b50)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) -1)
+        .putShort((short) -1)
+        .putInt(-1)
+        .putInt(-1)
+        .putShort((short) 0);
 
     Path file = NpzTesting.file(dir, out.array());
 

@@ -31,7 +31,14 @@ final class NpzTesting {
           Instant.parse("2026-11-26T10:35:19.917208Z"),
           Instant.parse("2026-11-26T10:35:19.918680Z"),
           new MemoryStateRecord(
-              4, 0.5, 0.1, 0.01, 1.5, 2.0, 0.5, 0.3,
+              4,
+              0.5,
+              0.1,
+              0.01,
+              1.5,
+              2.0,
+              0.5,
+              0.3,
               new double[] {
                 -0.7931224751578991, 0.24057128353827487, -1.8963263495990657, 1.3957717101086942
               },
@@ -39,24 +46,41 @@ final class NpzTesting {
               new double[] {0.0, 0.0, 0.0, 0.0}),
           new QilmStateRecord(
               new double[][] {
-                {0.6382947409282153, -0.29204748521936347, -0.31194932819017573,
-                  0.30383536777881237},
-                {-0.2676603022043396, -0.2259088611632136, 0.7200678200091131,
-                  0.5147052057737699},
-                {-0.06412793563418305, -0.08547656318586194, 0.16091632266564457,
-                  -0.6140183945189056}
+                {
+                  0.6382947409282153,
+                  -0.29204748521936347,
+                  -0.31194932819017573,
+                  0.30383536777881237
+                },
+                {-0.2676603022043396, -0.2259088611632136, 0.7200678200091131, 0.5147052057737699},
+                {
+                  -0.06412793563418305,
+                  -0.08547656318586194,
+                  0.16091632266564457,
+                  -0.6140183945189056
+                }
               },
               new double[] {0.1, 0.5, 0.9}));
 
   /** python-written/manager-legacy.json's memory state. */
   static final MemoryStateRecord MANAGER_MEMORY =
       new MemoryStateRecord(
-          3, 0.5, 0.1, 0.01, 1.0, 2.0, 0.5, 0.3,
-          new double[] {1.0, 2.0, 3.0}, new double[] {0.0, 0.0, 0.0}, new double[] {0.5, 0.5, 0.5});
+          3,
+          0.5,
+          0.1,
+          0.01,
+          1.0,
+          2.0,
+          0.5,
+          0.3,
+          new double[] {1.0, 2.0, 3.0},
+          new double[] {0.0, 0.0, 0.0},
+          new double[] {0.5, 0.5, 0.5});
 
   /** python-written/manager-legacy.json's QILM. */
   static final QilmStateRecord MANAGER_QILM =
-      new QilmStateRecord(new double[][] {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, new double[] {0.25, 0.75});
+      new QilmStateRecord(
+          new double[][] {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, new double[] {0.25, 0.75});
 
   static Path write(SystemStateRecord state, Path file) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {

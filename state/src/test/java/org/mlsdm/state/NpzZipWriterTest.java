@@ -22,9 +22,12 @@ class NpzZipWriterTest {
     NpyWriter huge = NpyWriter.matrix(new double[70_000][], 70_000);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    assertThatThrownBy(() -> ZipArchiveWriter.write(List.of(
-        new ZipArchiveWriter.Entry("qilm.memory.npy", huge)), out))
-        .isInstanceOf(IOException.class).hasMessageContaining("zip64");
+    assertThatThrownBy(
+            () ->
+                ZipArchiveWriter.write(
+                    List.of(new ZipArchiveWriter.Entry("qilm.memory.npy", huge)), out))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("zip64");
     assertThat(out.size()).isZero();
   }
 
@@ -34,8 +37,11 @@ class NpzZipWriterTest {
 
     try (ZipFile zip = new ZipFile(file.toFile())) {
       List<? extends ZipEntry> entries = zip.stream().toList();
-      assertThat(entries).extracting(ZipEntry::getName).startsWith("version.npy", "id.npy")
-          .allMatch(n -> n.endsWith(".npy")).hasSize(17);
+      assertThat(entries)
+          .extracting(ZipEntry::getName)
+          .startsWith("version.npy", "id.npy")
+          .allMatch(n -> n.endsWith(".npy"))
+          .hasSize(17);
       for (ZipEntry e : entries) {
         assertThat(e.getMethod()).isEqualTo(ZipEntry.STORED);
         assertThat(zip.getInputStream(e).readAllBytes()).hasSize((int) e.getSize());

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile pickles, fed straight to the allow-list unpickler: any bytes give a plain value or a
- * {@link StateLoadException}; anything else (and loading a class by a name the input chooses,
- * which Jazzer's reflective-call sanitizer reports) is a finding. Plain builds replay {@code
+ * {@link StateLoadException}; anything else (and loading a class by a name the input chooses, which
+ * Jazzer's reflective-call sanitizer reports) is a finding. Plain builds replay {@code
  * PickleReaderFuzzTestInputs/}, which keeps the findings of earlier runs.
  */
 class PickleReaderFuzzTest {
@@ -41,7 +41,9 @@ class PickleReaderFuzzTest {
         .isEqualTo(Collections.singletonMap("id", null));
   }
 
-  /** The fuzzer's finding: SETITEM with a None key, which once escaped as a NullPointerException. */
+  /**
+   * The fuzzer's finding: SETITEM with a None key, which once escaped as a NullPointerException.
+   */
   @Test
   void unpickle_setItemWithNoneKey_throwsStateLoadException() {
     byte[] pickle = HexFormat.of().parseHex("80027d4e4e732e");

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +47,18 @@ class PickledNpzTest {
 
   @Test
   void read_handMadeObjectArrayOfDict_givesTheDict() throws IOException {
-    byte[] element = concat(ascii("}("), str("version"), ascii("K\7"), str("x"),
-        ascii("]("), ascii("G?\u00f8\0\0\0\0\0\0"), ascii("K\2e"), str("big"),
-        new byte[] {(byte) 0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1}, ascii("u"));
+    byte[] element =
+        concat(
+            ascii("}("),
+            str("version"),
+            ascii("K\7"),
+            str("x"),
+            ascii("]("),
+            ascii("G?\u00f8\0\0\0\0\0\0"),
+            ascii("K\2e"),
+            str("big"),
+            new byte[] {(byte) 0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+            ascii("u"));
 
     Map<String, Object> map = NpzTesting.read(stateFile(objectArrayPickle(element)));
 
@@ -59,49 +68,75 @@ class PickledNpzTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "builtins\neval", "__builtin__\neval", "os\nsystem", "posix\nsystem", "numpy\nload",
-    "collections\nOrderedDict", "builtins\ngetattr", "copyreg\n_reconstructor",
-    "numpy.core.multiarray\nscalar", "subprocess\nPopen", "builtins\nbytes", "_codecs\ndecode",
-    "numpy\nndarray.__new__", "numpy.core.multiarray\n_reconstruct "
-  })
+  @ValueSource(
+      strings = {
+        "builtins\neval",
+        "__builtin__\neval",
+        "os\nsystem",
+        "posix\nsystem",
+        "numpy\nload",
+        "collections\nOrderedDict",
+        "builtins\ngetattr",
+        "copyreg\n_reconstructor",
+        "numpy.core.multiarray\nscalar",
+        "subprocess\nPopen",
+        "builtins\nbytes",
+        "_codecs\ndecode",
+        "numpy\nndarray.__new__",
+        "numpy.core.multiarray\n_reconstruct "
+      })
   void read_pickleNamingAnotherGlobal_throwsWithPickle(String global) throws IOException {
     byte[] element = concat(ascii("c" + global + "\n"), ascii(")R"));
     Path file = stateFile(objectArrayPickle(element));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
-        .hasMessageContaining("pickle").hasMessageContaining("is not allowed");
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle")
+        .hasMessageContaining("is not allowed");
   }
 
   @Test
   void read_stackGlobalOfOsSystem_throwsWithPickle() throws IOException {
-    byte[] element = concat(new byte[] {(byte) 0x8c, 2}, ascii("os"), new byte[] {(byte) 0x8c, 6},
-        ascii("system"), new byte[] {(byte) 0x93});
+    byte[] element =
+        concat(
+            new byte[] {(byte) 0x8c, 2},
+            ascii("os"),
+            new byte[] {(byte) 0x8c, 6},
+            ascii("system"),
+            new byte[] {(byte) 0x93});
     Path file = stateFile(objectArrayPickle(element));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
-        .hasMessageContaining("pickle").hasMessageContaining("'os.system' is not allowed");
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle")
+        .hasMessageContaining("'os.system' is not allowed");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {'i', 'o', 0x81, 0x92, 0x82, 'P', 'Q', 0x8f, 0x91, 0x96, 0x97, 'S', 'I',
-      'F', 'V', 'L', 'g', 'p'})
+  @ValueSource(
+      ints = {
+        'i', 'o', 0x81, 0x92, 0x82, 'P', 'Q', 0x8f, 0x91, 0x96, 0x97, 'S', 'I', 'F', 'V', 'L', 'g',
+        'p'
+      })
   void read_opcodeOutsideTheAllowList_throwsWithPickle(int opcode) throws IOException {
     Path file = stateFile(objectArrayPickle(new byte[] {(byte) opcode, '0', '\n'}));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
         .hasMessageContaining("pickle");
   }
 
   @Test
   void read_reduceOfDtypeOtherThanObject_throwsWithPickle() throws IOException {
     byte[] pickle = objectArrayPickle(ascii("N"));
-    String text = new String(pickle, StandardCharsets.ISO_8859_1).replace("\u008c\u0002O8",
-        "\u008c\u0002f8");
+    String text =
+        new String(pickle, StandardCharsets.ISO_8859_1).replace("\u008c\u0002O8", "\u008c\u0002f8");
     Path file = stateFile(ascii(text));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
-        .hasMessageContaining("pickle").hasMessageContaining("only object arrays");
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle")
+        .hasMessageContaining("only object arrays");
   }
 
   @ParameterizedTest
@@ -114,15 +149,18 @@ class PickledNpzTest {
     Arrays.fill(element, depth + 1, element.length, (byte) 'l');
     Path file = stateFile(objectArrayPickle(element));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
-        .hasMessageContaining("pickle").hasMessageContaining(message);
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle")
+        .hasMessageContaining(message);
   }
 
   @Test
   void read_selfContainingList_throwsStateLoadException() throws IOException {
     Path file = stateFile(objectArrayPickle(ascii("]q\u0001h\u0001a")));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
         .hasMessageContaining("pickle");
   }
 
@@ -130,21 +168,25 @@ class PickledNpzTest {
   void read_stringLongerThanTheEntry_isRefusedBeforeAllocating() throws IOException {
     Path file = stateFile(objectArrayPickle(new byte[] {'X', -1, -1, -1, 0x7f}));
 
-    assertThatThrownBy(() -> NpzTesting.read(file)).isInstanceOf(StateLoadException.class)
-        .hasMessageContaining("pickle").hasMessageContaining("exceeds");
+    assertThatThrownBy(() -> NpzTesting.read(file))
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle")
+        .hasMessageContaining("exceeds");
   }
 
   @Test
   void read_pythonPickleWhoseReduceRunsACommand_isRefusedAndRunsNothing() throws IOException {
     Path marker = dir.resolve("MARKER");
-    Python.run("pickle_hostile.py", dir.toAbsolutePath().toString(),
-        marker.toAbsolutePath().toString());
+    Python.run(
+        "pickle_hostile.py", dir.toAbsolutePath().toString(), marker.toAbsolutePath().toString());
 
     assertThatThrownBy(() -> NpzTesting.read(dir.resolve("evil-reduce.npz")))
-        .isInstanceOf(StateLoadException.class).hasMessageContaining("pickle")
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle")
         .hasMessageContaining("posix.system");
     assertThatThrownBy(() -> NpzTesting.read(dir.resolve("evil-in-dict.npz")))
-        .isInstanceOf(StateLoadException.class).hasMessageContaining("pickle");
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle");
     assertThat(marker).doesNotExist();
     // the file is truly hostile: Python's own loader runs the command
     Python.run("npz_load_pickled.py", dir.resolve("evil-reduce.npz").toAbsolutePath().toString());
@@ -152,15 +194,25 @@ class PickledNpzTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ordered-dict.npz", "numpy-load.npz", "builtins-eval.npz",
-      "numpy-scalar.npz", "float-array.npz", "set.npz"})
+  @ValueSource(
+      strings = {
+        "ordered-dict.npz",
+        "numpy-load.npz",
+        "builtins-eval.npz",
+        "numpy-scalar.npz",
+        "float-array.npz",
+        "set.npz"
+      })
   void read_pythonPickleOfValueOutsideTheAllowList_throwsWithPickle(String name)
       throws IOException {
-    Python.run("pickle_hostile.py", dir.toAbsolutePath().toString(),
+    Python.run(
+        "pickle_hostile.py",
+        dir.toAbsolutePath().toString(),
         dir.resolve("MARKER").toAbsolutePath().toString());
 
     assertThatThrownBy(() -> NpzTesting.read(dir.resolve(name)))
-        .isInstanceOf(StateLoadException.class).hasMessageContaining("pickle");
+        .isInstanceOf(StateLoadException.class)
+        .hasMessageContaining("pickle");
     assertThat(Files.exists(dir.resolve("MARKER"))).isFalse();
   }
 

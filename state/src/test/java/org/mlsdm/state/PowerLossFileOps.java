@@ -27,10 +27,10 @@ import java.util.function.Consumer;
  *   <li><b>File data.</b> Each file (inode) has a durable length and a current length; store files
  *       are written append-only, so its durable content is a prefix of its current content. {@code
  *       force} makes the whole current content durable. Bytes written since the last {@code force}
- *       are volatile: after a crash each volatile file is, independently, <em>lost</em> (back to its
- *       durable length), <em>torn</em> (durable bytes plus the first half of the volatile bytes),
- *       <em>zeroed</em> (full length, the volatile bytes read back as zeros, as after a metadata
- *       journal commit without the data) or <em>kept</em>.
+ *       are volatile: after a crash each volatile file is, independently, <em>lost</em> (back to
+ *       its durable length), <em>torn</em> (durable bytes plus the first half of the volatile
+ *       bytes), <em>zeroed</em> (full length, the volatile bytes read back as zeros, as after a
+ *       metadata journal commit without the data) or <em>kept</em>.
  *   <li><b>Directory entries.</b> The directory has a durable name → inode map and a list of
  *       pending entry operations (create, link, rename, delete) since the last {@code
  *       forceDirectory}, which makes them all durable. After a crash any subset of the pending
@@ -162,10 +162,11 @@ final class PowerLossFileOps implements FileOps {
           for (int id : volatileInodes) {
             // Sampled: every file lost, every file kept, then seeded random fates.
             Fate f =
-                !sampled ? byIndex[rest % fateCount]
-                    : c == 0 ? Fate.LOST
-                    : c == 1 ? Fate.KEPT
-                    : byIndex[fateRandom.nextInt(fateCount)];
+                !sampled
+                    ? byIndex[rest % fateCount]
+                    : c == 0
+                        ? Fate.LOST
+                        : c == 1 ? Fate.KEPT : byIndex[fateRandom.nextInt(fateCount)];
             fates.put(id, f);
             rest /= fateCount;
           }
@@ -203,8 +204,8 @@ final class PowerLossFileOps implements FileOps {
   }
 
   /**
-   * Models {@code dir}, whose files must all be durable already (a fresh directory, or one a
-   * crash image was just written to and fsynced).
+   * Models {@code dir}, whose files must all be durable already (a fresh directory, or one a crash
+   * image was just written to and fsynced).
    */
   PowerLossFileOps(FileOps real, Path dir) {
     this.real = real;
@@ -256,7 +257,8 @@ final class PowerLossFileOps implements FileOps {
       Inode in = inodes.get(i);
       files.put(i, new FileState(List.copyOf(in.chunks), in.length, in.durableLength));
     }
-    snapshots.add(new Snapshot(snapshots.size(), kind, Map.copyOf(durable), List.copyOf(pending), files));
+    snapshots.add(
+        new Snapshot(snapshots.size(), kind, Map.copyOf(durable), List.copyOf(pending), files));
   }
 
   private Inode inode(String name) {

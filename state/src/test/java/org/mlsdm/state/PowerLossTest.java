@@ -64,11 +64,13 @@ class PowerLossTest {
       SystemStateRecord lastAck = save == 0 ? null : saved.get(save - 1);
       SystemStateRecord inFlight = s.op() == 0 ? null : saved.get(save);
       int from = save == 0 ? 0 : ends.get(save - 1);
-      return new Expectation(lastAck, inFlight, s.op() >= durablePoint(snapshots, from, ends.get(save)));
+      return new Expectation(
+          lastAck, inFlight, s.op() >= durablePoint(snapshots, from, ends.get(save)));
     }
   }
 
-  private record Expectation(SystemStateRecord lastAck, SystemStateRecord inFlight, boolean mustBeNew) {}
+  private record Expectation(
+      SystemStateRecord lastAck, SystemStateRecord inFlight, boolean mustBeNew) {}
 
   private Sequence saveSequence(String ext, String size, int saves) throws IOException {
     Path work = Files.createDirectory(tmp.resolve("work"));
@@ -102,7 +104,13 @@ class PowerLossTest {
                 String problem = check(materialize(image), seq.name(), expected);
                 if (problem != null && failures.size() < 10) {
                   failures.add(
-                      "after operation " + s.op() + " (" + s.kind() + "): " + problem + "; disk "
+                      "after operation "
+                          + s.op()
+                          + " ("
+                          + s.kind()
+                          + "): "
+                          + problem
+                          + "; disk "
                           + describe(image));
                 }
               });
@@ -158,8 +166,16 @@ class PowerLossTest {
                         String problem = check(materialize(again), seq.name(), expected);
                         if (problem != null && failures.size() < 10) {
                           failures.add(
-                              "after operation " + s.op() + " and recovery operation " + r.op()
-                                  + " (" + r.kind() + "): " + problem + "; disk " + describe(again));
+                              "after operation "
+                                  + s.op()
+                                  + " and recovery operation "
+                                  + r.op()
+                                  + " ("
+                                  + r.kind()
+                                  + "): "
+                                  + problem
+                                  + "; disk "
+                                  + describe(again));
                         }
                       });
             }
@@ -207,8 +223,13 @@ class PowerLossTest {
       return "recover threw " + e;
     }
     if (mustBeNew ? !got.equals(inFlight) : !got.equals(lastAck) && !got.equals(inFlight)) {
-      return "recover returned " + got.id() + " updated " + got.updatedAt()
-          + ", expected " + (mustBeNew ? "" : describe(lastAck) + " or ") + describe(inFlight);
+      return "recover returned "
+          + got.id()
+          + " updated "
+          + got.updatedAt()
+          + ", expected "
+          + (mustBeNew ? "" : describe(lastAck) + " or ")
+          + describe(inFlight);
     }
     try {
       SystemStateRecord loaded = SystemStates.load(p);

@@ -74,8 +74,7 @@ class RecordValidationTest {
     void constructor_levelLengthMismatch_namesLevel() {
       assertThatThrownBy(
               () ->
-                  new MemoryStateRecord(
-                      3, MemoryParameters.DEFAULTS, Z3, new double[] {1, 2}, Z3))
+                  new MemoryStateRecord(3, MemoryParameters.DEFAULTS, Z3, new double[] {1, 2}, Z3))
           .isInstanceOf(StateValidationException.class)
           .hasMessageContaining("state_l2")
           .hasMessageContaining("got 2");
@@ -169,13 +168,15 @@ class RecordValidationTest {
       assertThat(q.row(0)).containsExactly(1, 2);
       assertThat(q.row(1)).containsExactly(3);
       assertThat(q.phase(1)).isEqualTo(0.75);
-      assertThat(q).isEqualTo(new QilmStateRecord(new double[][] {{1, 2}, {3}}, new double[] {0.25, 0.75}));
+      assertThat(q)
+          .isEqualTo(new QilmStateRecord(new double[][] {{1, 2}, {3}}, new double[] {0.25, 0.75}));
     }
   }
 
   @Nested
   class SystemState {
-    private final MemoryStateRecord m = new MemoryStateRecord(3, MemoryParameters.DEFAULTS, Z3, Z3, Z3);
+    private final MemoryStateRecord m =
+        new MemoryStateRecord(3, MemoryParameters.DEFAULTS, Z3, Z3, Z3);
     private final Instant t = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test

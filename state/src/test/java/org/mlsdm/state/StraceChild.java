@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The child JVM of {@link StraceTest}: saves one state (seed given) to a path with fast retries
- * and prints {@code saved} or the exception's class and message, one line, then exits 0.
+ * The child JVM of {@link StraceTest}: saves one state (seed given) to a path with fast retries and
+ * prints {@code saved} or the exception's class and message, one line, then exits 0.
  *
  * <p>Arguments: state path, seed.
  */

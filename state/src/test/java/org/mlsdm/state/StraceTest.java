@@ -128,7 +128,8 @@ class StraceTest {
             .findFirst()
             .orElseThrow(() -> new AssertionError("no thread created the main temp file"));
 
-    int mainOpen = indexOf(calls, 0, c -> c.name().equals("openat") && c.firstString().contains(".main-"));
+    int mainOpen =
+        indexOf(calls, 0, c -> c.name().equals("openat") && c.firstString().contains(".main-"));
     String mainTemp = calls.get(mainOpen).firstString();
     long fd = calls.get(mainOpen).result();
     int mainSync = indexOf(calls, mainOpen, c -> c.name().matches("f(data)?sync") && c.fd() == fd);
@@ -143,7 +144,8 @@ class StraceTest {
     assertThat(calls.subList(mainSync, mainClose))
         .noneMatch(c -> c.name().matches("p?write(64)?") && c.fd() == fd);
 
-    int sumOpen = indexOf(calls, 0, c -> c.name().equals("openat") && c.firstString().contains(".sum-"));
+    int sumOpen =
+        indexOf(calls, 0, c -> c.name().equals("openat") && c.firstString().contains(".sum-"));
     long sumFd = calls.get(sumOpen).result();
     int sumSync = indexOf(calls, sumOpen, c -> c.name().matches("f(data)?sync") && c.fd() == sumFd);
 
@@ -153,15 +155,19 @@ class StraceTest {
     assertThat(dirSyncBeforeRenames).isBetween(lastLink, firstRename);
 
     int sumRename =
-        indexOf(calls, 0, c -> c.name().matches("rename(at2?)?") && c.secondString().endsWith(".checksum"));
+        indexOf(
+            calls,
+            0,
+            c -> c.name().matches("rename(at2?)?") && c.secondString().endsWith(".checksum"));
     assertThat(sumSync).isLessThan(sumRename);
     int mainRename =
         indexOf(
             calls,
             0,
-            c -> c.name().matches("rename(at2?)?")
-                && c.firstString().equals(mainTemp)
-                && c.secondString().equals(p.toString()));
+            c ->
+                c.name().matches("rename(at2?)?")
+                    && c.firstString().equals(mainTemp)
+                    && c.secondString().equals(p.toString()));
     assertThat(mainSync).isLessThan(mainRename);
     int dirSync = directoryFsync(calls, mainRename, p.getParent());
     assertThat(dirSync).isGreaterThan(mainRename);

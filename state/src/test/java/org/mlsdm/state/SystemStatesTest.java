@@ -57,7 +57,8 @@ class SystemStatesTest {
     @MethodSource("org.mlsdm.state.StoreFiles#formats")
     void save_createdInTheFuture_updatedAtNeverBeforeCreatedAt(String ext) {
       SystemStateRecord s = TestStates.sample(3);
-      Instant future = Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      Instant future =
+          Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
       s = new SystemStateRecord(1, null, future, future, s.memoryState(), s.qilm());
       assertThat(SystemStates.save(s, file(ext)).updatedAt()).isEqualTo(future);
     }
@@ -75,7 +76,8 @@ class SystemStatesTest {
     @MethodSource("org.mlsdm.state.StoreFiles#formats")
     void save_withStateId_setsId_andIsIdempotent(String ext) throws Exception {
       SaveOptions opts = SaveOptions.defaults().withStateId("my-state");
-      SystemStateRecord first = SystemStates.save(TestStates.sample(4).withId(null), file(ext), opts);
+      SystemStateRecord first =
+          SystemStates.save(TestStates.sample(4).withId(null), file(ext), opts);
       SystemStateRecord second = SystemStates.save(first, file(ext), opts);
       assertThat(first.id()).isEqualTo("my-state");
       assertThat(SystemStates.load(file(ext)).id()).isEqualTo("my-state");
@@ -99,7 +101,9 @@ class SystemStatesTest {
       assertThat(StoreFiles.temps(dir)).isEmpty();
       for (Path p :
           List.of(
-              file(ext), SystemStates.checksumPath(file(ext)), SystemStates.backupPath(file(ext)))) {
+              file(ext),
+              SystemStates.checksumPath(file(ext)),
+              SystemStates.backupPath(file(ext)))) {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
             .as(p.toString())
             .isEqualTo("rw-------");
@@ -109,7 +113,8 @@ class SystemStatesTest {
     @ParameterizedTest
     @ValueSource(strings = {"state.JSON", "state.Json", "STATE.NPZ"})
     void format_extensionInAnyCase_isAccepted(String name) {
-      if (name.toLowerCase(Locale.ROOT).endsWith(".npz") && StoreFiles.formats().noneMatch("npz"::equals)) {
+      if (name.toLowerCase(Locale.ROOT).endsWith(".npz")
+          && StoreFiles.formats().noneMatch("npz"::equals)) {
         return;
       }
       Path p = dir.resolve(name);
@@ -149,8 +154,7 @@ class SystemStatesTest {
       assertThatThrownBy(() -> SystemStates.load(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> SystemStates.load(file("json"), null))
           .isInstanceOf(NullPointerException.class);
-      assertThatThrownBy(() -> SystemStates.recover(null))
-          .isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> SystemStates.recover(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> SystemStates.delete(null)).isInstanceOf(NullPointerException.class);
     }
 
@@ -172,7 +176,9 @@ class SystemStatesTest {
       assertThatThrownBy(
               () ->
                   SystemStates.save(
-                      TestStates.sample(1), p, SaveOptions.defaults().withRetryBackoff(java.time.Duration.ZERO)))
+                      TestStates.sample(1),
+                      p,
+                      SaveOptions.defaults().withRetryBackoff(java.time.Duration.ZERO)))
           .isInstanceOf(StateSaveException.class);
     }
   }
@@ -209,7 +215,8 @@ class SystemStatesTest {
     @Test
     void load_appendedWhitespace_verificationOff_loads() throws Exception {
       SystemStateRecord w = SystemStates.save(TestStates.sample(12), file("json"));
-      Files.write(file("json"), "\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+      Files.write(
+          file("json"), "\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
       assertThat(SystemStates.load(file("json"), LoadOptions.defaults().withVerifyChecksum(false)))
           .isEqualTo(w);
     }
@@ -269,8 +276,10 @@ class SystemStatesTest {
 
     @Test
     void save_backupOff_firstOverwrite_createsNoBackup() {
-      SystemStates.save(TestStates.sample(26), file("json"), SaveOptions.defaults().withBackup(false));
-      SystemStates.save(TestStates.sample(27), file("json"), SaveOptions.defaults().withBackup(false));
+      SystemStates.save(
+          TestStates.sample(26), file("json"), SaveOptions.defaults().withBackup(false));
+      SystemStates.save(
+          TestStates.sample(27), file("json"), SaveOptions.defaults().withBackup(false));
       assertThat(SystemStates.backupPath(file("json"))).doesNotExist();
     }
   }
@@ -350,7 +359,9 @@ class SystemStatesTest {
       MemoryStateRecord m = s.memoryState();
       double[] l2 = m.stateL2();
       l2[2] = -2e10;
-      s = s.withMemoryState(new MemoryStateRecord(m.dimension(), m.parameters(), m.stateL1(), l2, m.stateL3()));
+      s =
+          s.withMemoryState(
+              new MemoryStateRecord(m.dimension(), m.parameters(), m.stateL1(), l2, m.stateL3()));
       assertThat(SystemStates.validateIntegrity(s))
           .singleElement()
           .asString()
@@ -363,11 +374,13 @@ class SystemStatesTest {
     void validateIntegrity_emptyAndMismatchedQilmVectors_warn() {
       SystemStateRecord s =
           TestStates.sample(42)
-              .withQilm(new QilmStateRecord(new double[][] {{}, {1, 2}, {1, 2, 3, 4}}, new double[3]));
+              .withQilm(
+                  new QilmStateRecord(new double[][] {{}, {1, 2}, {1, 2, 3, 4}}, new double[3]));
       assertThat(SystemStates.validateIntegrity(s))
           .hasSize(2)
           .anySatisfy(w -> assertThat(w).contains("qilm.memory[0] is empty"))
-          .anySatisfy(w -> assertThat(w).contains("qilm.memory[1] has 2 values, expected dimension=4"));
+          .anySatisfy(
+              w -> assertThat(w).contains("qilm.memory[1] has 2 values, expected dimension=4"));
     }
   }
 
@@ -382,9 +395,11 @@ class SystemStatesTest {
     @Test
     void toMap_isJsonShaped() {
       var map = SystemStates.toMap(TestStates.sample(51));
-      assertThat(map).containsKeys("version", "id", "created_at", "updated_at", "memory_state", "qilm");
+      assertThat(map)
+          .containsKeys("version", "id", "created_at", "updated_at", "memory_state", "qilm");
       assertThat(map.get("created_at")).isEqualTo("2026-11-26T10:24:07.010760Z");
-      assertThat(((java.util.Map<?, ?>) map.get("memory_state")).get("state_l1")).isInstanceOf(double[].class);
+      assertThat(((java.util.Map<?, ?>) map.get("memory_state")).get("state_l1"))
+          .isInstanceOf(double[].class);
     }
 
     @Test
@@ -406,7 +421,8 @@ class SystemStatesTest {
       map.put("created_at", "2026-01-01T02:00:00+02:00");
       map.put("updated_at", "2026-01-01T00:00:01");
       map.put("memory_state", mem);
-      map.put("qilm", java.util.Map.of("memory", List.of(List.of(1.0, 2.0)), "phases", List.of(0.5)));
+      map.put(
+          "qilm", java.util.Map.of("memory", List.of(List.of(1.0, 2.0)), "phases", List.of(0.5)));
       SystemStateRecord s = SystemStates.fromMap(map);
       assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
       assertThat(s.updatedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:01Z"));

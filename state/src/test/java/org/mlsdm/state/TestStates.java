@@ -25,7 +25,10 @@ final class TestStates {
     }
     MemoryStateRecord m =
         new MemoryStateRecord(
-            dimension, MemoryParameters.DEFAULTS, gauss(r, dimension), gauss(r, dimension),
+            dimension,
+            MemoryParameters.DEFAULTS,
+            gauss(r, dimension),
+            gauss(r, dimension),
             gauss(r, dimension));
     return new SystemStateRecord(
         1, "agent-" + seed, T0, T0.plusSeconds(seed), m, new QilmStateRecord(memory, phases));

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the repository's Python scripts (under {@code src/test/python}) with an interpreter that has
- * NumPy: {@code $MLSDM_PYTHON} if set, else Debian's {@code /usr/bin/python3} (CI installs
- * {@code python3-numpy}), else {@code python3} on the PATH. A missing interpreter or NumPy fails the
- * test: interop is part of the contract, never skipped silently.
+ * NumPy: {@code $MLSDM_PYTHON} if set, else Debian's {@code /usr/bin/python3} (CI installs {@code
+ * python3-numpy}), else {@code python3} on the PATH. A missing interpreter or NumPy fails the test:
+ * interop is part of the contract, never skipped silently.
  */
 public final class Python {
   private static volatile String interpreter;
@@ -30,8 +30,14 @@ public final class Python {
     Result r = runAllowingFailure(script, args);
     if (r.exitCode() != 0) {
       throw new AssertionError(
-          "python " + script + " exited " + r.exitCode() + "\nstdout:\n" + r.stdout()
-              + "\nstderr:\n" + r.stderr());
+          "python "
+              + script
+              + " exited "
+              + r.exitCode()
+              + "\nstdout:\n"
+              + r.stdout()
+              + "\nstderr:\n"
+              + r.stderr());
     }
     return r.stdout();
   }
