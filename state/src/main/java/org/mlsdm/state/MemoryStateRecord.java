@@ -1,6 +1,7 @@
 package org.mlsdm.state;
 
 import java.util.Arrays;
+import org.mlsdm.state.internal.Records;
 
 /**
  * The persisted state of a three-level synaptic memory: its dimension, its {@link MemoryParameters}
@@ -34,6 +35,11 @@ public record MemoryStateRecord(
     double[] stateL1,
     double[] stateL2,
     double[] stateL3) {
+
+  static {
+    // The internal codecs reach the records only through this one bridge.
+    Records.install(new Adoption());
+  }
 
   /**
    * Validates every invariant and copies the arrays.

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.mlsdm.state.internal.schema.Timestamps;
 
 /**
  * Schema migrations: functions from a state map of one version to the next, found by {@link

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mlsdm.state.internal.schema.StateMaps;
+import org.mlsdm.state.internal.store.StateStore;
 
 /**
  * The store: saves, loads, recovers and deletes state files, and builds, converts and checks

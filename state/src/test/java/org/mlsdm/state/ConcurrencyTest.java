@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mlsdm.testing.StoreFiles;
+import org.mlsdm.testing.TestStates;
 
 class ConcurrencyTest {
   private static final int WRITERS = 4;
@@ -25,7 +27,7 @@ class ConcurrencyTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
   void concurrentSavesAndLoads_everyLoadIsACompleteSavedState(String ext) throws Exception {
     Path p = dir.resolve("state." + ext);
     SystemStates.save(TestStates.sample(0, 16, 8), p);

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlsdm.state.internal.schema.Timestamps;
 import org.mlsdm.testing.Python;
+import org.mlsdm.testing.TestStates;
 
 /** JSON files and checksums exchanged with Python's standard library, through the whole store. */
 class JsonStoreInteropTest {

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlsdm.testing.StoreFiles;
+import org.mlsdm.testing.TestStates;
 
 class MigrationTest {
   @TempDir Path dir;

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mlsdm.testing.StoreFiles;
+import org.mlsdm.testing.TestStates;
 
 class RecoveryTest {
   @TempDir Path dir;
@@ -19,14 +21,14 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
   void recover_healthyFile_returnsIt(String ext) {
     SystemStateRecord w = SystemStates.save(TestStates.sample(1), file(ext));
     assertThat(SystemStates.recover(file(ext))).isEqualTo(w);
   }
 
   @ParameterizedTest
-  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
   void recover_corruptMain_restoresBackupWithMatchingChecksum(String ext) throws Exception {
     SystemStateRecord first = SystemStates.save(TestStates.sample(2), file(ext));
     SystemStates.save(TestStates.sample(3), file(ext));
@@ -41,7 +43,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
   void recover_mainMissing_restoresBackup(String ext) throws Exception {
     SystemStateRecord first = SystemStates.save(TestStates.sample(4), file(ext));
     SystemStates.save(TestStates.sample(5), file(ext));
@@ -51,7 +53,7 @@ class RecoveryTest {
   }
 
   @ParameterizedTest
-  @MethodSource("org.mlsdm.state.StoreFiles#formats")
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
   void recover_corruptWithoutBackup_saysNoBackup(String ext) throws Exception {
     SystemStates.save(TestStates.sample(6), file(ext));
     Files.write(file(ext), new byte[] {'x'}, StandardOpenOption.APPEND);

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mlsdm.testing.StoreFiles;
+import org.mlsdm.testing.TestStates;
 
 class SystemStatesTest {
   @TempDir Path dir;
@@ -34,7 +36,7 @@ class SystemStatesTest {
   @Nested
   class SaveAndLoad {
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_thenLoad_returnsTheRecordAsWritten(String ext) {
       SystemStateRecord s = TestStates.sample(1, 5, 4);
       SystemStateRecord written = SystemStates.save(s, file(ext));
@@ -46,7 +48,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_setsUpdatedAtToNow(String ext) {
       Instant before = Instant.now().minusSeconds(1);
       SystemStateRecord written = SystemStates.save(TestStates.sample(2), file(ext));
@@ -54,7 +56,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_createdInTheFuture_updatedAtNeverBeforeCreatedAt(String ext) {
       SystemStateRecord s = TestStates.sample(3);
       Instant future =
@@ -64,7 +66,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_repeatedly_eachLoadSeesTheLatest(String ext) {
       for (int i = 0; i < 5; i++) {
         SystemStateRecord w = SystemStates.save(TestStates.sample(i, 3, i), file(ext));
@@ -73,7 +75,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_withStateId_setsId_andIsIdempotent(String ext) throws Exception {
       SaveOptions opts = SaveOptions.defaults().withStateId("my-state");
       SystemStateRecord first =
@@ -87,14 +89,14 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_emptyQilm_andNullId_roundTrip(String ext) {
       SystemStateRecord written = SystemStates.save(SystemStates.createEmpty(7), file(ext));
       assertThat(SystemStates.load(file(ext))).isEqualTo(written);
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_createsOwnerOnlyFiles_andLeavesNoTemps(String ext) throws Exception {
       SystemStates.save(TestStates.sample(5), file(ext));
       SystemStates.save(TestStates.sample(6), file(ext));
@@ -159,7 +161,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void load_missingFile_throwsNotFound(String ext) {
       assertThatThrownBy(() -> SystemStates.load(file(ext)))
           .isInstanceOf(StateLoadException.class)
@@ -186,7 +188,7 @@ class SystemStatesTest {
   @Nested
   class Checksums {
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_writesLowercaseSha256OfTheMainFile(String ext) throws Exception {
       SystemStates.save(TestStates.sample(10), file(ext));
       String sum = Files.readString(SystemStates.checksumPath(file(ext)));
@@ -194,7 +196,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void load_appendedBytes_throwsChecksumMismatch(String ext) throws Exception {
       SystemStates.save(TestStates.sample(11), file(ext));
       Files.write(file(ext), new byte[] {' '}, StandardOpenOption.APPEND);
@@ -249,14 +251,14 @@ class SystemStatesTest {
   @Nested
   class Backups {
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_firstTime_createsNoBackup(String ext) {
       SystemStates.save(TestStates.sample(20), file(ext));
       assertThat(SystemStates.backupPath(file(ext))).doesNotExist();
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_overwrite_backupIsThePreviousFileByteForByte(String ext) {
       SystemStates.save(TestStates.sample(21), file(ext));
       byte[] previous = StoreFiles.bytes(file(ext));
@@ -265,7 +267,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void save_backupOff_leavesExistingBackupUntouched(String ext) {
       SystemStates.save(TestStates.sample(23), file(ext));
       SystemStates.save(TestStates.sample(24), file(ext));
@@ -287,7 +289,7 @@ class SystemStatesTest {
   @Nested
   class Delete {
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void delete_removesMainAndChecksum_keepsBackup(String ext) {
       SystemStates.save(TestStates.sample(30), file(ext));
       SystemStates.save(TestStates.sample(31), file(ext));
@@ -298,7 +300,7 @@ class SystemStatesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("org.mlsdm.state.StoreFiles#formats")
+    @MethodSource("org.mlsdm.testing.StoreFiles#formats")
     void delete_withBackup_removesAllThree(String ext) {
       SystemStates.save(TestStates.sample(32), file(ext));
       SystemStates.save(TestStates.sample(33), file(ext));

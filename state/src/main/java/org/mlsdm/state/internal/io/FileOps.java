@@ -1,0 +1,40 @@
+package org.mlsdm.state.internal.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Every file-system step of the durable write protocol, one method each, so that a test can fail
+ * the k-th step once or for good, or model what a power loss would keep (see {@link DurableFile}).
+ * Reads are not routed through here: they change nothing on disk.
+ */
+public interface FileOps {
+
+  /** Creates a new file for writing, never following or replacing anything already at the path. */
+  FileChannel createNew(Path path) throws IOException;
+
+  /** Writes the whole buffer at the channel's position. */
+  void write(FileChannel channel, ByteBuffer buffer) throws IOException;
+
+  /** Makes the file's data durable (fsync). */
+  void force(FileChannel channel) throws IOException;
+
+  /** Closes the channel. */
+  void close(FileChannel channel) throws IOException;
+
+  /**
+   * Creates a hard link {@code link} to the file {@code existing}, failing if {@code link} exists.
+   */
+  void link(Path link, Path existing) throws IOException;
+
+  /** Atomically renames {@code source} to {@code target}, replacing {@code target}. */
+  void rename(Path source, Path target) throws IOException;
+
+  /** Deletes the file if it exists. */
+  void delete(Path path) throws IOException;
+
+  /** Makes the directory's entries (creations, renames, deletions) durable. */
+  void forceDirectory(Path dir) throws IOException;
+}

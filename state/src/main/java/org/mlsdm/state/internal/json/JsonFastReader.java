@@ -1,0 +1,526 @@
+package org.mlsdm.state.internal.json;
+
+import com.fasterxml.jackson.core.io.NumberInput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.mlsdm.state.internal.io.BlockHasher;
+import org.mlsdm.state.internal.store.StateCodec;
+
+/**
+ * The load path for the JSON files this library writes: one pass over the file that hashes each
+ * block as it is read and turns the numbers straight into {@code double}s, with no token objects,
+ * no strings per number and no second read for the checksum. It allocates the record's own arrays
+ * (each QILM row sized like the one before it, so rows of one length are never copied) and little
+ * else.
+ *
+ * <p>It accepts a strict subset of what {@link JsonStateCodec#read} accepts and, on the first byte
+ * outside it, gives up and returns null; the store then runs the full reader, which gives the exact
+ * result or error message. Whatever it returns is therefore exactly what the full reader returns
+ * for the same bytes (the same keys in the same order, {@code Integer} or {@code Long} for
+ * integers, doubles parsed by the same Jackson routine). The subset:
+ *
+ * <pre>
+ * bytes        UTF-8 without BOM; whitespace is space, tab, CR, LF
+ * root         an object of version, id, created_at, updated_at, memory_state, qilm (any order,
+ *              each at most once, none required), then only whitespace to the end of the file
+ * keys         printable ASCII without escapes, exactly the ones named here
+ * id           null or a string; strings are printable ASCII without escapes, at most
+ *              {@value JsonStateCodec#MAX_STRING_LENGTH} bytes
+ * memory_state dimension, lambda_l1 … gating23 (numbers), state_l1 … state_l3 or their aliases
+ *              state_L1 … state_L3 (arrays of numbers), each level at most once
+ * qilm         memory (an array of arrays of numbers), phases (an array of numbers)
+ * numbers      JSON grammar, at most {@value #MAX_NUMBER_CHARS} characters; integers of at most
+ *              18 digits
+ * arrays       at most as many elements as the full reader's file-size cap allows
+ * </pre>
+ *
+ * Legacy files, unknown keys, escapes, non-ASCII ids and every malformed file take the full reader.
+ */
+final class JsonFastReader {
+  /** The read block: hashed and scanned while it is in cache. Chosen by measurement. */
+  static final int BUFFER_SIZE = 1 << 16;
+
+  /** Longer numbers (other writers' padding) go to the full reader, which applies its limit. */
+  static final int MAX_NUMBER_CHARS = 64;
+
+  /** Thrown at the first byte outside the subset; never escapes {@link #read}. */
+  private static final class Decline extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    // One shared instance is the point: declining happens on the load path's hot loop, and this
+    // exception is caught inside read() every time, so its stack trace is never looked at.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
+    static final Decline INSTANCE = new Decline();
+
+    private Decline() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Blocks read ahead of the hashing thread; parsing a block takes longer than hashing it. */
+  private static final int RING = 4;
+
+  private final SeekableByteChannel in;
+  private final BlockHasher hasher;
+  private final int cap;
+  private final char[] number = new char[MAX_NUMBER_CHARS];
+  private byte[] buf;
+  private int pos;
+  private int lim;
+
+  private JsonFastReader(SeekableByteChannel in, BlockHasher hasher, int cap) {
+    this.in = in;
+    this.hasher = hasher;
+    this.cap = cap;
+    this.buf = hasher == null ? new byte[BUFFER_SIZE] : hasher.next();
+  }
+
+  /**
+   * Reads a state map from the channel's current position (0), hashing every byte read when {@code
+   * hash}; the blocks are hashed on another thread while the next ones are parsed.
+   *
+   * @param cap the full reader's element cap for this file
+   * @return the state map and, when asked for, the file's SHA-256, the file having been read to its
+   *     end; or null when the file is outside the subset, the channel's position then being
+   *     undefined
+   * @throws IOException if reading fails
+   */
+  static StateCodec.Hashed read(SeekableByteChannel in, boolean hash, int cap) throws IOException {
+    BlockHasher hasher = hash ? new BlockHasher(BUFFER_SIZE, RING) : null;
+    Map<String, Object> map;
+    try {
+      map = new JsonFastReader(in, hasher, cap).document();
+    } catch (Decline | NumberFormatException d) {
+      return null;
+    }
+    return new StateCodec.Hashed(map, hasher == null ? null : hasher.digest().join());
+  }
+
+  private Map<String, Object> document() throws IOException, Decline {
+    expect('{');
+    Map<String, Object> root = new LinkedHashMap<>();
+    if (!emptyObject()) {
+      do {
+        String key = key();
+        if (root.containsKey(key)) {
+          throw Decline.INSTANCE;
+        }
+        switch (key) {
+          case "version" -> root.put(key, scalar());
+          case "id" -> root.put(key, nullOrString());
+          case "created_at", "updated_at" -> root.put(key, string());
+          case "memory_state" -> root.put(key, memoryState());
+          case "qilm" -> root.put(key, qilm());
+          default -> throw Decline.INSTANCE;
+        }
+      } while (nextMember());
+    }
+    if (skipSpace() != -1) {
+      throw Decline.INSTANCE;
+    }
+    return root;
+  }
+
+  private Map<String, Object> memoryState() throws IOException, Decline {
+    expect('{');
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!emptyObject()) {
+      do {
+        String key = key();
+        switch (key) {
+          case "dimension",
+              "lambda_l1",
+              "lambda_l2",
+              "lambda_l3",
+              "theta_l1",
+              "theta_l2",
+              "gating12",
+              "gating23" ->
+              putOnce(m, key, scalar());
+          case "state_l1", "state_l2", "state_l3" -> putOnce(m, key, vector(0));
+          case "state_L1", "state_L2", "state_L3" ->
+              putOnce(m, key.toLowerCase(Locale.ROOT), vector(0));
+          default -> throw Decline.INSTANCE;
+        }
+      } while (nextMember());
+    }
+    return m;
+  }
+
+  private Map<String, Object> qilm() throws IOException, Decline {
+    expect('{');
+    Map<String, Object> q = new LinkedHashMap<>();
+    if (!emptyObject()) {
+      do {
+        String key = key();
+        switch (key) {
+          case "memory" -> putOnce(q, key, matrix());
+          case "phases" -> putOnce(q, key, vector(0));
+          default -> throw Decline.INSTANCE;
+        }
+      } while (nextMember());
+    }
+    return q;
+  }
+
+  private static void putOnce(Map<String, Object> m, String key, Object value) throws Decline {
+    if (m.putIfAbsent(key, value) != null) {
+      throw Decline.INSTANCE;
+    }
+  }
+
+  /** After an object's '{': consumes a '}' and returns true, or returns false before a member. */
+  private boolean emptyObject() throws IOException, Decline {
+    if (skipSpace() == '}') {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** After a member's value: true after a ',', false after the object's '}'. */
+  private boolean nextMember() throws IOException, Decline {
+    int c = skipSpace();
+    if (c == ',' || c == '}') {
+      pos++;
+    }
+    return switch (c) {
+      case ',' -> true;
+      case '}' -> false;
+      default -> throw Decline.INSTANCE;
+    };
+  }
+
+  private String key() throws IOException, Decline {
+    String key = ascii(JsonStateCodec.MAX_NAME_LENGTH);
+    expect(':');
+    return key;
+  }
+
+  private String nullOrString() throws IOException, Decline {
+    if (skipSpace() != 'n') {
+      return string();
+    }
+    for (int i = 0; i < 4; i++) {
+      if (next() != "null".charAt(i)) {
+        throw Decline.INSTANCE;
+      }
+    }
+    return null;
+  }
+
+  private String string() throws IOException, Decline {
+    return ascii(JsonStateCodec.MAX_STRING_LENGTH);
+  }
+
+  /** A quoted string of printable ASCII without escapes. */
+  private String ascii(int maxLength) throws IOException, Decline {
+    expect('"');
+    byte[] out = new byte[32];
+    int n = 0;
+    for (int c = next(); c != '"'; c = next()) {
+      if (c < 0x20 || c > 0x7e || c == '\\' || n == maxLength) {
+        throw Decline.INSTANCE;
+      }
+      if (n == out.length) {
+        out = Arrays.copyOf(out, Math.min(maxLength, 2 * n));
+      }
+      out[n++] = (byte) c;
+    }
+    return new String(out, 0, n, StandardCharsets.US_ASCII);
+  }
+
+  private double[][] matrix() throws IOException, Decline {
+    expect('[');
+    double[][] rows = new double[Math.min(16, cap)][];
+    int n = 0;
+    if (skipSpace() == ']') {
+      pos++;
+      return new double[0][];
+    }
+    int width = 0;
+    do {
+      if (n == rows.length) {
+        rows = Arrays.copyOf(rows, grow(n));
+      }
+      double[] row = vector(width);
+      rows[n++] = row;
+      width = row.length;
+    } while (nextElement());
+    return n == rows.length ? rows : Arrays.copyOf(rows, n);
+  }
+
+  /** An array of numbers; {@code expected} is the likely length, 0 when unknown. */
+  private double[] vector(int expected) throws IOException, Decline {
+    expect('[');
+    if (skipSpace() == ']') {
+      pos++;
+      return new double[0];
+    }
+    double[] values = new double[expected > 0 && expected <= cap ? expected : Math.min(16, cap)];
+    int n = 0;
+    do {
+      if (n == values.length) {
+        values = Arrays.copyOf(values, grow(n));
+      }
+      values[n++] = number();
+    } while (nextElement());
+    return n == values.length ? values : Arrays.copyOf(values, n);
+  }
+
+  /** After an array element: true after a ',', false after the array's ']'. */
+  private boolean nextElement() throws IOException, Decline {
+    int c = skipSpace();
+    if (c == ',' || c == ']') {
+      pos++;
+    }
+    return switch (c) {
+      case ',' -> true;
+      case ']' -> false;
+      default -> throw Decline.INSTANCE;
+    };
+  }
+
+  /** The full reader's growth rule, declining where the full reader reports too many values. */
+  private int grow(int length) throws Decline {
+    if (length >= cap) {
+      throw Decline.INSTANCE;
+    }
+    return (int) Math.min(cap, Math.max(16L, 2L * length));
+  }
+
+  /** A number where a scalar is expected: Integer or Long for integers, Double otherwise. */
+  private Number scalar() throws IOException, Decline {
+    skipSpace();
+    int n = scanNumber();
+    if (n > 0) {
+      return Double.valueOf(NumberInput.parseDouble(number, 0, n, true));
+    }
+    long v = integer;
+    if (v == (int) v) {
+      return Integer.valueOf((int) v);
+    }
+    return Long.valueOf(v);
+  }
+
+  private double number() throws IOException, Decline {
+    skipSpace();
+    if (lim - pos > MAX_NUMBER_CHARS) {
+      return numberInBuffer();
+    }
+    int n = scanNumber();
+    return n > 0 ? NumberInput.parseDouble(number, 0, n, true) : (double) integer;
+  }
+
+  /**
+   * {@link #scanNumber} and the conversion for a token that lies wholly in the buffer (all but a
+   * few per block): the same grammar, without a refill check per byte.
+   */
+  private double numberInBuffer() throws Decline {
+    byte[] b = buf;
+    char[] out = number;
+    int p = pos;
+    int n = 0;
+    int c = b[p];
+    boolean negative = c == '-';
+    if (negative) {
+      out[n++] = '-';
+      c = b[++p];
+    }
+    long value = 0;
+    while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
+      out[n++] = (char) c;
+      value = value * 10 + (c - '0');
+      c = b[++p];
+    }
+    int first = negative ? 1 : 0;
+    int digits = n - first;
+    if (digits == 0 || (digits > 1 && out[first] == '0')) {
+      throw Decline.INSTANCE;
+    }
+    boolean integral = true;
+    if (c == '.' && n < MAX_NUMBER_CHARS) {
+      integral = false;
+      out[n++] = '.';
+      c = b[++p];
+      int start = n;
+      while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
+        out[n++] = (char) c;
+        c = b[++p];
+      }
+      if (n == start) {
+        throw Decline.INSTANCE;
+      }
+    }
+    if ((c == 'e' || c == 'E') && n < MAX_NUMBER_CHARS - 1) {
+      integral = false;
+      out[n++] = 'e';
+      c = b[++p];
+      if (c == '+' || c == '-') {
+        out[n++] = (char) c;
+        c = b[++p];
+      }
+      int start = n;
+      while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
+        out[n++] = (char) c;
+        c = b[++p];
+      }
+      if (n == start) {
+        throw Decline.INSTANCE;
+      }
+    }
+    if (n == MAX_NUMBER_CHARS) {
+      throw Decline.INSTANCE;
+    }
+    pos = p;
+    if (!integral) {
+      return NumberInput.parseDouble(out, 0, n, true);
+    }
+    if (digits > 18) {
+      throw Decline.INSTANCE;
+    }
+    return negative ? -value : value;
+  }
+
+  /** The value of the last integer {@link #scanNumber} read. */
+  private long integer;
+
+  /**
+   * Scans one number token into {@link #number}. Returns its length when it has a fraction or an
+   * exponent; returns 0 for an integer, whose value is then in {@link #integer}.
+   */
+  private int scanNumber() throws IOException, Decline {
+    int n = 0;
+    boolean negative = peek() == '-';
+    if (negative) {
+      n = append(n, '-');
+    }
+    int c = peek();
+    if (!isDigit(c)) {
+      throw Decline.INSTANCE;
+    }
+    int first = n;
+    long value = 0;
+    do {
+      n = append(n, c);
+      value = value * 10 + (c - '0');
+      c = peek();
+    } while (isDigit(c));
+    int digits = n - first;
+    if (number[first] == '0' && digits > 1) {
+      throw Decline.INSTANCE;
+    }
+    boolean integral = true;
+    if (c == '.') {
+      integral = false;
+      n = digits(append(n, '.'));
+      c = peek();
+    }
+    if (c == 'e' || c == 'E') {
+      integral = false;
+      n = append(n, 'e');
+      c = peek();
+      if (c == '+' || c == '-') {
+        n = append(n, c);
+      }
+      n = digits(n);
+    }
+    if (!integral) {
+      return n;
+    }
+    if (digits > 18) {
+      throw Decline.INSTANCE;
+    }
+    integer = negative ? -value : value;
+    return 0;
+  }
+
+  /** Consumes the next byte, {@code c}, into {@link #number}; returns the new length. */
+  private int append(int n, int c) throws Decline {
+    if (n == MAX_NUMBER_CHARS) {
+      throw Decline.INSTANCE;
+    }
+    number[n] = (char) c;
+    pos++;
+    return n + 1;
+  }
+
+  /** Consumes the one or more digits that must come next; returns the new length. */
+  private int digits(int n) throws IOException, Decline {
+    int c = peek();
+    if (!isDigit(c)) {
+      throw Decline.INSTANCE;
+    }
+    do {
+      n = append(n, c);
+      c = peek();
+    } while (isDigit(c));
+    return n;
+  }
+
+  private static boolean isDigit(int c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private void expect(char c) throws IOException, Decline {
+    if (skipSpace() != c) {
+      throw Decline.INSTANCE;
+    }
+    pos++;
+  }
+
+  /** Skips JSON whitespace; returns the next byte without consuming it, or -1 at the end. */
+  private int skipSpace() throws IOException {
+    for (; ; ) {
+      if (pos == lim && !fill()) {
+        return -1;
+      }
+      int c = buf[pos];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return c & 0xff;
+      }
+      pos++;
+    }
+  }
+
+  private int peek() throws IOException {
+    if (pos == lim && !fill()) {
+      return -1;
+    }
+    return buf[pos] & 0xff;
+  }
+
+  private int next() throws IOException {
+    int c = peek();
+    if (c >= 0) {
+      pos++;
+    }
+    return c;
+  }
+
+  private boolean fill() throws IOException {
+    if (hasher != null && lim > 0) {
+      buf = hasher.next();
+    }
+    ByteBuffer block = ByteBuffer.wrap(buf);
+    int n;
+    do {
+      n = in.read(block);
+    } while (n == 0);
+    if (n < 0) {
+      return false;
+    }
+    if (hasher != null) {
+      hasher.hash(n);
+    }
+    pos = 0;
+    lim = n;
+    return true;
+  }
+}

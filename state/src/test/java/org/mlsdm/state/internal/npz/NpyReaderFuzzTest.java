@@ -1,0 +1,22 @@
+package org.mlsdm.state.internal.npz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import org.mlsdm.state.StateLoadException;
+
+/**
+ * Hostile NPY entries, below the zip layer so the fuzzer reaches the header parser and the data
+ * reader directly: any bytes give an array or a {@link StateLoadException}; anything else is a
+ * finding. Plain builds replay {@code NpyReaderFuzzTestInputs/}.
+ */
+class NpyReaderFuzzTest {
+  @FuzzTest(maxDuration = "60s")
+  void read_anyBytes_yieldsRecordOrStateLoadException(byte[] input) throws IOException {
+    try {
+      NpyReader.read(new ByteArrayInputStream(input), input.length, "fuzz.npz:entry.npy");
+    } catch (StateLoadException expected) {
+      // The documented outcome for bytes the reader does not accept.
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.mlsdm.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** File helpers shared by the store tests. */
+public final class StoreFiles {
+  private StoreFiles() {}
+
+  /** The formats every store behaviour is checked against. */
+  public static Stream<String> formats() {
+    return Stream.of("json", "npz");
+  }
+
+  public static byte[] bytes(Path p) {
+    try {
+      return Files.exists(p) ? Files.readAllBytes(p) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Names in the directory that look like the store's temporary files. */
+  public static List<String> temps(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".tmp"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static List<String> names(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies a test resource to a file. */
+  public static Path resource(String name, Path target) {
+    try (var in = StoreFiles.class.getResourceAsStream("/" + name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no resource " + name);
+      }
+      Files.copy(in, target);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
