@@ -17,6 +17,7 @@ public final class BlockHasher {
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
   private int current = -1;
 
+  /** A hasher of {@code ring} buffers of {@code blockSize} bytes each. */
   public BlockHasher(int blockSize, int ring) {
     this.blockSize = blockSize;
     this.blocks = new byte[ring][];

@@ -106,6 +106,7 @@ public final class DurableFile {
   private final String name;
   private final Pattern tempPattern;
 
+  /** The protocol for the state file {@code path}, doing its I/O through {@code ops}. */
   public DurableFile(FileOps ops, Path path) {
     this.ops = ops;
     this.main = path.toAbsolutePath().normalize();
@@ -116,18 +117,22 @@ public final class DurableFile {
             "\\." + Pattern.quote(name) + "\\.(main|sum|bak|pmain|psum|pbak)-[0-9a-f]{16}\\.tmp");
   }
 
+  /** The main file, absolute and normalized. */
   public Path main() {
     return main;
   }
 
+  /** The checksum companion, {@code <name>.checksum}. */
   public Path checksum() {
     return dir.resolve(name + ".checksum");
   }
 
+  /** The backup companion, {@code <name>.backup}. */
   public Path backup() {
     return dir.resolve(name + ".backup");
   }
 
+  /** The directory holding the main file and its companions. */
   public Path directory() {
     return dir;
   }
@@ -276,6 +281,7 @@ public final class DurableFile {
     return commit(out -> copy(source, out), false);
   }
 
+  /** Whether {@code p} exists, without following a final symbolic link. */
   public static boolean exists(Path p) {
     return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
   }
@@ -330,6 +336,7 @@ public final class DurableFile {
     return HashingSink.hex(md.digest());
   }
 
+  /** Lowercase hex SHA-256 of a file's bytes. */
   public static String sha256(Path p) throws IOException {
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       return sha256(ch);

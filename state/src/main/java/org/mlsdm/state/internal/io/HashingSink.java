@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * in one block is hashed on the caller's thread.
  */
 public final class HashingSink extends OutputStream {
+  /** Size of each block handed to a hashing thread, and of the I/O buffers that go with it. */
   public static final int BUFFER_SIZE = 1 << 16;
 
   /** Bounds the hashing lag, and the sink's memory, to 4 MiB. */
@@ -101,6 +102,7 @@ public final class HashingSink extends OutputStream {
     this.channel = channel;
   }
 
+  /** A new SHA-256 digest. */
   public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -109,6 +111,7 @@ public final class HashingSink extends OutputStream {
     }
   }
 
+  /** Lowercase hex of a digest. */
   public static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
   }

@@ -43,6 +43,7 @@ public final class PathLocks {
 
   private final Map<Path, Entry> entries = new HashMap<>();
 
+  /** The inter-process lock file beside a state file: {@code <name>.lock}. */
   public static Path lockFile(Path path) {
     return path.resolveSibling(path.getFileName() + ".lock");
   }

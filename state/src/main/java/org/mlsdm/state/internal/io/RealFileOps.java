@@ -17,6 +17,7 @@ import java.util.Set;
 
 /** The file system as it is. New files are owner-only (0600) where POSIX permissions exist. */
 public final class RealFileOps implements FileOps {
+  /** The one instance; it holds no state. */
   public static final RealFileOps INSTANCE = new RealFileOps();
 
   private static final boolean POSIX =

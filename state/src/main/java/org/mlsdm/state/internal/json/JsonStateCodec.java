@@ -93,6 +93,7 @@ import org.mlsdm.state.internal.store.StateCodec;
  * <p>Neither method closes its stream or channel: the store owns them.
  */
 public final class JsonStateCodec implements StateCodec {
+  /** The one instance; the codec is stateless. */
   public static final JsonStateCodec INSTANCE = new JsonStateCodec();
 
   /** Our documents nest four deep ({@code qilm.memory[i]}); the slack is for unknown keys. */

@@ -49,6 +49,7 @@ import org.mlsdm.state.internal.store.StateCodec;
  * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored.
  */
 public final class NpzStateCodec implements StateCodec {
+  /** The one instance; the codec is stateless. */
   public static final NpzStateCodec INSTANCE = new NpzStateCodec();
 
   private static final String[] PARAMETERS = {

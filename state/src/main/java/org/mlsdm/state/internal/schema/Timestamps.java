@@ -46,6 +46,7 @@ public final class Timestamps {
 
   private Timestamps() {}
 
+  /** Formats as the files store it: ISO-8601 UTC with microseconds and {@code Z}. */
   public static String format(Instant t) {
     return WRITE.format(t.truncatedTo(ChronoUnit.MICROS));
   }

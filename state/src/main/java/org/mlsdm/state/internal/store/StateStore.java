@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class StateStore {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
+  /** The store behind {@code SystemStates}: real file operations and the UTC clock. */
   public static final StateStore DEFAULT = new StateStore(RealFileOps.INSTANCE, Clock.systemUTC());
 
   private static final PathLocks LOCKS = new PathLocks();
@@ -60,6 +61,7 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- save
 
+  /** Implements {@code SystemStates.save}, whose Javadoc is the contract. */
   // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
   @SuppressWarnings("try")
   public SystemStateRecord save(SystemStateRecord state, Path path, SaveOptions options) {
@@ -146,6 +148,7 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- load
 
+  /** Implements {@code SystemStates.load}, whose Javadoc is the contract. */
   // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
   @SuppressWarnings("try")
   public SystemStateRecord load(Path path, LoadOptions options) {
@@ -304,6 +307,7 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- recover
 
+  /** Implements {@code SystemStates.recover}, whose Javadoc is the contract. */
   // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
   @SuppressWarnings("try")
   public SystemStateRecord recover(Path path) {
@@ -429,6 +433,7 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- delete
 
+  /** Implements {@code SystemStates.delete}, whose Javadoc is the contract. */
   // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
   @SuppressWarnings("try")
   public void delete(Path path, boolean deleteBackup) {
@@ -473,6 +478,7 @@ public final class StateStore {
     }
   }
 
+  /** A mutable deep copy of a state map, so that migrations never change the caller's map. */
   public static Map<String, Object> copyMap(Map<String, ?> map) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, ?> e : map.entrySet()) {
