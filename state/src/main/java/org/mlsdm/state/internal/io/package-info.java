@@ -1,0 +1,13 @@
+/**
+ * The durable-file protocol and hashing: {@link org.mlsdm.state.internal.io.DurableFile} (how a
+ * save replaces a file, its checksum and its backup atomically, and what a crash at each step
+ * leaves), {@link org.mlsdm.state.internal.io.FileOps} (the seam the fault-injection tests break,
+ * {@link org.mlsdm.state.internal.io.RealFileOps} in production), {@link
+ * org.mlsdm.state.internal.io.PathLocks} (in-JVM and inter-process locks), {@link
+ * org.mlsdm.state.internal.io.HashingSink} and {@link org.mlsdm.state.internal.io.BlockHasher}
+ * (SHA-256 computed while the bytes are written or read).
+ *
+ * <p>Layers: API ({@code org.mlsdm.state}) → {@code store} → {@code schema} and the codecs ({@code
+ * json}, {@code npz}) → <b>{@code io}</b>. Not exported.
+ */
+package org.mlsdm.state.internal.io;

@@ -1,0 +1,29 @@
+/**
+ * The API of the MLSDM state store, the one package of it the module exports beside {@code
+ * org.mlsdm.memory}: {@link org.mlsdm.state.SystemStates} (save, load, recover, delete, convert,
+ * check), the validated records ({@link org.mlsdm.state.SystemStateRecord}, {@link
+ * org.mlsdm.state.MemoryStateRecord}, {@link org.mlsdm.state.QilmStateRecord}, {@link
+ * org.mlsdm.state.MemoryParameters}), the options ({@link org.mlsdm.state.SaveOptions}, {@link
+ * org.mlsdm.state.LoadOptions}), schema migrations ({@link org.mlsdm.state.MigrationRegistry},
+ * {@link org.mlsdm.state.MigrationStep}) and the exceptions under {@link
+ * org.mlsdm.state.StateException}.
+ *
+ * <p>The layers, each calling only the ones below it:
+ *
+ * <pre>
+ * org.mlsdm.state                   API: entry class, records, options, migrations, exceptions
+ *   └ internal.store                StateStore: format choice, locking, retries, migration, recovery
+ *       ├ internal.schema           StateMaps, Timestamps: records ↔ the maps the files spell out
+ *       ├ internal.json             the JSON codec: JsonStateCodec, JsonFastReader, JsonTextWriter
+ *       ├ internal.npz              the NPZ codec: Npz*, Npy*, Zip*, RestrictedUnpickler (pickles)
+ *       └ internal.io               the durable-file protocol (DurableFile, FileOps, PathLocks)
+ *                                   and hashing (HashingSink, BlockHasher)
+ * internal                          Records: the one bridge by which the codecs read and build
+ *                                   records without copying their arrays
+ * </pre>
+ *
+ * <p>The codecs use the schema layer and the hashing of {@code internal.io}. Only this package and
+ * {@code org.mlsdm.memory} are exported; the {@code internal} packages are public only to each
+ * other.
+ */
+package org.mlsdm.state;
