@@ -12,7 +12,7 @@ import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 
 /**
- * The Java side of {@code bench/compare.sh}: times the library's save and load for each format, and
+ * The Java side of {@code benchmarks/scripts/compare.sh}: times the library's save and load for each format, and
  * the physical floor, on the workloads, in one JVM, and prints one CSV line per operation.
  *
  * <pre>

@@ -19,7 +19,7 @@ import org.mlsdm.state.SystemStateRecord;
  *
  * <p>The same numbers reach Python through {@link #exportRaw}: a flat little-endian file of {@code
  * l1, l2, l3} ({@code dimension} each), {@code phases} ({@code rows}) and {@code memory} ({@code
- * rows × dimension}, row after row), which {@code bench/compare.py} reads with {@code
+ * rows × dimension}, row after row), which {@code benchmarks/scripts/compare.py} reads with {@code
  * numpy.fromfile}.
  */
 final class Workload {

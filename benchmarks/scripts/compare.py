@@ -1,4 +1,4 @@
-"""The Python side of bench/compare.sh, and its report.
+"""The Python side of benchmarks/scripts/compare.sh, and its report.
 
   compare.py time DIR REPS ROWS...      times the standard-library and numpy paths, prints CSV
   compare.py once DIR IMPL ROWS         one save and one load of IMPL (stdlib|numpy), for time -v

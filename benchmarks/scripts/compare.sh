@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: this library (one JVM, -Xmx1g) against Python doing the same job
 # (standard library json + hashlib, and numpy savez/load + hashlib), on W-S, W-M and W-L.
-# Prints medians and ratios, the peak RSS of each side, and draws bench/results/compare.png.
+# Prints medians and ratios, the peak RSS of each side, and draws benchmarks/results/compare.png.
 #
-#   bench/compare.sh                     full run (about 15 minutes on 2 cores)
-#   ROWS="1000 10000" bench/compare.sh   a quicker run without W-L
+#   benchmarks/scripts/compare.sh                     full run (about 15 minutes on 2 cores)
+#   ROWS="1000 10000" benchmarks/scripts/compare.sh   a quicker run without W-L
 #
 # Environment: BENCH_DIR (scratch directory for the state files, default /tmp/mlsdm-bench),
-# BENCH_OUT (results, default bench/results), JAVA_REPS / PY_REPS (repetitions per workload,
+# BENCH_OUT (results, default benchmarks/results), JAVA_REPS / PY_REPS (repetitions per workload,
 # comma-separated, one per ROWS entry), RSS_ROWS (workloads whose peak RSS is measured).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 ROWS=${ROWS:-"1000 10000 100000"}
 read -r -a rows <<<"$ROWS"
@@ -26,7 +26,7 @@ JAVA_REPS=${JAVA_REPS:-$(default_reps 21 9 3)}
 PY_REPS=${PY_REPS:-$(default_reps 11 5 2)}
 RSS_ROWS=${RSS_ROWS:-$ROWS}
 DATA=${BENCH_DIR:-/tmp/mlsdm-bench}
-OUT=${BENCH_OUT:-bench/results}
+OUT=${BENCH_OUT:-benchmarks/results}
 PY=/usr/bin/python3
 JAR=benchmarks/target/benchmarks.jar
 JAVA=(java -Xmx1g -cp "$JAR" org.mlsdm.bench.Compare)
@@ -56,7 +56,7 @@ echo "== workloads ($ROWS rows of 384 doubles)"
 echo "== java (reps $JAVA_REPS)"
 "${JAVA[@]}" time "$DATA" "$JAVA_REPS" "${rows[@]}" | tee "$OUT/java.csv"
 echo "== python (reps $PY_REPS)"
-"$PY" bench/compare.py time "$DATA" "$PY_REPS" "${rows[@]}" | tee "$OUT/python.csv"
+"$PY" benchmarks/scripts/compare.py time "$DATA" "$PY_REPS" "${rows[@]}" | tee "$OUT/python.csv"
 
 echo "== peak RSS"
 echo "side,impl,workload,max_rss_kb,wall" >"$OUT/rss.csv"
@@ -78,7 +78,7 @@ for n in "${rss_rows[@]}"; do
     rss java "$f" "$n" "${ONCE[@]}" once "$DATA" "$f" "$n"
   done
   for impl in stdlib numpy; do
-    rss python "$impl" "$n" "$PY" bench/compare.py once "$DATA" "$impl" "$n"
+    rss python "$impl" "$n" "$PY" benchmarks/scripts/compare.py once "$DATA" "$impl" "$n"
   done
 done
 
@@ -86,5 +86,5 @@ echo "== report"
 {
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >&2
-"$PY" bench/compare.py report "$OUT"
+"$PY" benchmarks/scripts/compare.py report "$OUT"
 rm -rf "$DATA"
