@@ -22,7 +22,7 @@ import org.mlsdm.state.internal.store.StateStore;
  * <p><b>Guarantees.</b> A save is atomic and durable: at no instant, including a crash or a power
  * loss at any point of a save, can a load or a recovery observe a partial file, and a state whose
  * save has returned is never lost. How each step achieves that, and what a crash at each step
- * leaves on disk, is explained on the package-private {@code DurableFile}; in short: the new
+ * leaves on disk, is explained on the internal {@code DurableFile}; in short: the new
  * contents and checksum are written to fresh temporary files and fsynced, the old main file is
  * hard-linked as the new backup, the checksum and then the main file are renamed into place, and
  * the directory is fsynced before {@code save} returns. Transient I/O failures are retried (3
