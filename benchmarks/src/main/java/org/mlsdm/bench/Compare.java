@@ -12,8 +12,9 @@ import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 
 /**
- * The Java side of {@code benchmarks/scripts/compare.sh}: times the library's save and load for each format, and
- * the physical floor, on the workloads, in one JVM, and prints one CSV line per operation.
+ * The Java side of {@code benchmarks/scripts/compare.sh}: times the library's save and load for
+ * each format, and the physical floor, on the workloads, in one JVM, and prints one CSV line per
+ * operation.
  *
  * <pre>
  * Compare export DIR ROWS...          writes DIR/W-x.f64 for Python (see {@link Workload}) and

@@ -22,15 +22,14 @@ import org.mlsdm.state.internal.store.StateStore;
  * <p><b>Guarantees.</b> A save is atomic and durable: at no instant, including a crash or a power
  * loss at any point of a save, can a load or a recovery observe a partial file, and a state whose
  * save has returned is never lost. How each step achieves that, and what a crash at each step
- * leaves on disk, is explained on the internal {@code DurableFile}; in short: the new
- * contents and checksum are written to fresh temporary files and fsynced, the old main file is
- * hard-linked as the new backup, the checksum and then the main file are renamed into place, and
- * the directory is fsynced before {@code save} returns. Transient I/O failures are retried (3
- * attempts by default, with backoff), each attempt with new temporary files; a save that finally
- * fails leaves the previous main file, checksum and backup byte for byte as they were. Saves and
- * loads of one path are serialized across threads (an in-JVM lock) and processes (a {@code
- * FileLock} on the lock file), so a load never sees a main file and a checksum from different
- * saves.
+ * leaves on disk, is explained on the internal {@code DurableFile}; in short: the new contents and
+ * checksum are written to fresh temporary files and fsynced, the old main file is hard-linked as
+ * the new backup, the checksum and then the main file are renamed into place, and the directory is
+ * fsynced before {@code save} returns. Transient I/O failures are retried (3 attempts by default,
+ * with backoff), each attempt with new temporary files; a save that finally fails leaves the
+ * previous main file, checksum and backup byte for byte as they were. Saves and loads of one path
+ * are serialized across threads (an in-JVM lock) and processes (a {@code FileLock} on the lock
+ * file), so a load never sees a main file and a checksum from different saves.
  *
  * <p>A state path that is a symbolic link is followed: the file it points to is replaced and the
  * checksum, backup and lock live beside that file. Every file the store creates is owner-only

@@ -59,8 +59,7 @@ class CrossProcessConcurrencyTest {
 
   @ParameterizedTest
   @MethodSource("org.mlsdm.testing.StoreFiles#formats")
-  void writersAndReadersInTwoProcesses_everyLoadIsACompleteSavedState(String ext)
-      throws Exception {
+  void writersAndReadersInTwoProcesses_everyLoadIsACompleteSavedState(String ext) throws Exception {
     Path p = dir.resolve("state." + ext);
     int childSaves = SAVES * WRITERS;
     Set<QilmStateRecord> known = written(WRITERS, SAVES, childSaves);
