@@ -39,7 +39,9 @@ import java.util.Map;
  * {@code memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name
  * and the same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits against zip bombs), {@link NpyReader}
  * (strict headers, shapes checked against entry sizes) and {@link RestrictedUnpickler} (an
- * allow-list, nothing executed). Unknown entries are ignored.
+ * allow-list, nothing executed). Unknown entries are ignored. One {@link LoadBudget} for the
+ * file's size is charged with every value the entries decode to, and with the rows that {@code
+ * qilm.memory_lengths} cuts {@code qilm.memory_flat} into.
  */
 final class NpzStateCodec implements StateCodec {
   static final NpzStateCodec INSTANCE = new NpzStateCodec();
@@ -105,7 +107,7 @@ final class NpzStateCodec implements StateCodec {
             source + ": duplicate entry '" + key + "' (again as '" + e.name() + "')");
       }
     }
-    Entries entries = new Entries(zip, byKey, source);
+    Entries entries = new Entries(zip, byKey, source, LoadBudget.forFileSize(in.size()));
     if (byKey.containsKey("version")) {
       return entries.nativeLayout();
     }
@@ -124,11 +126,14 @@ final class NpzStateCodec implements StateCodec {
     private final ZipArchiveReader zip;
     private final Map<String, ZipArchiveReader.Entry> byKey;
     private final String source;
+    private final LoadBudget budget;
 
-    Entries(ZipArchiveReader zip, Map<String, ZipArchiveReader.Entry> byKey, String source) {
+    Entries(ZipArchiveReader zip, Map<String, ZipArchiveReader.Entry> byKey, String source,
+        LoadBudget budget) {
       this.zip = zip;
       this.byKey = byKey;
       this.source = source;
+      this.budget = budget;
     }
 
     Map<String, Object> nativeLayout() throws IOException {
@@ -180,7 +185,7 @@ final class NpzStateCodec implements StateCodec {
       } else if (a.shape().length != 0) {
         throw bad(key, "must be a 0-d or 1-element object array, got shape " + a.shapeText());
       }
-      Object converted = RestrictedUnpickler.stateValue(value, where(key));
+      Object converted = RestrictedUnpickler.stateValue(value, where(key), budget);
       if (!(converted instanceof Map<?, ?>)) {
         throw bad(key, "must hold a pickled dict for '" + field + "'");
       }
@@ -192,6 +197,10 @@ final class NpzStateCodec implements StateCodec {
     private double[][] ragged() throws IOException {
       double[] flat = vector("qilm.memory_flat");
       double[] lengths = vector("qilm.memory_lengths");
+      // Every row is a copy: the references, an array header per row and all the values.
+      budget.charge(LoadBudget.array(lengths.length, LoadBudget.REFERENCE)
+          + lengths.length * LoadBudget.array(0, Double.BYTES) + (long) flat.length * Double.BYTES,
+          where("qilm.memory_lengths") + ": " + lengths.length + " rows");
       double[][] rows = new double[lengths.length][];
       int at = 0;
       for (int i = 0; i < rows.length; i++) {
@@ -255,7 +264,7 @@ final class NpzStateCodec implements StateCodec {
         throw new StateLoadException(source + ": missing entry '" + key + ".npy'");
       }
       try (InputStream in = zip.open(e)) {
-        return NpyReader.read(in, e.size(), where(key));
+        return NpyReader.read(in, e.size(), where(key), budget);
       }
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NpyReaderTest {
 
   private static NpyReader.NpyArray read(byte[] npy) throws IOException {
-    return NpyReader.read(new ByteArrayInputStream(npy), npy.length, "test.npy");
+    return NpyReader.read(
+        new ByteArrayInputStream(npy), npy.length, "test.npy", LoadBudget.forFileSize(npy.length));
   }
 
   private static byte[] doubles(ByteOrder order, double... values) {

@@ -29,7 +29,8 @@ class PickleReaderFuzzTest {
 
   private static Object unpickle(byte[] input) throws IOException {
     return RestrictedUnpickler.unpickle(
-        new ByteArrayInputStream(input), input.length, "fuzz.npz:state.npy");
+        new ByteArrayInputStream(input), input.length, "fuzz.npz:state.npy",
+        LoadBudget.forFileSize(input.length));
   }
 
   /** {@code pickle.dumps({'id': None}, protocol=2)}: a one-item dict is written with SETITEM. */

@@ -1,0 +1,146 @@
+package org.mlsdm.state;
+
+/**
+ * The heap one load may fill, as a function of the file's size: {@link #BASE_BYTES} plus {@link
+ * #BYTES_PER_FILE_BYTE} bytes per byte of the file. Readers {@link #charge} what they are about to
+ * keep before they allocate it, so that a file whose values would need more (zip bombs within the
+ * archive limits, narrow NPY types widened to doubles, pickles whose shared references expand into
+ * copies) fails with {@link StateLoadException} instead of an {@link OutOfMemoryError}, and after
+ * work proportional to what it was allowed to produce.
+ *
+ * <p><b>What is charged.</b> Everything a reader produces or keeps that grows with the input: the
+ * decoded arrays, lists, maps and strings (each expansion of a shared reference again, since it is
+ * a copy), and transient buffers as large as a value. Structures of fixed maximum size are not
+ * charged and are what the base pays for: the zip directory (at most 4 MiB), stream buffers of 64
+ * KiB, an NPY header (at most 10,000 bytes), the unpickler's stack, marks and memo (at most 100,000
+ * entries each). Costs are those of a 64-bit HotSpot JVM with compressed references (heaps under
+ * 32 GB), rounded up: {@link #OBJECT} for a small object or a box, {@link #REFERENCE} per
+ * reference (twice the real 4 bytes, which covers an {@code ArrayList}'s spare capacity), and
+ * {@link #array} for arrays. The sum is an upper bound of the live heap the values take, not a
+ * measure of garbage: charges are never given back.
+ *
+ * <p><b>Why these numbers.</b> The base is the zip reader's floor ({@link
+ * ZipArchiveReader#MAX_TOTAL_FLOOR}): whatever an archive may inflate to regardless of its size, it
+ * may also decode into doubles. The factor 16 is four times the most any file the library or the
+ * Python system writes uncompressed was measured to need (4 bytes of heap per file byte, for a
+ * one-column matrix: each 8-byte value becomes a one-element row of 24 bytes plus its reference;
+ * vectors and wide matrices need 1; RELIABILITY.md, "Hostile inputs"). So every file up to 1 MiB
+ * loads within 80 MiB of charged heap, which {@code -Xmx256m} holds with room for the JVM itself.
+ *
+ * <p>One budget belongs to one load on one thread; it is not thread-safe.
+ */
+final class LoadBudget {
+  /** Bytes every load may use, whatever the file's size: 64 MiB. */
+  static final long BASE_BYTES = 64L << 20;
+
+  /** Bytes a load may use per byte of the file: the {@code k} of {@code 64 MiB + k × size}. */
+  static final int BYTES_PER_FILE_BYTE = 16;
+
+  /** The charge for a small object or a boxed number (header and fields, rounded up). */
+  static final int OBJECT = 24;
+
+  /** The charge per reference held in an array or a list. */
+  static final int REFERENCE = 8;
+
+  private static final int ARRAY_HEADER = 16;
+
+  private final long fileSize;
+  private final long limit;
+  private long charged;
+
+  private LoadBudget(long fileSize) {
+    this.fileSize = fileSize;
+    this.limit =
+        fileSize > (Long.MAX_VALUE - BASE_BYTES) / BYTES_PER_FILE_BYTE
+            ? Long.MAX_VALUE
+            : BASE_BYTES + BYTES_PER_FILE_BYTE * fileSize;
+  }
+
+  /**
+   * Creates the budget of one load.
+   *
+   * @param fileSize the size in bytes of the whole file being loaded (not of one entry)
+   * @return a budget of {@code BASE_BYTES + BYTES_PER_FILE_BYTE × fileSize} bytes, nothing charged
+   * @throws IllegalArgumentException if {@code fileSize} is negative
+   */
+  static LoadBudget forFileSize(long fileSize) {
+    if (fileSize < 0) {
+      throw new IllegalArgumentException("fileSize must be >= 0, got " + fileSize);
+    }
+    return new LoadBudget(fileSize);
+  }
+
+  /**
+   * Records that the load is about to keep {@code bytes} more bytes of heap; call it before the
+   * allocation.
+   *
+   * @param bytes the bytes about to be allocated; a negative value (an overflowed computation)
+   *     counts as more than any budget
+   * @param what the value and its place, for the message, for example {@code "x.npz: entry
+   *     'qilm.memory.npy': 1000 rows of 1 value"}
+   * @throws StateLoadException ({@link StateLoadException.Reason#MALFORMED}) naming {@code what},
+   *     the budget's limit and how it follows from the file's size, if the total would exceed it;
+   *     the budget then stays as it was
+   */
+  void charge(long bytes, String what) {
+    if (!tryCharge(bytes)) {
+      throw new StateLoadException(
+          what
+              + " would need "
+              + (bytes < 0 ? "more than " + Long.MAX_VALUE : bytes)
+              + " bytes of heap with "
+              + charged
+              + " already used: over the load budget of "
+              + limit
+              + " bytes ("
+              + (BASE_BYTES >> 20)
+              + " MiB + "
+              + BYTES_PER_FILE_BYTE
+              + " × the file's "
+              + fileSize
+              + " bytes)");
+    }
+  }
+
+  /**
+   * Charges {@code bytes} if they fit, for hot paths that should not build a message first; a
+   * caller that gets false then calls {@link #charge} with the message, which throws.
+   *
+   * @return whether the bytes were charged; false leaves the budget as it was
+   */
+  boolean tryCharge(long bytes) {
+    if (bytes < 0 || bytes > limit - charged) {
+      return false;
+    }
+    charged += bytes;
+    return true;
+  }
+
+  /** The budget in bytes: {@code BASE_BYTES + BYTES_PER_FILE_BYTE × fileSize}, saturated. */
+  long limit() {
+    return limit;
+  }
+
+  /** The bytes charged so far. */
+  long charged() {
+    return charged;
+  }
+
+  /**
+   * The charge for an array.
+   *
+   * @param length the number of elements, at least 0
+   * @param elementBytes bytes per element, at least 0: 1 for {@code byte[]}, 2 for {@code char[]} and UTF-16
+   *     text, 8 for {@code double[]}, {@link #REFERENCE} for references
+   * @return the header plus the elements, rounded up to 8 bytes; negative (so that {@link
+   *     #charge} refuses it) if the product overflows
+   */
+  static long array(long length, int elementBytes) {
+    if (length < 0
+        || elementBytes < 0
+        || (elementBytes > 0 && length > (Long.MAX_VALUE - ARRAY_HEADER - 7) / elementBytes)) {
+      return -1;
+    }
+    return (ARRAY_HEADER + length * elementBytes + 7) & ~7L;
+  }
+}
