@@ -2,30 +2,34 @@ package org.mlsdm.state;
 
 /**
  * The heap one load may fill, as a function of the file's size: {@link #BASE_BYTES} plus {@link
- * #BYTES_PER_FILE_BYTE} bytes per byte of the file. Readers {@link #charge} what they are about to
- * keep before they allocate it, so that a file whose values would need more (zip bombs within the
- * archive limits, narrow NPY types widened to doubles, pickles whose shared references expand into
- * copies) fails with {@link StateLoadException} instead of an {@link OutOfMemoryError}, and after
- * work proportional to what it was allowed to produce.
+ * #BYTES_PER_FILE_BYTE} bytes per byte of the file (64 MiB + 32 × size). Readers {@link #charge}
+ * what they are about to keep before they allocate it, so that a file whose values would need more
+ * (zip bombs within the archive limits, narrow NPY types widened to doubles, pickles whose shared
+ * references expand into copies) fails with {@link StateLoadException} ({@code MALFORMED}, the
+ * message naming the limit) instead of an {@link OutOfMemoryError}, and after work proportional to
+ * what it was allowed to produce.
  *
- * <p><b>What is charged.</b> Everything a reader produces or keeps that grows with the input: the
- * decoded arrays, lists, maps and strings (each expansion of a shared reference again, since it is
- * a copy), and transient buffers as large as a value. Structures of fixed maximum size are not
- * charged and are what the base pays for: the zip directory (at most 4 MiB), stream buffers of 64
- * KiB, an NPY header (at most 10,000 bytes), the unpickler's stack, marks and memo (at most 100,000
- * entries each). Costs are those of a 64-bit HotSpot JVM with compressed references (heaps under
- * 32 GB), rounded up: {@link #OBJECT} for a small object or a box, {@link #REFERENCE} per
- * reference (twice the real 4 bytes, which covers an {@code ArrayList}'s spare capacity), and
- * {@link #array} for arrays. The sum is an upper bound of the live heap the values take, not a
- * measure of garbage: charges are never given back.
+ * <p><b>What is charged.</b> Everything a reader keeps or builds that grows with the input: the zip
+ * directory and its entries, the decoded arrays, lists, maps and strings (each expansion of a
+ * shared reference again, since it is a copy), and transient buffers as large as a value. Charges
+ * are never given back, so their sum bounds the live heap of the values from above. Not charged,
+ * because their size has a fixed maximum: the unpickler's stack, marks and memo (at most 100,000
+ * entries each, about 10 MiB together), an NPY header (at most 10,000 bytes) and stream buffers of
+ * 64 KiB. Costs are those of a 64-bit HotSpot JVM with compressed references (heaps under 32 GB),
+ * rounded up: {@link #OBJECT} for a small object or a boxed number, {@link #REFERENCE} per
+ * reference held (twice the real 4 bytes, which covers an {@code ArrayList}'s spare capacity), and
+ * {@link #array} for arrays.
  *
  * <p><b>Why these numbers.</b> The base is the zip reader's floor ({@link
- * ZipArchiveReader#MAX_TOTAL_FLOOR}): whatever an archive may inflate to regardless of its size, it
- * may also decode into doubles. The factor 16 is four times the most any file the library or the
- * Python system writes uncompressed was measured to need (4 bytes of heap per file byte, for a
- * one-column matrix: each 8-byte value becomes a one-element row of 24 bytes plus its reference;
- * vectors and wide matrices need 1; RELIABILITY.md, "Hostile inputs"). So every file up to 1 MiB
- * loads within 80 MiB of charged heap, which {@code -Xmx256m} holds with room for the JVM itself.
+ * ZipArchiveReader#MAX_TOTAL_FLOOR}): what any archive may inflate to, whatever its size, it may
+ * also decode into doubles. The factor was measured: files the library and the Python system write
+ * (every NumPy layout of states of 20,000 × 1, 2,000 × 64 and 300 × 384 values: ragged,
+ * Fortran-order, compressed, pickled; {@code NpzMemoryAmplificationTest}) are charged 1.0 to 3.7
+ * bytes per file byte in the native layout and 4.5 to 10.4 in the pickled one (each float a boxed
+ * number in a list, each row a list of its own, before they become doubles). 32 leaves three times
+ * the largest, and keeps a file of 1 MB within 96 MiB of charged heap, which {@code -Xmx256m} holds
+ * beside the JVM itself (tested in a child JVM). A JSON reader charging the same way may use the
+ * same budget.
  *
  * <p>One budget belongs to one load on one thread; it is not thread-safe.
  */
@@ -34,7 +38,7 @@ final class LoadBudget {
   static final long BASE_BYTES = 64L << 20;
 
   /** Bytes a load may use per byte of the file: the {@code k} of {@code 64 MiB + k × size}. */
-  static final int BYTES_PER_FILE_BYTE = 16;
+  static final int BYTES_PER_FILE_BYTE = 32;
 
   /** The charge for a small object or a boxed number (header and fields, rounded up). */
   static final int OBJECT = 24;
@@ -130,10 +134,10 @@ final class LoadBudget {
    * The charge for an array.
    *
    * @param length the number of elements, at least 0
-   * @param elementBytes bytes per element, at least 0: 1 for {@code byte[]}, 2 for {@code char[]} and UTF-16
-   *     text, 8 for {@code double[]}, {@link #REFERENCE} for references
-   * @return the header plus the elements, rounded up to 8 bytes; negative (so that {@link
-   *     #charge} refuses it) if the product overflows
+   * @param elementBytes bytes per element, at least 0: 1 for {@code byte[]}, 2 for {@code char[]}
+   *     and UTF-16 text, 8 for {@code double[]}, {@link #REFERENCE} for references
+   * @return the header plus the elements, rounded up to 8 bytes; negative (so that {@link #charge}
+   *     refuses it) if the product overflows
    */
   static long array(long length, int elementBytes) {
     if (length < 0

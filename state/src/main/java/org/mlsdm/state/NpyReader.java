@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads one {@code .npy} array from a stream of known length, streaming the data in bulk
- * (no per-element boxing) into {@code double[]} or {@code double[][]}.
+ * Reads one {@code .npy} array from a stream of known length, streaming the data in bulk (no
+ * per-element boxing) into {@code double[]} or {@code double[][]}.
  *
  * <pre>
  * offset  bytes  accepted
@@ -37,10 +37,10 @@ import java.util.List;
  * {@code double[]} and {@code double[][]} (Fortran order transposed to rows); object arrays become
  * their single element (0-d) or a {@link List} of elements. Refused: other versions, dtypes and
  * structured dtypes, more than 2 dimensions for numbers, strings of 1 or more dimensions, a data
- * length other than the shape's, a zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows,
- * and values that would take the load past its {@link LoadBudget} (charged before they are
- * allocated: a {@code |i1} vector needs 8 bytes of heap per data byte, an {@code (n, 1)} matrix of
- * {@code |i1} 32).
+ * length other than the shape's, a zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows, and
+ * values that would take the load past its {@link LoadBudget} (charged before they are allocated: a
+ * {@code |i1} vector needs 8 bytes of heap per data byte, an {@code (n, 1)} matrix of {@code |i1}
+ * 32).
  */
 final class NpyReader {
   /** Rows of width 0 cost an object each but no data; bounds what an empty entry can allocate. */
@@ -131,7 +131,8 @@ final class NpyReader {
     ByteBuffer scratch = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected)))
         .order(h.order());
     if (h.shape.length == 1) {
-      budget.charge(LoadBudget.array(count, Double.BYTES),
+      budget.charge(
+          LoadBudget.array(count, Double.BYTES),
           where + ": " + count + " values of " + h.descr + " as doubles");
       double[] values = new double[(int) count];
       readNumbers(in, h, scratch, values, where);
@@ -143,13 +144,15 @@ final class NpyReader {
       throw NpyHeader.bad(where, "shape " + NpyHeader.shapeText(h.shape) + " has too many rows");
     }
     // rows × width = count fits an int, so neither sum overflows.
-    budget.charge(LoadBudget.array(rows, LoadBudget.REFERENCE)
-        + rows * LoadBudget.array(0, Double.BYTES) + count * Double.BYTES,
-        where + ": " + rows + " rows of " + width + " values of " + h.descr + " as doubles");
+    budget.charge(
+        LoadBudget.array(rows, LoadBudget.REFERENCE)
+            + rows * LoadBudget.array(0, Double.BYTES)
+            + count * Double.BYTES,
+        where + ": " + rows + " × " + width + " values of " + h.descr + " as rows of doubles");
     double[][] matrix = new double[(int) rows][];
     if (h.fortranOrder && rows > 1 && width > 1) {
-      budget.charge(LoadBudget.array(count, Double.BYTES),
-          where + ": " + count + " values in Fortran order");
+      budget.charge(
+          LoadBudget.array(count, Double.BYTES), where + ": " + count + " values in Fortran order");
       double[] columns = new double[(int) count];
       readNumbers(in, h, scratch, columns, where);
       for (int i = 0; i < rows; i++) {

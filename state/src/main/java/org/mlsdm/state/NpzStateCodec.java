@@ -35,13 +35,13 @@ import java.util.Map;
  *                                      version
  * </pre>
  *
- * A reader picks the layout by its entries: {@code version} first, then {@code state}, then
- * {@code memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name
- * and the same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits against zip bombs), {@link NpyReader}
- * (strict headers, shapes checked against entry sizes) and {@link RestrictedUnpickler} (an
- * allow-list, nothing executed). Unknown entries are ignored. One {@link LoadBudget} for the
- * file's size is charged with every value the entries decode to, and with the rows that {@code
- * qilm.memory_lengths} cuts {@code qilm.memory_flat} into.
+ * A reader picks the layout by its entries: {@code version} first, then {@code state}, then {@code
+ * memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name and the
+ * same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits
+ * against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry sizes) and
+ * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored. One
+ * {@link LoadBudget} for the file's size is charged with every value the entries decode to, and
+ * with the rows that {@code qilm.memory_lengths} cuts {@code qilm.memory_flat} into.
  */
 final class NpzStateCodec implements StateCodec {
   static final NpzStateCodec INSTANCE = new NpzStateCodec();
@@ -97,7 +97,13 @@ final class NpzStateCodec implements StateCodec {
 
   @Override
   public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
-    ZipArchiveReader zip = ZipArchiveReader.open(in, source);
+    return read(in, source, LoadBudget.forFileSize(in.size()));
+  }
+
+  /** {@link #read(SeekableByteChannel, String)} charging a given budget, which tests inspect. */
+  Map<String, Object> read(SeekableByteChannel in, String source, LoadBudget budget)
+      throws IOException {
+    ZipArchiveReader zip = ZipArchiveReader.open(in, source, budget);
     Map<String, ZipArchiveReader.Entry> byKey = new LinkedHashMap<>();
     for (ZipArchiveReader.Entry e : zip.entries()) {
       String key = e.name().endsWith(".npy")
@@ -107,7 +113,7 @@ final class NpzStateCodec implements StateCodec {
             source + ": duplicate entry '" + key + "' (again as '" + e.name() + "')");
       }
     }
-    Entries entries = new Entries(zip, byKey, source, LoadBudget.forFileSize(in.size()));
+    Entries entries = new Entries(zip, byKey, source, budget);
     if (byKey.containsKey("version")) {
       return entries.nativeLayout();
     }
@@ -128,7 +134,10 @@ final class NpzStateCodec implements StateCodec {
     private final String source;
     private final LoadBudget budget;
 
-    Entries(ZipArchiveReader zip, Map<String, ZipArchiveReader.Entry> byKey, String source,
+    Entries(
+        ZipArchiveReader zip,
+        Map<String, ZipArchiveReader.Entry> byKey,
+        String source,
         LoadBudget budget) {
       this.zip = zip;
       this.byKey = byKey;
@@ -198,8 +207,10 @@ final class NpzStateCodec implements StateCodec {
       double[] flat = vector("qilm.memory_flat");
       double[] lengths = vector("qilm.memory_lengths");
       // Every row is a copy: the references, an array header per row and all the values.
-      budget.charge(LoadBudget.array(lengths.length, LoadBudget.REFERENCE)
-          + lengths.length * LoadBudget.array(0, Double.BYTES) + (long) flat.length * Double.BYTES,
+      budget.charge(
+          LoadBudget.array(lengths.length, LoadBudget.REFERENCE)
+              + lengths.length * LoadBudget.array(0, Double.BYTES)
+              + (long) flat.length * Double.BYTES,
           where("qilm.memory_lengths") + ": " + lengths.length + " rows");
       double[][] rows = new double[lengths.length][];
       int at = 0;

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Reads the pickles inside NumPy object arrays written by the Python system, by an allow-list: a
  * stack machine over the opcodes below that builds only plain values, and never executes,
- * instantiates or looks up anything the file names. Everything else is a {@link
- * StateLoadException} whose message contains {@code pickle}.
+ * instantiates or looks up anything the file names. Everything else is a {@link StateLoadException}
+ * whose message contains {@code pickle}.
  *
  * <pre>
  * opcode (byte)                         accepted as
@@ -62,13 +62,14 @@ import java.util.Map;
  *
  * <p><b>Memory and time.</b> Every value the machine creates is charged to the load's {@link
  * LoadBudget} before it is allocated: numbers, strings (the bytes, the decoder's buffer and the
- * string), bytes, every element added to a list or dict, every {@code _codecs.encode} result and
- * every copy of an object array's elements. Memo gets and {@code DUP} only push a reference; what a
- * shared reference costs is charged where it is expanded, by {@link #stateValue}, which charges
- * each copy it makes. So a memoised string re-encoded a thousand times, a row referenced from
- * 100,000 places or a DAG of lists sharing their children (2^40 paths in a kilobyte) fail with the
- * budget's message once what they would produce exceeds it, and the work done before is linear in
- * what was charged.
+ * string), bytes, lists, dicts and tuples and every element added to them, every {@code
+ * _codecs.encode} result and every copy of an object array's elements. The stack, the marks and the
+ * memo are not: at most 100,000 entries each, they take a few MiB whatever the input. Memo gets and
+ * {@code DUP} only push a reference; what a shared reference costs is charged where it is expanded,
+ * by {@link #stateValue}, which charges each copy it makes. So a memoised string re-encoded a
+ * thousand times, a row referenced from 100,000 places or a DAG of lists sharing their children
+ * (2^40 paths in a kilobyte) fail with the budget's message once what they would produce exceeds
+ * it, and the work done before is linear in what was charged.
  */
 final class RestrictedUnpickler {
   static final int MAX_STACK = 100_000;
@@ -109,6 +110,12 @@ final class RestrictedUnpickler {
 
   /** The charge per dict entry: a linked hash map's entry and its share of the table. */
   private static final int MAP_ENTRY = 56;
+
+  /** The charge for a new list: an {@code ArrayList} with room for 10 compressed references. */
+  private static final int LIST = LoadBudget.OBJECT + (int) LoadBudget.array(5, 8);
+
+  /** The charge for a new dict: a {@code LinkedHashMap} with its first table of 16 buckets. */
+  private static final int DICT = 2 * LoadBudget.OBJECT + (int) LoadBudget.array(16, 8);
 
   private final InputStream in;
   private final String where;
@@ -188,11 +195,11 @@ final class RestrictedUnpickler {
         case 'B' -> push(blob(length(4, at), at), at);
         case 0x8e -> push(blob(length(8, at), at), at);
         case ']' -> {
-          charge(LoadBudget.OBJECT, at, "a list");
+          charge(LIST, at, "a list");
           push(new ArrayList<>(), at);
         }
         case '}' -> {
-          charge(LoadBudget.OBJECT + LoadBudget.array(16, LoadBudget.REFERENCE), at, "a dict");
+          charge(DICT, at, "a dict");
           push(new LinkedHashMap<String, Object>(), at);
         }
         case ')' -> {
@@ -201,11 +208,20 @@ final class RestrictedUnpickler {
         }
         case 'l' -> {
           List<Object> items = popMark(at);
-          charge(LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE), at,
+          charge(
+              LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE),
+              at,
               "a list");
           push(new ArrayList<>(items), at);
         }
-        case 't' -> push(new Tuple(popMark(at)), at);
+        case 't' -> {
+          List<Object> items = popMark(at);
+          charge(
+              LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE),
+              at,
+              "a tuple");
+          push(new Tuple(items), at);
+        }
         case 0x85, 0x86, 0x87 -> {
           int n = op - 0x84;
           charge(LoadBudget.OBJECT + LoadBudget.array(n, LoadBudget.REFERENCE), at, "a tuple");
@@ -216,7 +232,7 @@ final class RestrictedUnpickler {
           push(new Tuple(items), at);
         }
         case 'd' -> {
-          charge(LoadBudget.OBJECT + LoadBudget.array(16, LoadBudget.REFERENCE), at, "a dict");
+          charge(DICT, at, "a dict");
           Map<String, Object> dict = new LinkedHashMap<>();
           setItems(dict, popMark(at), at);
           push(dict, at);
@@ -362,7 +378,9 @@ final class RestrictedUnpickler {
         throw fail(at, "object array of shape " + NpyHeader.shapeText(dims) + " holds "
             + elements.size() + " elements");
       }
-      charge(LoadBudget.OBJECT + LoadBudget.array(elements.size(), LoadBudget.REFERENCE), at,
+      charge(
+          LoadBudget.OBJECT + LoadBudget.array(elements.size(), LoadBudget.REFERENCE),
+          at,
           "an object array's elements");
       array.shape = dims;
       array.elements = new ArrayList<>(elements);
@@ -427,8 +445,6 @@ final class RestrictedUnpickler {
     }
     int m = marks.remove(marks.size() - 1);
     List<Object> sub = stack.subList(m + 1, stack.size());
-    charge(LoadBudget.OBJECT + LoadBudget.array(sub.size(), LoadBudget.REFERENCE), at,
-        "the items after a MARK");
     List<Object> items = new ArrayList<>(sub);
     sub.clear();
     stack.remove(m);
@@ -471,8 +487,10 @@ final class RestrictedUnpickler {
 
   private String text(long n, long at) throws IOException {
     // The bytes, the decoder's UTF-16 buffer and the string (at most UTF-16 too).
-    charge(LoadBudget.array(n, 1) + LoadBudget.OBJECT + 2 * LoadBudget.array(n, Character.BYTES),
-        at, "a string");
+    charge(
+        LoadBudget.array(n, 1) + LoadBudget.OBJECT + 2 * LoadBudget.array(n, Character.BYTES),
+        at,
+        "a string");
     byte[] b = bytes(n);
     try {
       return StandardCharsets.UTF_8
@@ -586,10 +604,7 @@ final class RestrictedUnpickler {
       return value;
     }
     if (value instanceof LinkedHashMap<?, ?> m) {
-      budget.charge(
-          LoadBudget.OBJECT + LoadBudget.array(16, LoadBudget.REFERENCE)
-              + (long) MAP_ENTRY * m.size(),
-          what + ": a dict of " + m.size() + " items");
+      charge(budget, DICT + (long) MAP_ENTRY * m.size(), what, "a dict of %d items", m.size());
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : m.entrySet()) {
         out.put((String) e.getKey(), stateValue(e.getValue(), what, depth + 1, budget));
@@ -604,8 +619,12 @@ final class RestrictedUnpickler {
       if (rows != null) {
         return rows;
       }
-      budget.charge(LoadBudget.OBJECT + LoadBudget.array(list.size(), LoadBudget.REFERENCE),
-          what + ": a list of " + list.size() + " items");
+      charge(
+          budget,
+          LoadBudget.OBJECT + LoadBudget.array(list.size(), LoadBudget.REFERENCE),
+          what,
+          "a list of %d items",
+          list.size());
       List<Object> out = new ArrayList<>(list.size());
       for (Object item : list) {
         out.add(stateValue(item, what, depth + 1, budget));
@@ -625,8 +644,12 @@ final class RestrictedUnpickler {
     if (!(list.get(0) instanceof ArrayList<?>)) {
       return null;
     }
-    budget.charge(LoadBudget.array(list.size(), LoadBudget.REFERENCE),
-        what + ": a matrix of " + list.size() + " rows");
+    charge(
+        budget,
+        LoadBudget.array(list.size(), LoadBudget.REFERENCE),
+        what,
+        "a matrix of %d rows",
+        list.size());
     double[][] rows = new double[list.size()][];
     for (int i = 0; i < rows.length; i++) {
       if (!(list.get(i) instanceof ArrayList<?> row) || !isNumbers(row)) {
@@ -647,14 +670,23 @@ final class RestrictedUnpickler {
   }
 
   private static double[] numbers(List<?> list, String what, LoadBudget budget) {
-    if (!budget.tryCharge(LoadBudget.array(list.size(), Double.BYTES))) {
-      budget.charge(LoadBudget.array(list.size(), Double.BYTES),
-          what + ": a list of " + list.size() + " numbers");
-    }
+    charge(
+        budget,
+        LoadBudget.array(list.size(), Double.BYTES),
+        what,
+        "a list of %d numbers",
+        list.size());
     double[] out = new double[list.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = ((Number) list.get(i)).doubleValue();
     }
     return out;
+  }
+
+  /** Charges {@code budget}, building the message only when the charge fails. */
+  private static void charge(LoadBudget budget, long bytes, String what, String format, int n) {
+    if (!budget.tryCharge(bytes)) {
+      budget.charge(bytes, what + ": " + String.format(format, n));
+    }
   }
 }

@@ -48,9 +48,9 @@ import java.util.zip.Inflater;
  *                                 than the declared size is inflated
  * </pre>
  *
- * Overlap is refused because it is how zip bombs reuse one compressed kernel for many entries
- * (each entry within the ratio limit, the archive far beyond the file's size): with disjoint
- * entries the compressed bytes of all of them add up to at most the file.
+ * Overlap is refused because it is how zip bombs reuse one compressed kernel for many entries (each
+ * entry within the ratio limit, the archive far beyond the file's size): with disjoint entries the
+ * compressed bytes of all of them add up to at most the file.
  */
 final class ZipArchiveReader {
   static final int MAX_ENTRIES = 4096;
@@ -70,11 +70,16 @@ final class ZipArchiveReader {
   private final String source;
   private final long directoryStart;
   private final Map<String, Entry> entries;
+
   /** Per entry name: where the next entry (or the central directory) begins. */
   private final Map<String, Long> ends;
 
-  private ZipArchiveReader(SeekableByteChannel channel, String source, long directoryStart,
-      Map<String, Entry> entries, Map<String, Long> ends) {
+  private ZipArchiveReader(
+      SeekableByteChannel channel,
+      String source,
+      long directoryStart,
+      Map<String, Entry> entries,
+      Map<String, Long> ends) {
     this.channel = channel;
     this.source = source;
     this.directoryStart = directoryStart;
@@ -90,14 +95,17 @@ final class ZipArchiveReader {
   /**
    * Reads the central directory.
    *
+   * @param budget the load's budget, charged with the directory and its entries
    * @throws StateLoadException if it is missing, malformed or exceeds a limit
    * @throws IOException if reading fails
    */
-  static ZipArchiveReader open(SeekableByteChannel channel, String source) throws IOException {
+  static ZipArchiveReader open(SeekableByteChannel channel, String source, LoadBudget budget)
+      throws IOException {
     long fileSize = channel.size();
     Directory d = locate(channel, fileSize, source);
     long directoryStart = d.start();
     long count = d.count();
+    budget.charge(LoadBudget.array(d.size(), 1), source + ": the central directory");
     ByteBuffer dir = read(channel, directoryStart, (int) d.size(), source);
     Map<String, Entry> entries = new LinkedHashMap<>();
     int p = 0;
@@ -121,6 +129,10 @@ final class ZipArchiveReader {
       if (next > dir.limit()) {
         throw bad(source, "central directory entry " + i + " runs past the directory");
       }
+      // The name's bytes and string, the entry and its places in two maps (here and the codec's).
+      budget.charge(
+          2 * LoadBudget.array(nameLength, Character.BYTES) + 6L * LoadBudget.OBJECT,
+          source + ": central directory entry " + i);
       byte[] nameBytes = new byte[nameLength];
       dir.get(p + 46, nameBytes);
       String name = new String(nameBytes, StandardCharsets.UTF_8);
@@ -196,14 +208,22 @@ final class ZipArchiveReader {
     for (int i = 0; i < byOffset.size(); i++) {
       Entry e = byOffset.get(i);
       long end = i + 1 < byOffset.size() ? byOffset.get(i + 1).offset() : directoryStart;
-      long least = e.offset() + 30 + e.name().getBytes(StandardCharsets.UTF_8).length
-          + e.compressedSize();
+      long least =
+          e.offset() + 30 + e.name().getBytes(StandardCharsets.UTF_8).length + e.compressedSize();
       if (least > end) {
-        throw bad(source, "entries overlap: entry '" + e.name() + "' at offset " + e.offset()
-            + " with " + e.compressedSize() + " compressed bytes runs past offset " + end
-            + (i + 1 < byOffset.size()
-                ? ", where entry '" + byOffset.get(i + 1).name() + "' begins"
-                : ", where the central directory begins"));
+        throw bad(
+            source,
+            "entries overlap: entry '"
+                + e.name()
+                + "' at offset "
+                + e.offset()
+                + " with "
+                + e.compressedSize()
+                + " compressed bytes runs past offset "
+                + end
+                + (i + 1 < byOffset.size()
+                    ? ", where entry '" + byOffset.get(i + 1).name() + "' begins"
+                    : ", where the central directory begins"));
       }
       ends.put(e.name(), end);
     }
@@ -306,9 +326,18 @@ final class ZipArchiveReader {
     long start = e.offset() + 30 + nameLength + extraLength;
     long end = ends.get(e.name());
     if (start + e.compressedSize() > end) {
-      throw bad(source, where + ": data at offset " + start + " runs past offset " + end + ", "
-          + (end == directoryStart ? "into the central directory" : "where the next entry begins")
-          + " (entries overlap)");
+      throw bad(
+          source,
+          where
+              + ": data at offset "
+              + start
+              + " runs past offset "
+              + end
+              + ", "
+              + (end == directoryStart
+                  ? "into the central directory"
+                  : "where the next entry begins")
+              + " (entries overlap)");
     }
     return new EntryStream(e, start, where);
   }

@@ -13,7 +13,10 @@ class NpyReaderFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void read_anyBytes_yieldsRecordOrStateLoadException(byte[] input) throws IOException {
     try {
-      NpyReader.read(new ByteArrayInputStream(input), input.length, "fuzz.npz:entry.npy",
+      NpyReader.read(
+          new ByteArrayInputStream(input),
+          input.length,
+          "fuzz.npz:entry.npy",
           LoadBudget.forFileSize(input.length));
     } catch (StateLoadException expected) {
       // The documented outcome for bytes the reader does not accept.

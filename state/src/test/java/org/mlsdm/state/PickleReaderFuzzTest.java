@@ -29,7 +29,9 @@ class PickleReaderFuzzTest {
 
   private static Object unpickle(byte[] input) throws IOException {
     return RestrictedUnpickler.unpickle(
-        new ByteArrayInputStream(input), input.length, "fuzz.npz:state.npy",
+        new ByteArrayInputStream(input),
+        input.length,
+        "fuzz.npz:state.npy",
         LoadBudget.forFileSize(input.length));
   }
 
