@@ -1,0 +1,118 @@
+package org.mlsdm.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10, item 7: zip entries whose bytes overlap (the trick that lets a zip bomb reuse one
+ * compressed kernel for many entries) are refused, whether the central directory says so or only
+ * the local header's extra field does.
+ */
+class ZipOverlapTest {
+  @TempDir Path dir;
+
+  /** A valid Java-written state, stored, with an unknown first entry of the given content. */
+  private static byte[] zipWithFirstEntry(byte[] content) throws IOException {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("junk", content);
+    entries.putAll(NpzTesting.entries(NpzTesting.STATE_JSON));
+    return NpzTesting.zip(false, entries);
+  }
+
+  private StateLoadException refusal(byte[] zip) throws IOException {
+    Path file = NpzTesting.file(dir, zip);
+    StateLoadException e =
+        catchThrowableOfType(StateLoadException.class, () -> NpzTesting.read(file));
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(StateLoadException.Reason.MALFORMED);
+    return e;
+  }
+
+  @Test
+  void read_entryInsideAnotherEntrysData_isRefused() throws IOException {
+    // The unknown entry's data is a whole local record of 'version.npy'; pointing the directory's
+    // 'version.npy' at it makes a file that is well formed in every other respect.
+    byte[] plain = zipWithFirstEntry(new byte[0]);
+    int local = find(plain, LOCAL, 30, "version.npy");
+    byte[] record = Arrays.copyOfRange(plain, local, end(plain, local));
+    byte[] zip = zipWithFirstEntry(record);
+    int junkData = 30 + "junk".length() + u16(zip, 28);
+    assertThat(Arrays.copyOfRange(zip, junkData, junkData + record.length)).isEqualTo(record);
+    le(zip).putInt(find(zip, CENTRAL, 46, "version.npy") + 42, junkData);
+
+    StateLoadException e = refusal(zip);
+
+    assertThat(e)
+        .hasMessageContaining("entries overlap: entry 'junk' at offset 0")
+        .hasMessageContaining("where entry 'version.npy' begins");
+  }
+
+  @Test
+  void read_twoEntriesAtOneOffset_isRefused() throws IOException {
+    byte[] zip = NpzTesting.zip(false, NpzTesting.entries(NpzTesting.STATE_JSON));
+    int version = le(zip).getInt(find(zip, CENTRAL, 46, "version.npy") + 42);
+    le(zip).putInt(find(zip, CENTRAL, 46, "created_at.npy") + 42, version);
+
+    assertThat(refusal(zip)).hasMessageContaining("entries overlap");
+  }
+
+  @Test
+  void read_localExtraFieldPushingDataIntoTheNextEntry_isRefused() throws IOException {
+    byte[] zip = NpzTesting.zip(false, NpzTesting.entries(NpzTesting.STATE_JSON));
+    assertThat(find(zip, LOCAL, 30, "version.npy")).isZero();
+    le(zip).putShort(28, (short) 100);
+
+    assertThat(refusal(zip))
+        .hasMessageContaining("entry 'version.npy': data at offset 141 runs past offset")
+        .hasMessageContaining("where the next entry begins (entries overlap)");
+  }
+
+  @Test
+  void read_lastEntrysDataRunningIntoTheDirectory_isRefused() throws IOException {
+    byte[] zip = zipWithFirstEntry(new byte[0]);
+    int last = find(zip, LOCAL, 30, "qilm.phases.npy");
+    le(zip).putShort(last + 28, (short) 100);
+
+    assertThat(refusal(zip))
+        .hasMessageContaining("entry 'qilm.phases.npy': data at offset")
+        .hasMessageContaining("into the central directory (entries overlap)");
+  }
+
+  private static final byte[] LOCAL = {'P', 'K', 3, 4};
+  private static final byte[] CENTRAL = {'P', 'K', 1, 2};
+
+  private static ByteBuffer le(byte[] zip) {
+    return ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static int u16(byte[] zip, int at) {
+    return le(zip).getShort(at) & 0xFFFF;
+  }
+
+  /** The end of a stored entry's local record: header, name, extra field and data. */
+  private static int end(byte[] zip, int local) {
+    return local + 30 + u16(zip, local + 26) + u16(zip, local + 28) + le(zip).getInt(local + 18);
+  }
+
+  private static int find(byte[] zip, byte[] signature, int nameAt, String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + nameAt + n.length <= zip.length; i++) {
+      if (Arrays.equals(zip, i, i + 4, signature, 0, 4)
+          && Arrays.equals(zip, i + nameAt, i + nameAt + n.length, n, 0, n.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no entry " + name);
+  }
+}
