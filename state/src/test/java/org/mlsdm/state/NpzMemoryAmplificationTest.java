@@ -103,6 +103,27 @@ class NpzMemoryAmplificationTest {
   }
 
   /**
+   * The NPZ fuzz target's body on each hostile file: a load that runs into the budget allocates
+   * less than {@link FuzzAllocation} allows, so the fuzz check only fires where a charge is
+   * missing.
+   */
+  @Test
+  void fuzzBody_eachHostileFile_allocatesWithinTheFuzzBudget() throws IOException {
+    for (String name : FILES.keySet()) {
+      byte[] input = Files.readAllBytes(hostile.resolve(name));
+      long before = JvmMemory.threadAllocatedBytes();
+
+      FuzzAllocation.check(
+          input.length,
+          () -> ReaderFuzzing.readAndDecode(NpzStateCodec.INSTANCE, input, Path.of(name)));
+
+      System.out.printf(
+          "NpzMemoryAmplificationTest fuzz body %s: %,d bytes allocated%n",
+          name, JvmMemory.threadAllocatedBytes() - before);
+    }
+  }
+
+  /**
    * Every hostile file, loaded as a user would under {@code -Xmx256m}: each fails with {@code
    * MALFORMED}, and no {@link OutOfMemoryError} (or anything else) reaches the caller.
    */

@@ -13,18 +13,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile pickles, fed straight to the allow-list unpickler: any bytes give a plain value or a
- * {@link StateLoadException}; anything else (and loading a class by a name the input chooses,
- * which Jazzer's reflective-call sanitizer reports) is a finding. Plain builds replay {@code
+ * {@link StateLoadException}; anything else (and loading a class by a name the input chooses, which
+ * Jazzer's reflective-call sanitizer reports) is a finding, and so is an input that makes it
+ * allocate more than {@link FuzzAllocation} allows. Plain builds replay {@code
  * PickleReaderFuzzTestInputs/}, which keeps the findings of earlier runs.
  */
 class PickleReaderFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void read_anyBytes_yieldsRecordOrStateLoadException(byte[] input) throws IOException {
-    try {
-      unpickle(input);
-    } catch (StateLoadException expected) {
-      // The documented outcome for bytes the unpickler does not accept.
-    }
+    FuzzAllocation.check(
+        input.length,
+        () -> {
+          try {
+            unpickle(input);
+          } catch (StateLoadException expected) {
+            // The documented outcome for bytes the unpickler does not accept.
+          }
+        });
   }
 
   private static Object unpickle(byte[] input) throws IOException {
