@@ -206,22 +206,8 @@ final class RestrictedUnpickler {
           charge(LoadBudget.OBJECT, at, "a tuple");
           push(new Tuple(List.of()), at);
         }
-        case 'l' -> {
-          List<Object> items = popMark(at);
-          charge(
-              LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE),
-              at,
-              "a list");
-          push(new ArrayList<>(items), at);
-        }
-        case 't' -> {
-          List<Object> items = popMark(at);
-          charge(
-              LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE),
-              at,
-              "a tuple");
-          push(new Tuple(items), at);
-        }
+        case 'l' -> push(new ArrayList<>(popMarkKept(at, "a list")), at);
+        case 't' -> push(new Tuple(popMarkKept(at, "a tuple")), at);
         case 0x85, 0x86, 0x87 -> {
           int n = op - 0x84;
           charge(LoadBudget.OBJECT + LoadBudget.array(n, LoadBudget.REFERENCE), at, "a tuple");
@@ -448,6 +434,13 @@ final class RestrictedUnpickler {
     List<Object> items = new ArrayList<>(sub);
     sub.clear();
     stack.remove(m);
+    return items;
+  }
+
+  /** {@link #popMark}, charged as a container that keeps the items. */
+  private List<Object> popMarkKept(long at, String what) {
+    List<Object> items = popMark(at);
+    charge(LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE), at, what);
     return items;
   }
 

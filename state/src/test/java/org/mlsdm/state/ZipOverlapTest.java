@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,12 +43,12 @@ class ZipOverlapTest {
     // The unknown entry's data is a whole local record of 'version.npy'; pointing the directory's
     // 'version.npy' at it makes a file that is well formed in every other respect.
     byte[] plain = zipWithFirstEntry(new byte[0]);
-    int local = find(plain, LOCAL, 30, "version.npy");
+    int local = NpzHostileArchiveTest.localEntry(plain, "version.npy");
     byte[] record = Arrays.copyOfRange(plain, local, end(plain, local));
     byte[] zip = zipWithFirstEntry(record);
     int junkData = 30 + "junk".length() + u16(zip, 28);
     assertThat(Arrays.copyOfRange(zip, junkData, junkData + record.length)).isEqualTo(record);
-    le(zip).putInt(find(zip, CENTRAL, 46, "version.npy") + 42, junkData);
+    le(zip).putInt(NpzHostileArchiveTest.centralEntry(zip, "version.npy") + 42, junkData);
 
     StateLoadException e = refusal(zip);
 
@@ -61,8 +60,8 @@ class ZipOverlapTest {
   @Test
   void read_twoEntriesAtOneOffset_isRefused() throws IOException {
     byte[] zip = NpzTesting.zip(false, NpzTesting.entries(NpzTesting.STATE_JSON));
-    int version = le(zip).getInt(find(zip, CENTRAL, 46, "version.npy") + 42);
-    le(zip).putInt(find(zip, CENTRAL, 46, "created_at.npy") + 42, version);
+    int version = le(zip).getInt(NpzHostileArchiveTest.centralEntry(zip, "version.npy") + 42);
+    le(zip).putInt(NpzHostileArchiveTest.centralEntry(zip, "created_at.npy") + 42, version);
 
     assertThat(refusal(zip)).hasMessageContaining("entries overlap");
   }
@@ -70,7 +69,7 @@ class ZipOverlapTest {
   @Test
   void read_localExtraFieldPushingDataIntoTheNextEntry_isRefused() throws IOException {
     byte[] zip = NpzTesting.zip(false, NpzTesting.entries(NpzTesting.STATE_JSON));
-    assertThat(find(zip, LOCAL, 30, "version.npy")).isZero();
+    assertThat(NpzHostileArchiveTest.localEntry(zip, "version.npy")).isZero();
     le(zip).putShort(28, (short) 100);
 
     assertThat(refusal(zip))
@@ -81,16 +80,13 @@ class ZipOverlapTest {
   @Test
   void read_lastEntrysDataRunningIntoTheDirectory_isRefused() throws IOException {
     byte[] zip = zipWithFirstEntry(new byte[0]);
-    int last = find(zip, LOCAL, 30, "qilm.phases.npy");
+    int last = NpzHostileArchiveTest.localEntry(zip, "qilm.phases.npy");
     le(zip).putShort(last + 28, (short) 100);
 
     assertThat(refusal(zip))
         .hasMessageContaining("entry 'qilm.phases.npy': data at offset")
         .hasMessageContaining("into the central directory (entries overlap)");
   }
-
-  private static final byte[] LOCAL = {'P', 'K', 3, 4};
-  private static final byte[] CENTRAL = {'P', 'K', 1, 2};
 
   private static ByteBuffer le(byte[] zip) {
     return ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
@@ -103,16 +99,5 @@ class ZipOverlapTest {
   /** The end of a stored entry's local record: header, name, extra field and data. */
   private static int end(byte[] zip, int local) {
     return local + 30 + u16(zip, local + 26) + u16(zip, local + 28) + le(zip).getInt(local + 18);
-  }
-
-  private static int find(byte[] zip, byte[] signature, int nameAt, String name) {
-    byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i + nameAt + n.length <= zip.length; i++) {
-      if (Arrays.equals(zip, i, i + 4, signature, 0, 4)
-          && Arrays.equals(zip, i + nameAt, i + nameAt + n.length, n, 0, n.length)) {
-        return i;
-      }
-    }
-    throw new AssertionError("no entry " + name);
   }
 }
