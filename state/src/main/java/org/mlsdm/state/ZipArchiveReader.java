@@ -108,6 +108,8 @@ final class ZipArchiveReader {
     budget.charge(LoadBudget.array(d.size(), 1), source + ": the central directory");
     ByteBuffer dir = read(channel, directoryStart, (int) d.size(), source);
     Map<String, Entry> entries = new LinkedHashMap<>();
+    // Per entry: where its compressed data ends if the local header has no extra field.
+    Map<String, Long> leastEnds = new HashMap<>();
     int p = 0;
     long total = 0;
     long maxTotal = Math.max(MAX_TOTAL_FLOOR, fileSize * MAX_EXPANSION);
@@ -190,10 +192,15 @@ final class ZipArchiveReader {
           != null) {
         throw bad(source, "duplicate entry '" + name + "'");
       }
+      leastEnds.put(name, offset + 30 + nameLength + compressed);
       p = next;
     }
     return new ZipArchiveReader(
-        channel, source, directoryStart, entries, ends(entries.values(), directoryStart, source));
+        channel,
+        source,
+        directoryStart,
+        entries,
+        ends(entries.values(), leastEnds, directoryStart, source));
   }
 
   /**
@@ -201,16 +208,14 @@ final class ZipArchiveReader {
    * length is known only when an entry is opened), and returns where each entry must end.
    */
   private static Map<String, Long> ends(
-      Collection<Entry> entries, long directoryStart, String source) {
+      Collection<Entry> entries, Map<String, Long> leastEnds, long directoryStart, String source) {
     List<Entry> byOffset = new ArrayList<>(entries);
     byOffset.sort(Comparator.comparingLong(Entry::offset));
     Map<String, Long> ends = new HashMap<>();
     for (int i = 0; i < byOffset.size(); i++) {
       Entry e = byOffset.get(i);
       long end = i + 1 < byOffset.size() ? byOffset.get(i + 1).offset() : directoryStart;
-      long least =
-          e.offset() + 30 + e.name().getBytes(StandardCharsets.UTF_8).length + e.compressedSize();
-      if (least > end) {
+      if (leastEnds.get(e.name()) > end) {
         throw bad(
             source,
             "entries overlap: entry '"

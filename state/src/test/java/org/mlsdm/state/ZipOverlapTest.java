@@ -88,6 +88,20 @@ class ZipOverlapTest {
         .hasMessageContaining("into the central directory (entries overlap)");
   }
 
+  @Test
+  void read_entryNameThatIsNotUtf8_isMeasuredInBytesNotAsDecoded() throws IOException {
+    // 'j\xffnk' decodes to 6 UTF-8 bytes: measured that way, the entries would seem to overlap.
+    byte[] zip = zipWithFirstEntry(new byte[8]);
+    zip[30 + 1] = (byte) 0xFF;
+    int central = NpzHostileArchiveTest.centralEntry(zip, "qilm.phases.npy");
+    while (le(zip).getInt(central) != 0x02014b50 || zip[central + 46] != 'j') {
+      central--;
+    }
+    zip[central + 46 + 1] = (byte) 0xFF;
+
+    assertThat(NpzTesting.read(NpzTesting.file(dir, zip))).containsKey("qilm");
+  }
+
   private static ByteBuffer le(byte[] zip) {
     return ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
   }
