@@ -6,17 +6,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,7 +88,9 @@ public final class DurableFile {
     BAK("bak"),
     PREV_MAIN("pmain"),
     PREV_SUM("psum"),
-    PREV_BAK("pbak");
+    PREV_BAK("pbak"),
+    /** A probe of whether the directory supports hard links (see {@link #commit}). */
+    PROBE("probe");
 
     final String tag;
 
@@ -105,6 +109,8 @@ public final class DurableFile {
   private final Path dir;
   private final String name;
   private final Pattern tempPattern;
+  /** Whether hard links work in {@link #dir}: null until a link has failed and a probe said. */
+  private Boolean linksSupported;
 
   /** The protocol for the state file {@code path}, doing its I/O through {@code ops}. */
   public DurableFile(FileOps ops, Path path) {
@@ -114,7 +120,9 @@ public final class DurableFile {
     this.name = main.getFileName().toString();
     this.tempPattern =
         Pattern.compile(
-            "\\." + Pattern.quote(name) + "\\.(main|sum|bak|pmain|psum|pbak)-[0-9a-f]{16}\\.tmp");
+            "\\."
+                + Pattern.quote(name)
+                + "\\.(main|sum|bak|pmain|psum|pbak|probe)-[0-9a-f]{16}\\.tmp");
   }
 
   /** The main file, absolute and normalized. */
@@ -156,10 +164,16 @@ public final class DurableFile {
       Path checksum = checksum();
       Path backup = backup();
       boolean hadMain = exists(main);
+      if (hadMain && !RegularFiles.isRegular(main)) {
+        throw new NotRegularFileException(main.toString(), "not a regular file; not replacing it");
+      }
       Path pMain = hadMain ? linkTemp(Kind.PREV_MAIN, main, temps) : null;
-      Path pSum = exists(checksum) ? linkTemp(Kind.PREV_SUM, checksum, temps) : null;
+      // A link or other non-regular file at a companion name is never read: it is treated as
+      // absent, so the rename below replaces it and a rollback removes what replaced it.
+      Path pSum = RegularFiles.isRegular(checksum) ? linkTemp(Kind.PREV_SUM, checksum, temps) : null;
       boolean rotate = rotateBackup && hadMain;
-      Path pBak = rotate && exists(backup) ? linkTemp(Kind.PREV_BAK, backup, temps) : null;
+      Path pBak =
+          rotate && RegularFiles.isRegular(backup) ? linkTemp(Kind.PREV_BAK, backup, temps) : null;
       Path tBak = rotate ? linkTemp(Kind.BAK, main, temps) : null;
       ops.forceDirectory(dir);
 
@@ -255,19 +269,77 @@ public final class DurableFile {
     }
   }
 
-  /** A new temp name for an existing file: a hard link, or a copy where links are unsupported. */
+  /**
+   * A new temp name for an existing regular file: a hard link, or, where the directory does not
+   * support hard links, an fsynced copy.
+   */
   private Path linkTemp(Kind kind, Path existing, List<Path> temps) throws IOException {
+    if (Boolean.FALSE.equals(linksSupported)) {
+      return copyTemp(kind, existing, temps);
+    }
     Path t = createTemp(kind, temps);
     try {
       ops.link(t, existing);
-    } catch (UnsupportedOperationException e) {
-      writeFile(t, out -> copy(existing, out));
+      return t;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      if (!mayMeanUnsupported(e) || linksWork()) {
+        throw e;
+      }
+      LOG.info("{} does not support hard links; the backup and undo copies are copies", dir);
     }
+    return copyTemp(kind, existing, temps);
+  }
+
+  private Path copyTemp(Kind kind, Path existing, List<Path> temps) throws IOException {
+    Path t = createTemp(kind, temps);
+    writeFile(t, out -> copy(existing, out));
     return t;
   }
 
+  /**
+   * Whether a failed link may be the file system's refusal of links as such (EPERM from FUSE
+   * exFAT, EOPNOTSUPP, a provider without links) rather than a name clash, a missing file or a
+   * denied permission.
+   */
+  private static boolean mayMeanUnsupported(Exception e) {
+    return e instanceof UnsupportedOperationException
+        || (e instanceof FileSystemException
+            && !(e instanceof FileAlreadyExistsException)
+            && !(e instanceof NoSuchFileException)
+            && !(e instanceof AccessDeniedException));
+  }
+
+  /**
+   * Probes, once per instance, whether a hard link between two files this process just created in
+   * the directory works: if it does, a failed link was a real error (Linux refuses links to files
+   * of other users with EPERM under {@code fs.protected_hardlinks}); if not, links are unsupported.
+   */
+  private boolean linksWork() throws IOException {
+    if (linksSupported == null) {
+      List<Path> probes = new ArrayList<>();
+      try {
+        Path a = createTemp(Kind.PROBE, probes);
+        ops.close(ops.createNew(a));
+        Path b = createTemp(Kind.PROBE, probes);
+        try {
+          ops.link(b, a);
+          linksSupported = true;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+          if (!mayMeanUnsupported(e)) {
+            throw e;
+          }
+          linksSupported = false;
+        }
+      } finally {
+        deleteTemps(probes, false);
+      }
+    }
+    return linksSupported;
+  }
+
   private static void copy(Path source, OutputStream out) throws IOException {
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+    try (RegularFiles.Opened file = RegularFiles.openRead(source, false)) {
+      SeekableByteChannel in = file.bounded();
       ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
       while (in.read(buf) >= 0) {
         out.write(buf.array(), 0, buf.position());
@@ -309,12 +381,21 @@ public final class DurableFile {
     try {
       for (Kind k : Kind.values()) {
         for (Path p : temps(k)) {
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            // The store never makes directories; one at a temp name is not its to remove.
+            LOG.warn("Skipping {}: a directory at a temporary file's name", p);
+            continue;
+          }
           LOG.debug("Deleting stale temporary file {}", p);
-          ops.delete(p);
+          try {
+            ops.delete(p);
+          } catch (IOException e) {
+            LOG.warn("Could not delete stale temporary file {}: {}", p, e.toString());
+          }
         }
       }
     } catch (IOException e) {
-      LOG.warn("Could not delete stale temporary files of {}: {}", main, e.toString());
+      LOG.warn("Could not list stale temporary files of {}: {}", main, e.toString());
     }
   }
 
@@ -322,47 +403,44 @@ public final class DurableFile {
     return s.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
   }
 
-  /** Lowercase hex SHA-256 of a file's bytes. */
-  static String sha256(SeekableByteChannel ch) throws IOException {
-    MessageDigest md = HashingSink.sha256();
-    ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
-    ch.position(0);
-    while (ch.read(buf) >= 0) {
-      buf.flip();
-      md.update(buf);
-      buf.clear();
+  /**
+   * Lowercase hex SHA-256 of a regular file's bytes, up to the size it had when opened; a link or
+   * any other kind of file is refused ({@link RegularFiles#openRead}).
+   */
+  public static String sha256(Path p) throws IOException {
+    try (RegularFiles.Opened file = RegularFiles.openRead(p, false)) {
+      SeekableByteChannel ch = file.bounded();
+      MessageDigest md = HashingSink.sha256();
+      ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+      return HashingSink.hex(md.digest());
     }
-    ch.position(0);
-    return HashingSink.hex(md.digest());
   }
 
-  /** Lowercase hex SHA-256 of a file's bytes. */
-  public static String sha256(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      return sha256(ch);
-    }
-  }
+  /** What {@link #readChecksum} returns for a file that states no digest for the state file. */
+  public static final String NOT_A_DIGEST = "<not a SHA-256 digest>";
 
   /**
-   * Reads a checksum file: 64 hex digits, surrounding whitespace ignored, any case. Anything else
-   * (too long, not hex) is returned abbreviated so that it can never match a digest.
+   * Reads a checksum file in any form {@link ChecksumText} accepts, never through a symbolic link.
+   * Anything else is returned as {@link #NOT_A_DIGEST}, which matches no digest; the file's text is
+   * not echoed, since it may be another file's contents.
+   *
+   * @param p the checksum file (or a checksum temp)
+   * @param stateName the name of the state file it is for
+   * @return the lowercase hex digest, or {@link #NOT_A_DIGEST}
+   * @throws NotRegularFileException if {@code p} is not a regular file
+   * @throws IOException if it cannot be read
    */
-  public static String readChecksum(Path p) throws IOException {
+  public static String readChecksum(Path p, String stateName) throws IOException {
     byte[] raw;
-    try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate(257);
-      int n = 0;
-      while (n >= 0 && buf.hasRemaining()) {
-        n = ch.read(buf);
-      }
-      raw = new byte[buf.position()];
-      buf.flip().get(raw);
+    try (RegularFiles.Opened file = RegularFiles.openRead(p, false)) {
+      raw = RegularFiles.readPrefix(file, ChecksumText.MAX_BYTES + 1);
     }
-    String text = new String(raw, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
-    if (raw.length > 256 || !text.matches("[0-9a-f]{64}")) {
-      String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-      return "<not a SHA-256 digest: '" + shown + "'>";
-    }
-    return text;
+    String digest = ChecksumText.parse(raw, stateName);
+    return digest != null ? digest : NOT_A_DIGEST;
   }
 }

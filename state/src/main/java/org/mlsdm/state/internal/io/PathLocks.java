@@ -5,11 +5,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -126,6 +128,22 @@ public final class PathLocks {
 
   private static FileChannel openLockFile(Path path, boolean required) throws IOException {
     Path lock = lockFile(path);
+    FileChannel ch = openOrCreate(lock, required);
+    if (ch != null) {
+      // O_NOFOLLOW refused a link; O_RDWR opens a FIFO without blocking, so check after the open
+      // that a regular file was opened (a FIFO, socket or device is not locked on).
+      try {
+        RegularFiles.requireRegular(
+            lock, Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+      } catch (IOException e) {
+        ch.close();
+        throw e;
+      }
+    }
+    return ch;
+  }
+
+  private static FileChannel openOrCreate(Path lock, boolean required) throws IOException {
     try {
       return FileChannel.open(
           lock,

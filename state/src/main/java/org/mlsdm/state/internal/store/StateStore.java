@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.SaveOptions;
 import org.mlsdm.state.StateCorruptionException;
@@ -32,8 +33,10 @@ import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.internal.io.DurableFile;
 import org.mlsdm.state.internal.io.FileOps;
 import org.mlsdm.state.internal.io.HashingSink;
+import org.mlsdm.state.internal.io.LinkPolicy;
 import org.mlsdm.state.internal.io.PathLocks;
 import org.mlsdm.state.internal.io.RealFileOps;
+import org.mlsdm.state.internal.io.RegularFiles;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +56,17 @@ public final class StateStore {
 
   private final FileOps ops;
   private final Clock clock;
+  private final Function<StateFormat, StateCodec> codecs;
 
   StateStore(FileOps ops, Clock clock) {
+    this(ops, clock, StateFormat::codec);
+  }
+
+  /** A store whose codecs a test can replace, e.g. by one that fails on a chosen file. */
+  StateStore(FileOps ops, Clock clock, Function<StateFormat, StateCodec> codecs) {
     this.ops = Objects.requireNonNull(ops, "ops");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
   // ---------------------------------------------------------------- save
@@ -72,7 +82,7 @@ public final class StateStore {
     Path target = target(path);
     SystemStateRecord record = stamp(state, options);
     DurableFile file = new DurableFile(ops, target);
-    StateCodec codec = format.codec();
+    StateCodec codec = codecs.apply(format);
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       file.deleteStaleTemps();
       attempt(
@@ -168,16 +178,17 @@ public final class StateStore {
   /** Reads and checks one file's bytes; the caller holds a lock. */
   private Map<String, Object> read(StateFormat format, Path file, boolean verify)
       throws IOException {
-    if (!Files.exists(file)) {
-      throw new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, null);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      Path sum = file.resolveSibling(file.getFileName() + ".checksum");
-      String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
+    // Only a regular file is opened, never through a link, and read no further than its size.
+    try (RegularFiles.Opened opened = RegularFiles.openRead(file, false)) {
+      SeekableByteChannel ch = opened.bounded();
+      String name = file.getFileName().toString();
+      Path sum = file.resolveSibling(name + ".checksum");
+      String expected =
+          verify && DurableFile.exists(sum) ? DurableFile.readChecksum(sum, name) : null;
       // One pass that hashes while it parses where the codec can; a mismatch still wins over the
       // parsed contents, as it does below.
-      StateCodec.Hashed parsed = format.codec().readHashing(ch, expected != null);
+      StateCodec codec = codecs.apply(format);
+      StateCodec.Hashed parsed = codec.readHashing(ch, expected != null);
       if (parsed != null) {
         if (expected != null) {
           verify(file, expected, parsed.sha256());
@@ -189,11 +200,15 @@ public final class StateStore {
       // file, while this thread parses; it is awaited on every path, and a mismatch still wins
       // over whatever the parse returned or threw.
       Future<String> hashed =
-          expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
+          expected == null
+              ? null
+              : HashingSink.HASHERS.submit(() -> sha256(opened.channel(), opened.size()));
       Map<String, Object> map;
       try {
-        map = parse(format, ch, file);
-      } catch (IOException | RuntimeException e) {
+        map = parse(codec, ch, file);
+      } catch (IOException | RuntimeException | Error e) {
+        // Even an Error from a hostile file (OutOfMemoryError, StackOverflowError) waits for the
+        // hash, so that a mismatch is what the caller sees and recover moves on to the next file.
         if (hashed != null) {
           verify(file, expected, HashingSink.await(hashed));
         }
@@ -209,10 +224,10 @@ public final class StateStore {
     }
   }
 
-  private static Map<String, Object> parse(StateFormat format, FileChannel ch, Path file)
+  private static Map<String, Object> parse(StateCodec codec, SeekableByteChannel ch, Path file)
       throws IOException {
     try {
-      return format.codec().read(ch, file.toString());
+      return codec.read(ch, file.toString());
     } catch (StateLoadException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -221,12 +236,20 @@ public final class StateStore {
     }
   }
 
-  /** SHA-256 of the whole file by positional reads, which leave the channel's position alone. */
-  private static String sha256(FileChannel ch) throws IOException {
+  /**
+   * SHA-256 of the file's first {@code size} bytes by positional reads, which leave the channel's
+   * position alone.
+   */
+  private static String sha256(FileChannel ch, long size) throws IOException {
     MessageDigest md = HashingSink.sha256();
     ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
     long position = 0;
-    for (int n = ch.read(buf, position); n >= 0; n = ch.read(buf, position)) {
+    while (position < size) {
+      buf.limit((int) Math.min(buf.capacity(), size - position));
+      int n = ch.read(buf, position);
+      if (n < 0) {
+        break;
+      }
       position += n;
       buf.flip();
       md.update(buf);
@@ -317,20 +340,18 @@ public final class StateStore {
     DurableFile file = new DurableFile(ops, target);
     LoadOptions options = LoadOptions.defaults();
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      StateLoadException mainFailure;
-      try {
-        SystemStateRecord r = decode(read(format, target, true), target, options);
+      Candidate main = candidate(format, target, true, target, options);
+      if (main.record != null) {
         file.deleteStaleTemps();
-        return r;
-      } catch (StateLoadException e) {
-        mainFailure = e;
+        return main.record;
       }
+      StateLoadException mainFailure = main.failure;
       SystemStateRecord inFlight = recoverInterrupted(format, file, options);
       if (inFlight != null) {
         return inFlight;
       }
       Path backup = file.backup();
-      if (!Files.exists(backup)) {
+      if (!DurableFile.exists(backup)) {
         throw new StateRecoveryException(
             "Cannot recover "
                 + target
@@ -340,10 +361,8 @@ public final class StateStore {
                 + backup,
             mainFailure);
       }
-      SystemStateRecord fromBackup;
-      try {
-        fromBackup = decode(read(format, backup, false), backup, options);
-      } catch (StateLoadException e) {
+      Candidate fromBackup = candidate(format, backup, false, backup, options);
+      if (fromBackup.record == null) {
         StateRecoveryException ex =
             new StateRecoveryException(
                 "Cannot recover "
@@ -351,33 +370,69 @@ public final class StateStore {
                     + ": "
                     + mainFailure.getMessage()
                     + "; the backup failed too: "
-                    + e.getMessage(),
+                    + fromBackup.failure.getMessage(),
                 mainFailure);
-        ex.addSuppressed(e);
+        ex.addSuppressed(fromBackup.failure);
         throw ex;
       }
       LOG.info("Restoring {} from its backup {}", target, backup);
       restoreFrom(file, backup);
-      return fromBackup;
+      return fromBackup.record;
     } catch (IOException e) {
       throw new StateRecoveryException("Cannot recover " + target + ": " + e, e);
     }
   }
 
+  /** One recovery candidate's outcome: the record it decoded to, or why it did not. */
+  private record Candidate(SystemStateRecord record, StateLoadException failure) {}
+
+  /**
+   * Reads and decodes one recovery candidate, isolating its failure so that the next candidate is
+   * still tried: every {@code Exception} and every {@code Error} a hostile file can provoke,
+   * {@code OutOfMemoryError} and {@code StackOverflowError} included (what they allocated is
+   * garbage once they unwind), becomes the candidate's {@link StateLoadException}. The other {@link
+   * VirtualMachineError}s ({@code InternalError}, {@code UnknownError}) say the JVM itself is
+   * broken and are rethrown.
+   */
+  private Candidate candidate(
+      StateFormat format, Path file, boolean verify, Path decodeAs, LoadOptions options) {
+    try {
+      return new Candidate(decode(read(format, file, verify), decodeAs, options), null);
+    } catch (StateLoadException e) {
+      return new Candidate(null, e);
+    } catch (IOException e) {
+      return new Candidate(null, unreadable(file, e));
+    } catch (VirtualMachineError e) {
+      if (!(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
+        throw e;
+      }
+      return new Candidate(null, failed(file, e));
+    } catch (RuntimeException | Error e) {
+      return new Candidate(null, failed(file, e));
+    }
+  }
+
+  private static StateLoadException failed(Path file, Throwable e) {
+    LOG.warn("Recovery candidate {} failed: {}", file, e.toString());
+    return new StateLoadException(
+        StateLoadException.Reason.MALFORMED, "Cannot load " + file + ": " + e, e);
+  }
+
   /**
    * Looks for the files an interrupted save left: a main file or a temp whose SHA-256 equals a
    * checksum file or checksum temp. Returns the newest such state after making it the main file, or
-   * null.
+   * null. A candidate that is not a regular file, cannot be read or fails to decode is skipped.
    */
   private SystemStateRecord recoverInterrupted(
       StateFormat format, DurableFile file, LoadOptions options) throws IOException {
+    String name = file.main().getFileName().toString();
     List<String> sums = new ArrayList<>();
-    addChecksum(sums, file.checksum());
+    addChecksum(sums, file.checksum(), name);
     for (Path p : file.temps(DurableFile.Kind.SUM)) {
-      addChecksum(sums, p);
+      addChecksum(sums, p, name);
     }
     for (Path p : file.temps(DurableFile.Kind.PREV_SUM)) {
-      addChecksum(sums, p);
+      addChecksum(sums, p, name);
     }
     if (sums.isEmpty()) {
       return null;
@@ -391,29 +446,37 @@ public final class StateStore {
     temps.sort(Comparator.comparing(StateStore::modified).reversed());
     candidates.addAll(temps);
     for (Path c : candidates) {
-      if (!sums.contains(DurableFile.sha256(c))) {
+      String digest;
+      try {
+        // A FIFO, a directory or a link (to /dev/zero, say) is refused before it is opened, and a
+        // regular file is hashed no further than its size: the exclusive lock is never held for
+        // ever.
+        digest = DurableFile.sha256(c);
+      } catch (IOException e) {
+        LOG.warn("Skipping recovery candidate {}: {}", c, e.toString());
         continue;
       }
-      SystemStateRecord r;
-      try {
-        r = decode(read(format, c, false), file.main(), options);
-      } catch (StateLoadException e) {
+      if (!sums.contains(digest)) {
+        continue;
+      }
+      Candidate r = candidate(format, c, false, file.main(), options);
+      if (r.record == null) {
         continue;
       }
       LOG.info("Recovering {} from the interrupted save's {}", file.main(), c);
       restoreFrom(file, c);
-      return r;
+      return r.record;
     }
     return null;
   }
 
-  private static void addChecksum(List<String> sums, Path p) {
+  private static void addChecksum(List<String> sums, Path p, String stateName) {
     try {
-      if (Files.exists(p)) {
-        sums.add(DurableFile.readChecksum(p));
+      if (DurableFile.exists(p)) {
+        sums.add(DurableFile.readChecksum(p, stateName));
       }
     } catch (IOException e) {
-      LOG.debug("Unreadable checksum candidate {}: {}", p, e.toString());
+      LOG.warn("Skipping checksum candidate {}: {}", p, e.toString());
     }
   }
 
@@ -441,6 +504,7 @@ public final class StateStore {
     StateFormat.of(path);
     Path target = target(path);
     DurableFile file = new DurableFile(ops, target);
+    Path link = path.toAbsolutePath().normalize();
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       ops.delete(target);
       ops.delete(file.checksum());
@@ -449,6 +513,12 @@ public final class StateStore {
       }
       file.deleteStaleTemps();
       ops.forceDirectory(file.directory());
+      if (!link.equals(target)) {
+        // The state path was a link the policy followed: it goes too, rather than dangle (a save
+        // through a dangling link is refused).
+        ops.delete(link);
+        ops.forceDirectory(link.getParent());
+      }
     } catch (IOException e) {
       throw new StateSaveException("Failed to delete state " + target + ": " + e, e);
     }
@@ -456,26 +526,9 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- paths
 
-  /**
-   * The file the store works on: the path itself, or, when it is a symbolic link, the file it
-   * resolves to (so the link keeps pointing at the state and the siblings live beside the target).
-   */
+  /** The file the store works on: see {@link LinkPolicy#stateFile}. */
   static Path target(Path path) {
-    Path abs = path.toAbsolutePath().normalize();
-    if (!Files.isSymbolicLink(abs)) {
-      return abs;
-    }
-    try {
-      return abs.toRealPath();
-    } catch (IOException e) {
-      Path link = abs;
-      try {
-        Path to = Files.readSymbolicLink(link);
-        return link.resolveSibling(to).normalize();
-      } catch (IOException ignored) {
-        return abs;
-      }
-    }
+    return LinkPolicy.stateFile(path);
   }
 
   /** A mutable deep copy of a state map, so that migrations never change the caller's map. */
