@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * The text of a checksum file. The store writes the bare digest (64 lowercase hex digits); it also
- * reads the one-line form of {@code sha256sum} ({@code <hex>  <name>} in text mode, {@code <hex>
+ * reads the one-line form of {@code sha256sum} ({@code <hex> <name>} in text mode, {@code <hex>
  * *<name>} in binary mode), so that a checksum written by that tool is not taken for corruption.
  *
  * <pre>

@@ -109,6 +109,7 @@ public final class DurableFile {
   private final Path dir;
   private final String name;
   private final Pattern tempPattern;
+
   /** Whether hard links work in {@link #dir}: null until a link has failed and a probe said. */
   private Boolean linksSupported;
 
@@ -153,6 +154,15 @@ public final class DurableFile {
    * @throws IOException after undoing what this attempt did, as far as the file system allows
    */
   public String commit(Content content, boolean rotateBackup) throws IOException {
+    return commit(content, rotateBackup, false);
+  }
+
+  /**
+   * Steps 1–9; a main file that is not a regular file (a FIFO, a socket, a device) is refused, or,
+   * when {@code replaceNonRegular} (recovery), replaced without being read or linked.
+   */
+  private String commit(Content content, boolean rotateBackup, boolean replaceNonRegular)
+      throws IOException {
     List<Path> temps = new ArrayList<>();
     boolean keepPreserved = false;
     try {
@@ -165,12 +175,17 @@ public final class DurableFile {
       Path backup = backup();
       boolean hadMain = exists(main);
       if (hadMain && !RegularFiles.isRegular(main)) {
-        throw new NotRegularFileException(main.toString(), "not a regular file; not replacing it");
+        if (!replaceNonRegular) {
+          throw new NotRegularFileException(
+              main.toString(), "not a regular file; a save does not replace it");
+        }
+        hadMain = false;
       }
       Path pMain = hadMain ? linkTemp(Kind.PREV_MAIN, main, temps) : null;
       // A link or other non-regular file at a companion name is never read: it is treated as
       // absent, so the rename below replaces it and a rollback removes what replaced it.
-      Path pSum = RegularFiles.isRegular(checksum) ? linkTemp(Kind.PREV_SUM, checksum, temps) : null;
+      Path pSum =
+          RegularFiles.isRegular(checksum) ? linkTemp(Kind.PREV_SUM, checksum, temps) : null;
       boolean rotate = rotateBackup && hadMain;
       Path pBak =
           rotate && RegularFiles.isRegular(backup) ? linkTemp(Kind.PREV_BAK, backup, temps) : null;
@@ -297,9 +312,9 @@ public final class DurableFile {
   }
 
   /**
-   * Whether a failed link may be the file system's refusal of links as such (EPERM from FUSE
-   * exFAT, EOPNOTSUPP, a provider without links) rather than a name clash, a missing file or a
-   * denied permission.
+   * Whether a failed link may be the file system's refusal of links as such (EPERM from FUSE exFAT,
+   * EOPNOTSUPP, a provider without links) rather than a name clash, a missing file or a denied
+   * permission.
    */
   private static boolean mayMeanUnsupported(Exception e) {
     return e instanceof UnsupportedOperationException
@@ -350,7 +365,7 @@ public final class DurableFile {
 
   /** Writes the bytes of an existing file as a new commit (recovery); returns the digest. */
   public String commitCopyOf(Path source) throws IOException {
-    return commit(out -> copy(source, out), false);
+    return commit(out -> copy(source, out), false, true);
   }
 
   /** Whether {@code p} exists, without following a final symbolic link. */

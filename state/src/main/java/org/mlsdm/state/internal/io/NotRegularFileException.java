@@ -4,8 +4,8 @@ import java.nio.file.FileSystemException;
 
 /**
  * The store refused to open a path because it is not a regular file (a directory, a FIFO, a socket,
- * a device, or a symbolic link where links are not followed), because it changed between the
- * check and the open, or because its open did not complete in time.
+ * a device, or a symbolic link where links are not followed), because it changed between the check
+ * and the open, or because its open did not complete in time.
  */
 public final class NotRegularFileException extends FileSystemException {
   private static final long serialVersionUID = 1L;

@@ -215,8 +215,7 @@ public final class RegularFiles {
         }
       }
       throw new NotRegularFileException(
-          path.toString(),
-          "did not open within " + timeout.toMillis() + " ms (a FIFO or device?)");
+          path.toString(), "did not open within " + timeout.toMillis() + " ms (a FIFO or device?)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while opening " + path);

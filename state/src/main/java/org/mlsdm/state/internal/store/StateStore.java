@@ -340,7 +340,14 @@ public final class StateStore {
     DurableFile file = new DurableFile(ops, target);
     LoadOptions options = LoadOptions.defaults();
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      Candidate main = candidate(format, target, true, target, options);
+      // A checksum that is not a regular file (a FIFO, a link) is not read; load refuses it, while
+      // recover judges the main file without it rather than roll back to the backup.
+      Path sum = file.checksum();
+      boolean verify = !DurableFile.exists(sum) || RegularFiles.isRegular(sum);
+      if (!verify) {
+        LOG.warn("Ignoring {}: not a regular file", sum);
+      }
+      Candidate main = candidate(format, target, verify, target, options);
       if (main.record != null) {
         file.deleteStaleTemps();
         return main.record;
@@ -388,9 +395,9 @@ public final class StateStore {
 
   /**
    * Reads and decodes one recovery candidate, isolating its failure so that the next candidate is
-   * still tried: every {@code Exception} and every {@code Error} a hostile file can provoke,
-   * {@code OutOfMemoryError} and {@code StackOverflowError} included (what they allocated is
-   * garbage once they unwind), becomes the candidate's {@link StateLoadException}. The other {@link
+   * still tried: every {@code Exception} and every {@code Error} a hostile file can provoke, {@code
+   * OutOfMemoryError} and {@code StackOverflowError} included (what they allocated is garbage once
+   * they unwind), becomes the candidate's {@link StateLoadException}. The other {@link
    * VirtualMachineError}s ({@code InternalError}, {@code UnknownError}) say the JVM itself is
    * broken and are rethrown.
    */

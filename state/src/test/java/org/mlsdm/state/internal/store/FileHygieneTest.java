@@ -31,8 +31,8 @@ import org.mlsdm.testing.TestStates;
 /**
  * File-system hygiene: owner-only permissions on every file the store creates, symbolic links
  * planted at temporary, checksum, backup and lock paths never followed or written through, and a
- * symbolic link as the state path itself followed to its target where the link policy allows it
- * (as {@link SystemStates} documents; the refusals are in {@code LinkPolicyTest}).
+ * symbolic link as the state path itself followed to its target where the link policy allows it (as
+ * {@link SystemStates} documents; the refusals are in {@code LinkPolicyTest}).
  */
 class FileHygieneTest {
   private static final Set<PosixFilePermission> OWNER_ONLY =
