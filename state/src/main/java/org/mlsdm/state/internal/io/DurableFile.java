@@ -16,9 +16,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +85,8 @@ import org.slf4j.LoggerFactory;
 public final class DurableFile {
   private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final DateTimeFormatter DAMAGED_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** The kinds of temporary names, by their tag in the file name. */
   public enum Kind {
@@ -289,26 +296,28 @@ public final class DurableFile {
    * support hard links, an fsynced copy.
    */
   private Path linkTemp(Kind kind, Path existing, List<Path> temps) throws IOException {
-    if (Boolean.FALSE.equals(linksSupported)) {
-      return copyTemp(kind, existing, temps);
-    }
     Path t = createTemp(kind, temps);
-    try {
-      ops.link(t, existing);
-      return t;
-    } catch (UnsupportedOperationException | FileSystemException e) {
-      if (!mayMeanUnsupported(e) || linksWork()) {
-        throw e;
-      }
-      LOG.info("{} does not support hard links; the backup and undo copies are copies", dir);
-    }
-    return copyTemp(kind, existing, temps);
+    linkOrCopy(t, existing);
+    return t;
   }
 
-  private Path copyTemp(Kind kind, Path existing, List<Path> temps) throws IOException {
-    Path t = createTemp(kind, temps);
-    writeFile(t, out -> copy(existing, out));
-    return t;
+  /**
+   * Creates {@code link} as a hard link to {@code existing}, or as an fsynced copy of it where the
+   * directory does not support hard links.
+   */
+  private void linkOrCopy(Path link, Path existing) throws IOException {
+    if (!Boolean.FALSE.equals(linksSupported)) {
+      try {
+        ops.link(link, existing);
+        return;
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        if (!mayMeanUnsupported(e) || linksWork()) {
+          throw e;
+        }
+        LOG.info("{} does not support hard links; backups are fsynced copies", dir);
+      }
+    }
+    writeFile(link, out -> copy(existing, out));
   }
 
   /**
@@ -366,6 +375,26 @@ public final class DurableFile {
   /** Writes the bytes of an existing file as a new commit (recovery); returns the digest. */
   public String commitCopyOf(Path source) throws IOException {
     return commit(out -> copy(source, out), false, true);
+  }
+
+  /**
+   * Keeps the main file under a new name, {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} (with {@code
+   * -2}, {@code -3} … when taken), before recovery replaces it: a hard link (a copy where links are
+   * unsupported), made durable by an fsync of the directory. A crash before the fsync leaves the
+   * main file as it was, possibly without the new name; nothing else changes.
+   *
+   * @param now the time to name it by
+   * @return the new name's path
+   */
+  public Path keepMainAside(Instant now) throws IOException {
+    String stamp = DAMAGED_TIME.format(now.truncatedTo(ChronoUnit.SECONDS));
+    Path kept = dir.resolve(name + ".damaged-" + stamp);
+    for (int i = 2; exists(kept); i++) {
+      kept = dir.resolve(name + ".damaged-" + stamp + "-" + i);
+    }
+    linkOrCopy(kept, main);
+    ops.forceDirectory(dir);
+    return kept;
   }
 
   /** Whether {@code p} exists, without following a final symbolic link. */
@@ -438,6 +467,11 @@ public final class DurableFile {
 
   /** What {@link #readChecksum} returns for a file that states no digest for the state file. */
   public static final String NOT_A_DIGEST = "<not a SHA-256 digest>";
+
+  /** Whether {@link #readChecksum} found a digest, rather than {@link #NOT_A_DIGEST}. */
+  public static boolean isDigest(String checksum) {
+    return checksum.matches("[0-9a-f]{64}");
+  }
 
   /**
    * Reads a checksum file in any form {@link ChecksumText} accepts, never through a symbolic link.

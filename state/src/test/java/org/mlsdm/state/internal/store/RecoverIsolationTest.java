@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mlsdm.state.StateCorruptionException;
+import org.mlsdm.state.StateFormat;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
@@ -90,10 +91,10 @@ class RecoverIsolationTest {
     SystemStateRecord first = SystemStates.save(TestStates.sample(1), p);
     SystemStates.save(TestStates.sample(2), p);
     byte[] backup = StoreFiles.bytes(SystemStates.backupPath(p));
-    HostileCodec codec = new HostileCodec(StateFormat.of(p).codec(), p, () -> error(kind));
+    HostileCodec codec = new HostileCodec(Codecs.of(StateFormat.of(p)), p, () -> error(kind));
 
     // The main file matches its checksum: only its parse fails.
-    assertThat(store(codec).recover(p)).isEqualTo(first);
+    assertThat(store(codec).recover(p).state()).isEqualTo(first);
 
     // Tried as the main file, then as an interrupted save's candidate its checksum vouches for.
     assertThat(codec.thrown).isEqualTo(2);
@@ -109,13 +110,13 @@ class RecoverIsolationTest {
     SystemStateRecord first = SystemStates.save(TestStates.sample(1), p);
     SystemStates.save(TestStates.sample(2), p);
     Files.write(p, new byte[] {'x'}, StandardOpenOption.APPEND);
-    HostileCodec codec = new HostileCodec(StateFormat.of(p).codec(), p, () -> error(kind));
+    HostileCodec codec = new HostileCodec(Codecs.of(StateFormat.of(p)), p, () -> error(kind));
     StateStore store = store(codec);
 
     // The load sees the checksum mismatch, not the Error the parse threw meanwhile.
     assertThatThrownBy(() -> store.load(p, org.mlsdm.state.LoadOptions.defaults()))
         .isInstanceOf(StateCorruptionException.class);
-    assertThat(store.recover(p)).isEqualTo(first);
+    assertThat(store.recover(p).state()).isEqualTo(first);
     assertThat(codec.thrown).isEqualTo(2);
     assertThat(SystemStates.load(p)).isEqualTo(first);
   }
@@ -130,7 +131,7 @@ class RecoverIsolationTest {
     StateStore store =
         store(
             new HostileCodec(
-                StateFormat.of(p).codec(), p, () -> new InternalError("the JVM is broken")));
+                Codecs.of(StateFormat.of(p)), p, () -> new InternalError("the JVM is broken")));
 
     // The JVM's own failures are not a candidate's: they propagate.
     assertThatThrownBy(() -> store.recover(p))
