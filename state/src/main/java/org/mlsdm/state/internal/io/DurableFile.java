@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * creates temporary names {@code .NAME.KIND-XXXXXXXXXXXXXXXX.tmp} in the same directory: {@code
  * main} and {@code sum} (the new contents), {@code bak} (the new backup), and {@code pmain}, {@code
  * psum}, {@code pbak} (extra hard links to the previous main, checksum and backup, kept until the
- * commit is durable so that a failed step can be undone). Each name is random and created with
- * {@code O_CREAT|O_EXCL} without following links, owner-only (0600).
+ * commit is durable so that a failed step can be undone), and {@code probe} (see below). Each name
+ * is random and created with {@code O_CREAT|O_EXCL} without following links, owner-only (0600).
  *
  * <h2>One save, step by step</h2>
  *
@@ -81,6 +81,29 @@ import org.slf4j.LoggerFactory;
  * previous main, checksum and backup are byte-identical to before. If even that rollback fails (a
  * persistent fault), the preserved links stay on disk, where {@code recover} finds them. The caller
  * retries with fresh temp names, so no file is ever fsynced again after its fsync failed.
+ *
+ * <h2>File systems without hard links</h2>
+ *
+ * FAT/exFAT, SMB/CIFS and many FUSE mounts refuse {@code link(2)} (FUSE exFAT with EPERM). When a
+ * link in step 3 fails with anything but "exists", "no such file" or "access denied", a probe (two
+ * {@code .NAME.probe-*.tmp} files this process creates and links, then deletes) tells the file
+ * system's refusal from a real error: if the probe's link works too the error is real (Linux's
+ * {@code fs.protected_hardlinks} refuses links to other users' files with the same EPERM) and the
+ * save fails as before; if not, every link of this save becomes a copy written through the same
+ * path as step 1 (a new 0600 temp, fsynced before step 4). The crash guarantees above hold
+ * unchanged, since each copy is complete and fsynced before any rename makes it visible: a crash
+ * can leave a garbage temp, never a torn backup. What changes: the backup is an owner-only copy
+ * instead of the previous file itself (its mode is not kept), and each overwrite reads and writes
+ * the previous main file (once for {@code pmain}, once for {@code bak}) and the previous checksum
+ * and backup once more, so a save costs about three times the I/O of the state.
+ *
+ * <h2>Hostile files</h2>
+ *
+ * Every file read here goes through {@link RegularFiles} (a regular file only, never through a
+ * link, bounded in time and size); a non-regular file at a companion name is treated as absent when
+ * a save preserves the previous files, and a save refuses to replace a non-regular main file
+ * (recovery replaces it). Checksum files may also be in {@code sha256sum}'s format ({@link
+ * ChecksumText}); a save writes the bare digest.
  */
 public final class DurableFile {
   private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
