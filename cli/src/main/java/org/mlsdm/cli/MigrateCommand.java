@@ -9,7 +9,6 @@ import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code migrate}: rewrites a file at the current schema version. */
 @Command(
@@ -24,11 +23,7 @@ import picocli.CommandLine.Parameters;
 final class MigrateCommand implements Callable<Integer> {
   @Mixin Console console;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file (a .json or .npz file name).")
-  Path file;
+  @Mixin Options.StateFile target;
 
   @Option(
       names = "--force",
@@ -37,17 +32,18 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
     StateFiles.Loaded loaded =
         StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
     boolean current = !loaded.migrated();
     SystemStateRecord state = loaded.state();
-    int target = SystemStates.CURRENT_SCHEMA_VERSION;
+    int version = SystemStates.CURRENT_SCHEMA_VERSION;
     if (current && !force) {
       out.printf(
           "%s is already at schema version %d; nothing to do (--force rewrites it)%n",
-          file, target);
+          Text.path(file), version);
       return ExitCode.OK.code();
     }
     SystemStateRecord written =

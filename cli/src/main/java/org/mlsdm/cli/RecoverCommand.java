@@ -15,7 +15,6 @@ import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code recover}: the seed's manual procedure, done by the store. The damaged file is copied aside
@@ -37,14 +36,11 @@ final class RecoverCommand implements Callable<Integer> {
 
   @Mixin Console console;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file (a .json or .npz file name).")
-  Path file;
+  @Mixin Options.StateFile target;
 
   @Override
   public Integer call() {
+    Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
     StateLoadException failure;
@@ -62,9 +58,9 @@ final class RecoverCommand implements Callable<Integer> {
     boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
     out.printf("found: %s is %s: %s%n", file, describe(failure), failure.getMessage());
     out.printf("found: %s %s%n", backup.getFileName(), backupExists ? "exists" : "does not exist");
-    SystemStateRecord backupState = backupExists ? loadBackupOrNull(progress) : null;
+    SystemStateRecord backupState = backupExists ? loadBackupOrNull(file, progress) : null;
     if (mainExists) {
-      out.printf("kept the damaged file as %s%n", keepDamaged());
+      out.printf("kept the damaged file as %s%n", keepDamaged(file));
     }
     SystemStateRecord restored;
     try {
@@ -96,7 +92,7 @@ final class RecoverCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  private SystemStateRecord loadBackupOrNull(Progress progress) {
+  private SystemStateRecord loadBackupOrNull(Path file, Progress progress) {
     try {
       return StateFiles.loadBackup(file, progress);
     } catch (StateLoadException e) {
@@ -116,7 +112,7 @@ final class RecoverCommand implements Callable<Integer> {
     };
   }
 
-  private Path keepDamaged() {
+  private Path keepDamaged(Path file) {
     Path target =
         file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()));
     try {

@@ -2,6 +2,7 @@ package org.mlsdm.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -31,7 +32,10 @@ final class StateFiles {
 
   /** A loaded state, the status of its checksum, and whether it was migrated on load. */
   record Checked(
-      SystemStateRecord state, ChecksumStatus checksum, String mismatch, boolean migrated) {}
+      SystemStateRecord state,
+      ChecksumStatus checksum,
+      StateCorruptionException cause,
+      boolean migrated) {}
 
   /** A backup file's presence, size and age. */
   record Backup(Path path, boolean present, long size, Instant modified) {}
@@ -62,8 +66,7 @@ final class StateFiles {
     } catch (StateCorruptionException e) {
       Loaded loaded =
           loadNoticingMigration(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
-      return new Checked(
-          loaded.state(), ChecksumStatus.MISMATCH, e.getMessage(), loaded.migrated());
+      return new Checked(loaded.state(), ChecksumStatus.MISMATCH, e, loaded.migrated());
     }
   }
 
@@ -130,17 +133,34 @@ final class StateFiles {
     }
   }
 
-  /**
-   * Fails fast on a name the store would refuse, before a long read of another file. The store
-   * checks again; this only moves the error earlier.
-   */
-  static void requireStateFileName(Path path) {
-    String name =
-        path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!(name.endsWith(".json") || name.endsWith(".npz"))) {
+  /** Refuses to replace an existing output file (exit 11) unless {@code --force} was given. */
+  static void refuseExisting(Path file, boolean force) {
+    if (!force && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new CliException(
-          ExitCode.USAGE,
-          "Unsupported file format: '" + path + "' (expected a .json or .npz file name)");
+          ExitCode.EXISTS,
+          Text.path(file)
+              + " already exists; use --force to overwrite it (it is kept as "
+              + Text.path(SystemStates.backupPath(file).getFileName())
+              + ")");
+    }
+  }
+
+  /**
+   * Creates the directories above an output file, as a user who names {@code out/run1/state.json}
+   * expects; the store itself writes only into an existing directory.
+   */
+  static void createParentDirectories(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent == null || Files.isDirectory(parent)) {
+      return;
+    }
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCode.FAILURE,
+          "cannot create the directory " + Text.path(parent) + " for " + Text.path(file) + ": " + e,
+          e);
     }
   }
 
@@ -154,7 +174,7 @@ final class StateFiles {
     }
     return new CliException(
         ExitCode.of(e),
-        e.getMessage() + "; a backup exists: run 'mlsdm-state recover " + file + "'",
+        Text.message(e) + "; a backup exists: run 'mlsdm-state recover " + Text.path(file) + "'",
         e);
   }
 

@@ -12,7 +12,6 @@ import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code verify}: checksum, schema and integrity, as an exit code. */
 @Command(
@@ -28,11 +27,7 @@ import picocli.CommandLine.Parameters;
 final class VerifyCommand implements Callable<Integer> {
   @Mixin Console console;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file (a .json or .npz file name).")
-  Path file;
+  @Mixin Options.StateFile target;
 
   @Option(
       names = "--strict",
@@ -41,6 +36,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
     boolean hasChecksum = Files.exists(SystemStates.checksumPath(file));
@@ -74,12 +70,12 @@ final class VerifyCommand implements Callable<Integer> {
     Report.row(
         out, "  integrity", warnings.isEmpty() ? "no warnings" : warnings.size() + " warning(s)");
     warnings.forEach(w -> Report.row(out, "    warning", w));
-    Report.row(out, "  backup", backupStatus(progress));
+    Report.row(out, "  backup", backupStatus(file, progress));
     out.flush();
     return strict && !sound ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
   }
 
-  private String backupStatus(Progress progress) {
+  private String backupStatus(Path file, Progress progress) {
     if (!StateFiles.backup(file).present()) {
       return "none";
     }
