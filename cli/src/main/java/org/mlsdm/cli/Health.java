@@ -20,6 +20,7 @@ record Health(
     int versionFound,
     boolean migrated,
     SystemStateRecord state,
+    StateLoadException failure,
     Checksum checksum,
     String expected,
     String actual,
@@ -37,11 +38,20 @@ record Health(
   }
 
   /**
-   * Inspects {@code file}; a file that does not load, its checksum aside, throws its {@link
-   * StateLoadException}.
+   * Inspects {@code file}. A file that does not load has a {@link #failure} and no {@link #state};
+   * a missing or unreadable file throws its {@link StateLoadException}.
    */
   static Health inspect(Path file, Progress progress) {
-    StateFiles.Checked checked = StateFiles.loadChecked(file, progress);
+    StateFiles.Checked checked;
+    try {
+      checked = StateFiles.loadChecked(file, progress);
+    } catch (StateLoadException e) {
+      if (e.reason() == StateLoadException.Reason.NOT_FOUND
+          || e.reason() == StateLoadException.Reason.UNREADABLE) {
+        throw e;
+      }
+      checked = new StateFiles.Checked(null, e, StateFiles.ChecksumStatus.OK, null, false);
+    }
     SystemStateRecord state = checked.state();
     String expected = null;
     String actual = null;
@@ -55,7 +65,7 @@ record Health(
     if (backup.present()) {
       try {
         backupUpdated = StateFiles.loadBackup(file, progress).updatedAt();
-      } catch (StateLoadException e) {
+      } catch (StateLoadException | CliException e) {
         backupFailure = Text.message(e);
       }
     }
@@ -63,9 +73,10 @@ record Health(
         file,
         StateFiles.format(file),
         Progress.sizeOrZero(file),
-        checked.migrated() ? 0 : state.version(),
+        state == null ? -1 : checked.migrated() ? 0 : state.version(),
         checked.migrated(),
         state,
+        checked.failure(),
         switch (checked.checksum()) {
           case OK -> Checksum.OK;
           case MISMATCH -> Checksum.MISMATCH;
@@ -73,10 +84,37 @@ record Health(
         },
         expected,
         actual,
-        SystemStates.validateIntegrity(state),
+        state == null ? List.of() : SystemStates.validateIntegrity(state),
         backup.present(),
         backupUpdated,
         backupFailure);
+  }
+
+  /**
+   * The state, or the reason it is not there: a checksum mismatch wins over what the contents'
+   * failure says, as it does in a load, and names the recovery when a backup exists.
+   */
+  SystemStateRecord stateOrThrow() {
+    if (checksum == Checksum.MISMATCH) {
+      throw StateFiles.withRecoveryHint(
+          ExitCode.CORRUPT,
+          "Checksum mismatch for "
+              + Text.path(file)
+              + ": expected "
+              + expected
+              + ", actual "
+              + actual,
+          file);
+    }
+    if (checksum == Checksum.UNREADABLE) {
+      throw new CliException(
+          ExitCode.UNREADABLE,
+          Text.path(SystemStates.checksumPath(file)) + " cannot be read: " + expected);
+    }
+    if (state == null) {
+      throw StateFiles.withRecoveryHint(failure, file);
+    }
+    return state;
   }
 
   /** The checksum row: {@code ok (NAME.checksum)}, {@code MISMATCH: expected …, actual …}, … */
@@ -96,10 +134,11 @@ record Health(
       return "none";
     }
     if (backupFailure != null) {
-      return "present, does NOT load: " + Text.escape(backupFailure);
+      return "does NOT load: " + Text.escape(backupFailure);
     }
-    return "loads, updated_at "
+    return "loads (updated_at "
         + backupUpdatedAt
-        + (now == null ? "" : " (" + Report.ago(backupUpdatedAt, now) + ")");
+        + (now == null ? "" : ", " + Report.ago(backupUpdatedAt, now))
+        + ")";
   }
 }

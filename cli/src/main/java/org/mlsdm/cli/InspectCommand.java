@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +38,16 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() {
     Path file = target.file;
     PrintWriter out = console.out();
-    Health health = Health.inspect(file, console.progress());
+    Health health;
+    try {
+      health = Health.inspect(file, console.progress());
+    } catch (StateLoadException e) {
+      throw StateFiles.withRecoveryHint(e, file);
+    }
+    if (health.state() == null) {
+      // What does not load is not shown; a checksum mismatch alone is (inspect's purpose).
+      throw StateFiles.withRecoveryHint(health.failure(), file);
+    }
     if (json) {
       writeJson(out, health);
     } else {

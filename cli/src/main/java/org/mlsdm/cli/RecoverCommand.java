@@ -58,9 +58,20 @@ final class RecoverCommand implements Callable<Integer> {
     boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
     out.printf("found: %s is %s: %s%n", file, describe(failure), failure.getMessage());
     out.printf("found: %s %s%n", backup.getFileName(), backupExists ? "exists" : "does not exist");
+    String backupNotRegular = StateFiles.notRegular(backup);
+    if (backupNotRegular != null) {
+      // Reading it would never end (a link to /dev/zero) or hang (a FIFO): fail before trying.
+      throw new CliException(
+          ExitCode.UNRECOVERABLE,
+          "not recovering: "
+              + Text.path(backup)
+              + " is not a regular file ("
+              + backupNotRegular
+              + "); it was not read");
+    }
     SystemStateRecord backupState = backupExists ? loadBackupOrNull(file, progress) : null;
-    if (mainExists) {
-      out.printf("kept the damaged file as %s%n", keepDamaged(file));
+    if (mainExists && StateFiles.notRegular(file) == null) {
+      out.printf("kept the damaged file as %s%n", Text.path(keepDamaged(file)));
     }
     SystemStateRecord restored;
     try {
@@ -121,7 +132,7 @@ final class RecoverCommand implements Callable<Integer> {
             file.resolveSibling(
                 file.getFileName() + ".damaged-" + STAMP.format(Instant.now()) + "-" + i);
       }
-      Files.copy(file, target);
+      StateFiles.copyBounded(file, target, Files.size(file));
       return target;
     } catch (IOException e) {
       throw new CliException(

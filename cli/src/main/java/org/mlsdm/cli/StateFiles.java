@@ -1,10 +1,12 @@
 package org.mlsdm.cli;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateCorruptionException;
@@ -33,12 +35,13 @@ final class StateFiles {
   /** A loaded state, the status of its checksum, and whether it was migrated on load. */
   record Checked(
       SystemStateRecord state,
+      StateLoadException failure,
       ChecksumStatus checksum,
       StateCorruptionException cause,
       boolean migrated) {}
 
-  /** A backup file's presence, size and age. */
-  record Backup(Path path, boolean present, long size, Instant modified) {}
+  /** A backup file's path and presence. */
+  record Backup(Path path, boolean present) {}
 
   /** Loads with the default options (checksum verified, old versions migrated). */
   static SystemStateRecord load(Path path, Progress progress) {
@@ -46,6 +49,7 @@ final class StateFiles {
   }
 
   static SystemStateRecord load(Path path, LoadOptions options, Progress progress) {
+    requireRegular(path);
     return progress.during(
         "reading " + path, Progress.sizeOrZero(path), () -> SystemStates.load(path, options));
   }
@@ -60,13 +64,18 @@ final class StateFiles {
       Loaded loaded = loadNoticingMigration(path, LoadOptions.defaults(), progress);
       return new Checked(
           loaded.state(),
+          null,
           hasChecksum ? ChecksumStatus.OK : ChecksumStatus.ABSENT,
           null,
           loaded.migrated());
     } catch (StateCorruptionException e) {
-      Loaded loaded =
-          loadNoticingMigration(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
-      return new Checked(loaded.state(), ChecksumStatus.MISMATCH, e, loaded.migrated());
+      try {
+        Loaded loaded =
+            loadNoticingMigration(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
+        return new Checked(loaded.state(), null, ChecksumStatus.MISMATCH, e, loaded.migrated());
+      } catch (StateLoadException contents) {
+        return new Checked(null, contents, ChecksumStatus.MISMATCH, e, false);
+      }
     }
   }
 
@@ -86,17 +95,10 @@ final class StateFiles {
     }
   }
 
+  /** Whether {@code FILE.backup} exists (as anything: a link to a device is still there). */
   static Backup backup(Path path) {
     Path backup = SystemStates.backupPath(path);
-    try {
-      if (!Files.isRegularFile(backup)) {
-        return new Backup(backup, false, 0, null);
-      }
-      return new Backup(
-          backup, true, Files.size(backup), Files.getLastModifiedTime(backup).toInstant());
-    } catch (IOException e) {
-      return new Backup(backup, false, 0, null);
-    }
+    return new Backup(backup, Files.exists(backup, LinkOption.NOFOLLOW_LINKS));
   }
 
   /**
@@ -107,6 +109,7 @@ final class StateFiles {
    */
   static SystemStateRecord loadBackup(Path path, Progress progress) {
     Path backup = SystemStates.backupPath(path);
+    requireRegular(backup);
     Path dir = null;
     try {
       dir = Files.createTempDirectory("mlsdm-backup-check");
@@ -164,6 +167,72 @@ final class StateFiles {
     }
   }
 
+  /**
+   * Why {@code path} is not a regular file that the tool may open, or null when it is one or does
+   * not exist (the load then says so). A link is followed only to see what it names: a link to a
+   * regular file is one; a link to a device such as {@code /dev/zero}, a FIFO or a directory is
+   * not, since reading or copying it would never end, or hang.
+   */
+  static String notRegular(Path path) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
+    }
+    if (attributes.isRegularFile()) {
+      return null;
+    }
+    if (!attributes.isSymbolicLink()) {
+      return kind(attributes);
+    }
+    try {
+      BasicFileAttributes target = Files.readAttributes(path, BasicFileAttributes.class);
+      return target.isRegularFile() ? null : "a link to " + kind(target);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String kind(BasicFileAttributes a) {
+    if (a.isDirectory()) {
+      return "a directory";
+    }
+    return a.isOther() ? "a device, FIFO or socket" : "not a regular file";
+  }
+
+  /**
+   * Copies at most {@code max} bytes of {@code from} to a new file {@code to}: a file that turned
+   * into a device or grew after it was checked cannot make the copy run on.
+   */
+  static void copyBounded(Path from, Path to, long max) throws IOException {
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        FileChannel out =
+            FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long done = 0;
+      while (done < max) {
+        long n = in.transferTo(done, max - done, out);
+        if (n <= 0) {
+          break;
+        }
+        done += n;
+      }
+      out.force(true);
+    }
+  }
+
+  /**
+   * Refuses (exit 4) to open {@code path} when it is not a regular file; see {@link #notRegular}.
+   */
+  static void requireRegular(Path path) {
+    String why = notRegular(path);
+    if (why != null) {
+      throw new CliException(
+          ExitCode.UNREADABLE,
+          Text.path(path) + " is not a regular file (" + why + "); it was not opened");
+    }
+  }
+
   /** A load failure, with the next step when FILE.backup could repair it. */
   static RuntimeException withRecoveryHint(StateLoadException e, Path file) {
     boolean repairable =
@@ -176,6 +245,15 @@ final class StateFiles {
         ExitCode.of(e),
         Text.message(e) + "; a backup exists: run 'mlsdm-state recover " + Text.path(file) + "'",
         e);
+  }
+
+  /** A failure of {@code file} with {@code code}, with the next step when a backup exists. */
+  static CliException withRecoveryHint(ExitCode code, String message, Path file) {
+    return new CliException(
+        code,
+        backup(file).present()
+            ? message + "; a backup exists: run 'mlsdm-state recover " + Text.path(file) + "'"
+            : message);
   }
 
   /** The format name by extension, for messages. */

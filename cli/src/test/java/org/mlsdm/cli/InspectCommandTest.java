@@ -34,7 +34,7 @@ class InspectCommandTest {
         .contains("  state_l3   4 values, norm 0\n")
         .contains("qilm\n  memory     3 rows of 4\n  phases     3 values, norm ")
         .contains("checksum     ok")
-        .contains("backup       loads, updated_at ")
+        .contains("backup       loads (updated_at ")
         .contains("(JSON, " + Progress.bytes(Files.size(file)) + ")")
         .contains("integrity    no warnings");
     assertThat(r.err()).isEmpty();
