@@ -3,6 +3,9 @@ package org.mlsdm.cli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.mlsdm.state.BackupCheck;
+import org.mlsdm.state.ChecksumCheck;
+import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
@@ -38,55 +41,43 @@ record Health(
   }
 
   /**
-   * Inspects {@code file}. A file that does not load has a {@link #failure} and no {@link #state};
-   * a missing or unreadable file throws its {@link StateLoadException}.
+   * Inspects {@code file} with one read ({@link SystemStates#inspect}). A file that does not load
+   * has a {@link #failure} and no {@link #state}; a missing or unreadable file, or one that is not
+   * a regular file, throws.
    */
   static Health inspect(Path file, Progress progress) {
-    StateFiles.Checked checked;
-    try {
-      checked = StateFiles.loadChecked(file, progress);
-    } catch (StateLoadException e) {
-      if (e.reason() == StateLoadException.Reason.NOT_FOUND
-          || e.reason() == StateLoadException.Reason.UNREADABLE) {
-        throw e;
-      }
-      checked = new StateFiles.Checked(null, e, StateFiles.ChecksumStatus.OK, null, false);
-    }
-    SystemStateRecord state = checked.state();
-    String expected = null;
-    String actual = null;
-    if (checked.cause() != null) {
-      expected = Text.digest(checked.cause().expected());
-      actual = Text.digest(checked.cause().actual());
-    }
-    StateFiles.Backup backup = StateFiles.backup(file);
-    Instant backupUpdated = null;
-    String backupFailure = null;
-    if (backup.present()) {
-      try {
-        backupUpdated = StateFiles.loadBackup(file, progress).updatedAt();
-      } catch (StateLoadException | CliException e) {
-        backupFailure = Text.message(e);
-      }
+    StateFiles.requireRegular(file);
+    StateInspection found =
+        progress.during(
+            "reading " + Text.path(file),
+            Progress.sizeOrZero(file),
+            () -> SystemStates.inspect(file));
+    ChecksumCheck sum = found.checksum();
+    BackupCheck backup = found.backup();
+    String backupFailure = backup.failure().map(Text::message).orElse(null);
+    String notRegular = StateFiles.notRegular(SystemStates.backupPath(file));
+    if (notRegular != null) {
+      backupFailure = "not a regular file (" + notRegular + ")";
     }
     return new Health(
         file,
-        StateFiles.format(file),
-        Progress.sizeOrZero(file),
-        state == null ? -1 : checked.migrated() ? 0 : state.version(),
-        checked.migrated(),
-        state,
-        checked.failure(),
-        switch (checked.checksum()) {
+        found.format().name(),
+        found.size(),
+        found.versionFound().orElse(-1),
+        found.migrated(),
+        found.state().orElse(null),
+        found.failure().orElse(null),
+        switch (sum.status()) {
           case OK -> Checksum.OK;
           case MISMATCH -> Checksum.MISMATCH;
-          case ABSENT -> Checksum.MISSING;
+          case MISSING -> Checksum.MISSING;
+          case UNREADABLE -> Checksum.UNREADABLE;
         },
-        expected,
-        actual,
-        state == null ? List.of() : SystemStates.validateIntegrity(state),
-        backup.present(),
-        backupUpdated,
+        sum.expected().map(Text::digest).orElse(null),
+        sum.actual().map(Text::digest).orElse(null),
+        found.warnings(),
+        backup.present() || notRegular != null,
+        notRegular == null ? backup.updatedAt().orElse(null) : null,
         backupFailure);
   }
 
@@ -108,8 +99,7 @@ record Health(
     }
     if (checksum == Checksum.UNREADABLE) {
       throw new CliException(
-          ExitCode.UNREADABLE,
-          Text.path(SystemStates.checksumPath(file)) + " cannot be read: " + expected);
+          ExitCode.UNREADABLE, Text.path(SystemStates.checksumPath(file)) + " cannot be read");
     }
     if (state == null) {
       throw StateFiles.withRecoveryHint(failure, file);

@@ -3,7 +3,7 @@ package org.mlsdm.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
@@ -35,10 +35,15 @@ final class MigrateCommand implements Callable<Integer> {
     Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
-    StateFiles.Loaded loaded =
-        StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
-    boolean current = !loaded.migrated();
-    SystemStateRecord state = loaded.state();
+    // One read that says whether the load migrated; a checksum mismatch is refused (exit 5).
+    Health health;
+    try {
+      health = Health.inspect(file, progress);
+    } catch (StateLoadException e) {
+      throw StateFiles.withRecoveryHint(e, file);
+    }
+    SystemStateRecord state = health.stateOrThrow();
+    boolean current = !health.migrated();
     int version = SystemStates.CURRENT_SCHEMA_VERSION;
     if (current && !force) {
       out.printf(
@@ -48,11 +53,13 @@ final class MigrateCommand implements Callable<Integer> {
     }
     SystemStateRecord written =
         progress.during(
-            "writing " + file, Progress.sizeOrZero(file), () -> SystemStates.save(state, file));
+            "writing " + Text.path(file),
+            Progress.sizeOrZero(file),
+            () -> SystemStates.save(state, file));
     out.printf(
         "%s %s at schema version %d (updated_at %s); previous file kept as %s%n",
         current ? "rewrote" : "migrated",
-        file,
+        Text.path(file),
         written.version(),
         written.updatedAt(),
         SystemStates.backupPath(file).getFileName());
