@@ -97,8 +97,10 @@ class HostileInputTest {
     Cli.Run verify = Cli.run("verify", file);
     Cli.Run inspect = Cli.run("inspect", file);
     Cli.Run json = Cli.run("inspect", "--json", file);
+    Cli.Run migrate = Cli.run("migrate", "--force", file);
+    Cli.Run recover = Cli.run("recover", file);
 
-    for (Cli.Run r : new Cli.Run[] {verify, inspect, json}) {
+    for (Cli.Run r : new Cli.Run[] {verify, inspect, json, migrate, recover}) {
       assertThat(r.out() + r.err()).as(r.toString()).doesNotContain("TOP-SECRET");
     }
     assertThat(verify.exitCode()).isNotZero();
