@@ -38,10 +38,10 @@ final class Adoption implements Records.Access {
     }
   }
 
-  static QilmStateRecord qilm(double[][] memory, double[] phases) {
+  static QilmStateRecord qilm(double[][] memory, double[] phases, String[] labels) {
     ADOPTING.set(Boolean.TRUE);
     try {
-      return new QilmStateRecord(memory, phases);
+      return new QilmStateRecord(memory, phases, labels);
     } finally {
       ADOPTING.remove();
     }
@@ -73,13 +73,18 @@ final class Adoption implements Records.Access {
   }
 
   @Override
+  public String[] labels(QilmStateRecord q) {
+    return q.labelArray();
+  }
+
+  @Override
   public MemoryStateRecord adoptMemory(
       int dimension, MemoryParameters p, double[] l1, double[] l2, double[] l3) {
     return memory(dimension, p, l1, l2, l3);
   }
 
   @Override
-  public QilmStateRecord adoptQilm(double[][] rows, double[] phases) {
-    return qilm(rows, phases);
+  public QilmStateRecord adoptQilm(double[][] rows, double[] phases, String[] labels) {
+    return qilm(rows, phases, labels);
   }
 }

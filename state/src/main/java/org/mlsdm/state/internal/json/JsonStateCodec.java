@@ -22,8 +22,10 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.QilmStateRecord;
@@ -71,6 +73,10 @@ import org.mlsdm.state.internal.store.StateCodec;
  * }
  * </pre>
  *
+ * <p><b>Labelled phases.</b> A QILM phase that is a label is written as a JSON string in {@code
+ * phases}, beside the numbers ({@code "phases": [0.25, "wake", "sleep"]}), as the Python {@code
+ * MemoryManager} writes them; a record whose phases are all numbers is written exactly as above.
+ *
  * <p><b>Reading</b> returns the state map of {@link StateCodec}. It accepts keys in any order, the
  * aliases {@code state_L1}, {@code state_L2}, {@code state_L3}, integers where doubles are
  * expected, timestamps as any string (parsed later by {@link StateMaps}), and the legacy layout of
@@ -93,8 +99,15 @@ import org.mlsdm.state.internal.store.StateCodec;
  * <p>Neither method closes its stream or channel: the store owns them.
  */
 public final class JsonStateCodec implements StateCodec {
-  /** The one instance; the codec is stateless. */
-  public static final JsonStateCodec INSTANCE = new JsonStateCodec();
+  /** The codec of this library's layout, which is also the Python state store's. */
+  public static final JsonStateCodec INSTANCE = new JsonStateCodec(false);
+
+  /**
+   * The codec that writes the Python {@code MemoryManager}'s layout: {@code "format_version": 1}
+   * instead of the version, id and timestamps, and {@code state_L1}… level keys; it reads as {@link
+   * #INSTANCE} does.
+   */
+  public static final JsonStateCodec MEMORY_MANAGER = new JsonStateCodec(true);
 
   /** Our documents nest four deep ({@code qilm.memory[i]}); the slack is for unknown keys. */
   static final int MAX_DEPTH = 16;
@@ -131,7 +144,11 @@ public final class JsonStateCodec implements StateCodec {
 
   private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
-  private JsonStateCodec() {}
+  private final boolean manager;
+
+  private JsonStateCodec(boolean manager) {
+    this.manager = manager;
+  }
 
   /**
    * {@inheritDoc}
@@ -142,18 +159,25 @@ public final class JsonStateCodec implements StateCodec {
   @Override
   public void write(SystemStateRecord state, OutputStream out) throws IOException {
     String id = state.id();
-    if (id != null && id.length() > MAX_STRING_LENGTH) {
-      throw new StateValidationException(
-          "id", "id must be at most " + MAX_STRING_LENGTH + " characters, got " + id.length());
-    }
+    checkLength("id", id);
     MemoryStateRecord m = state.memoryState();
     QilmStateRecord q = state.qilm();
+    String[] phaseLabels = Records.access().labels(q);
+    if (phaseLabels != null) {
+      for (String label : phaseLabels) {
+        checkLength("phases", label);
+      }
+    }
     JsonTextWriter w = new JsonTextWriter(out);
-    w.ascii("{\n  \"version\": ").integer(state.version());
-    w.ascii(",\n  \"id\": ").bytes(quoted(id));
-    w.ascii(",\n  \"created_at\": \"").ascii(Timestamps.format(state.createdAt()));
-    w.ascii("\",\n  \"updated_at\": \"").ascii(Timestamps.format(state.updatedAt()));
-    w.ascii("\",\n  \"memory_state\": {\n    \"dimension\": ").integer(m.dimension());
+    if (manager) {
+      w.ascii("{\n  \"format_version\": 1");
+    } else {
+      w.ascii("{\n  \"version\": ").integer(state.version());
+      w.ascii(",\n  \"id\": ").bytes(quoted(id));
+      w.ascii(",\n  \"created_at\": \"").ascii(Timestamps.format(state.createdAt()));
+      w.ascii("\",\n  \"updated_at\": \"").ascii(Timestamps.format(state.updatedAt())).ascii("\"");
+    }
+    w.ascii(",\n  \"memory_state\": {\n    \"dimension\": ").integer(m.dimension());
     w.ascii(",\n    \"lambda_l1\": ").number(m.lambdaL1());
     w.ascii(",\n    \"lambda_l2\": ").number(m.lambdaL2());
     w.ascii(",\n    \"lambda_l3\": ").number(m.lambdaL3());
@@ -161,13 +185,46 @@ public final class JsonStateCodec implements StateCodec {
     w.ascii(",\n    \"theta_l2\": ").number(m.thetaL2());
     w.ascii(",\n    \"gating12\": ").number(m.gating12());
     w.ascii(",\n    \"gating23\": ").number(m.gating23());
-    w.ascii(",\n    \"state_l1\": ").vector(Records.access().l1(m));
-    w.ascii(",\n    \"state_l2\": ").vector(Records.access().l2(m));
-    w.ascii(",\n    \"state_l3\": ").vector(Records.access().l3(m));
+    String level = manager ? ",\n    \"state_L" : ",\n    \"state_l";
+    w.ascii(level + "1\": ").vector(Records.access().l1(m));
+    w.ascii(level + "2\": ").vector(Records.access().l2(m));
+    w.ascii(level + "3\": ").vector(Records.access().l3(m));
     w.ascii("\n  },\n  \"qilm\": {\n    \"memory\": [");
     double[][] rows = Records.access().rows(q);
     w.rows(rows).ascii(rows.length == 0 ? "],\n    \"phases\": " : "\n    ],\n    \"phases\": ");
-    w.vector(Records.access().phases(q)).ascii("\n  }\n}\n").flush();
+    String[] labels = Records.access().labels(q);
+    if (labels == null) {
+      w.vector(Records.access().phases(q));
+    } else {
+      phases(w, Records.access().phases(q), labels);
+    }
+    w.ascii("\n  }\n}\n").flush();
+  }
+
+  /** Writes phases with labels on one line: numbers as numbers, labels as JSON strings. */
+  private static void phases(JsonTextWriter w, double[] numbers, String[] labels)
+      throws IOException {
+    w.ascii("[");
+    for (int i = 0; i < numbers.length; i++) {
+      if (i > 0) {
+        w.ascii(", ");
+      }
+      if (labels[i] == null) {
+        w.number(numbers[i]);
+      } else {
+        w.bytes(quoted(labels[i]));
+      }
+    }
+    w.ascii("]");
+  }
+
+  /** Refuses, before anything is written, strings longer than the reader accepts. */
+  private static void checkLength(String field, String value) {
+    if (value != null && value.length() > MAX_STRING_LENGTH) {
+      throw new StateValidationException(
+          field,
+          field + " must be at most " + MAX_STRING_LENGTH + " characters, got " + value.length());
+    }
   }
 
   /** The id as a JSON value: null, or the string escaped exactly as Jackson escapes it. */
@@ -297,7 +354,7 @@ public final class JsonStateCodec implements StateCodec {
         JsonToken v = p.nextToken();
         switch (key) {
           case "memory" -> q.put(key, matrix(v));
-          case "phases" -> q.put(key, vector(v));
+          case "phases" -> q.put(key, phases(v));
           default -> p.skipChildren();
         }
       }
@@ -341,6 +398,46 @@ public final class JsonStateCodec implements StateCodec {
           buf = Arrays.copyOf(buf, grow(n));
         }
         buf[n++] = p.getDoubleValue();
+      }
+      return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * Phases: a {@code double[]} when all are numbers, otherwise a list of {@link Double}s and
+     * {@link String}s (labels), which {@link StateMaps} turns into a labelled record.
+     */
+    private Object phases(JsonToken t) throws IOException {
+      if (t != JsonToken.START_ARRAY) {
+        throw malformed("expected an array of numbers or strings, got " + describe(t));
+      }
+      double[] buf = new double[Math.min(16, cap)];
+      List<Object> mixed = null;
+      int n = 0;
+      for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+        boolean number = e == JsonToken.VALUE_NUMBER_FLOAT || e == JsonToken.VALUE_NUMBER_INT;
+        if (!number && e != JsonToken.VALUE_STRING) {
+          throw malformed("expected a number or a string, got " + describe(e));
+        }
+        if (mixed == null && !number) {
+          mixed = new ArrayList<>(n + 16);
+          for (int i = 0; i < n; i++) {
+            mixed.add(buf[i]);
+          }
+        }
+        if (mixed != null) {
+          if (mixed.size() >= cap) {
+            throw malformed("more than " + cap + " values, more than the file can hold");
+          }
+          mixed.add(number ? (Object) p.getDoubleValue() : p.getText());
+        } else {
+          if (n == buf.length) {
+            buf = Arrays.copyOf(buf, grow(n));
+          }
+          buf[n++] = p.getDoubleValue();
+        }
+      }
+      if (mixed != null) {
+        return mixed;
       }
       return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }

@@ -34,11 +34,12 @@ import org.mlsdm.state.StateLoadException;
  * </pre>
  *
  * Values: 0-d numbers become a {@link Long} (integers), a {@link Double} (floats) or a {@link
- * Boolean}; 0-d U and S become a {@link String} without trailing NULs; 1-d and 2-d numbers become
- * {@code double[]} and {@code double[][]} (Fortran order transposed to rows); object arrays become
- * their single element (0-d) or a {@link List} of elements. Refused: other versions, dtypes and
- * structured dtypes, more than 2 dimensions for numbers, strings of 1 or more dimensions, a data
- * length other than the shape's, and a zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows.
+ * Boolean}; 0-d U and S become a {@link String} without trailing NULs, 1-d U a {@code String[]};
+ * 1-d and 2-d numbers become {@code double[]} and {@code double[][]} (Fortran order transposed to
+ * rows); object arrays become their single element (0-d) or a {@link List} of elements. Refused:
+ * other versions, dtypes and structured dtypes, more than 2 dimensions for numbers, byte strings of
+ * 1 or more dimensions, unicode strings of 2 or more, a data length other than the shape's, and a
+ * zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows.
  */
 final class NpyReader {
   /** Rows of width 0 cost an object each but no data; bounds what an empty entry can allocate. */
@@ -127,7 +128,7 @@ final class NpyReader {
     if (h.shape.length == 0) {
       return new NpyArray(h.shape, scalar(h, readFully(in, h.itemSize, where), where));
     }
-    if (h.kind == 'U' || h.kind == 'S') {
+    if (h.kind == 'S' || (h.kind == 'U' && h.shape.length > 1)) {
       throw NpyHeader.bad(
           where, "string arrays of shape " + NpyHeader.shapeText(h.shape) + " are not supported");
     }
@@ -138,6 +139,13 @@ final class NpyReader {
       throw NpyHeader.bad(
           where,
           "shape " + NpyHeader.shapeText(h.shape) + " has more than " + MAX_ARRAY + " elements");
+    }
+    if (h.kind == 'U' && h.shape.length == 1) {
+      String[] strings = new String[(int) count];
+      for (int i = 0; i < strings.length; i++) {
+        strings[i] = (String) scalar(h, readFully(in, h.itemSize, where), where);
+      }
+      return new NpyArray(h.shape, strings);
     }
     ByteBuffer scratch =
         ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected))).order(h.order());

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.internal.Records;
 import org.mlsdm.state.internal.schema.Timestamps;
@@ -32,7 +33,11 @@ import org.mlsdm.state.internal.store.StateCodec;
  * qilm.memory                  &lt;f8     (n, d)   all vectors of length d; (0, 0) when n = 0
  * qilm.memory_flat             &lt;f8     (sum,)   otherwise, with
  * qilm.memory_lengths          &lt;i8     (n,)       the length of each vector
- * qilm.phases                  &lt;f8     (n,)
+ * qilm.phases                  &lt;f8     (n,)     all phases numbers (exactly as before labels)
+ * qilm.phases                  &lt;U m    (n,)     all phases labels, m the longest (at least 1)
+ * qilm.phases                  &lt;f8     (n,)     mixed numbers and labels: the numbers, 0.0 where
+ * qilm.phase_labels            &lt;U m    (n,)       a label stands; the labels, "" where a
+ * qilm.phase_is_label          |b1     (n,)       number stands; True where the phase is a label
  *
  * read also: state                     0-d object array: the Python store's pickled dict,
  *                                      returned as its state map
@@ -42,11 +47,17 @@ import org.mlsdm.state.internal.store.StateCodec;
  *                                      version
  * </pre>
  *
- * A reader picks the layout by its entries: {@code version} first, then {@code state}, then {@code
- * memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name and the
- * same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits
- * against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry sizes) and
- * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored.
+ * Labelled phases ({@link org.mlsdm.state.Phase}) use only native dtypes, so {@code
+ * numpy.load(path, allow_pickle=False)} still reads every entry, and a mixed list round-trips
+ * exactly: the mask says which kind each phase is, and the two value arrays hold a neutral value
+ * (0.0, "") where the other kind stands, which the reader checks.
+ *
+ * <p>A reader picks the layout by its entries: {@code version} first, then {@code state}, then
+ * {@code memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name
+ * and the same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader}
+ * (limits against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry
+ * sizes) and {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are
+ * ignored.
  */
 public final class NpzStateCodec implements StateCodec {
   /** The one instance; the codec is stateless. */
@@ -56,6 +67,9 @@ public final class NpzStateCodec implements StateCodec {
     "lambda_l1", "lambda_l2", "lambda_l3", "theta_l1", "theta_l2", "gating12", "gating23"
   };
   private static final String[] LEVELS = {"state_l1", "state_l2", "state_l3"};
+
+  /** The longest label NPZ carries: {@link NpyHeader} accepts no wider unicode dtype. */
+  static final int MAX_LABEL_LENGTH = NpyHeader.MAX_HEADER_LENGTH;
 
   private NpzStateCodec() {}
 
@@ -93,8 +107,42 @@ public final class NpzStateCodec implements StateCodec {
       add(entries, "qilm.memory_flat", NpyWriter.concatenation(rows));
       add(entries, "qilm.memory_lengths", NpyWriter.lengths(rows));
     }
-    add(entries, "qilm.phases", NpyWriter.vector(Records.access().phases(q)));
+    addPhases(entries, Records.access().phases(q), Records.access().labels(q));
     ZipArchiveWriter.write(entries, out);
+  }
+
+  /** The phases as the class comment's table lays them out; all numbers as before labels. */
+  private static void addPhases(
+      List<ZipArchiveWriter.Entry> entries, double[] numbers, String[] labels) {
+    if (labels == null) {
+      add(entries, "qilm.phases", NpyWriter.vector(numbers));
+      return;
+    }
+    boolean[] isLabel = new boolean[labels.length];
+    String[] text = new String[labels.length];
+    boolean allLabels = true;
+    for (int i = 0; i < labels.length; i++) {
+      isLabel[i] = labels[i] != null;
+      text[i] = isLabel[i] ? labels[i] : "";
+      allLabels &= isLabel[i];
+      if (isLabel[i] && labels[i].codePointCount(0, labels[i].length()) > MAX_LABEL_LENGTH) {
+        throw new StateValidationException(
+            "phases",
+            "phases["
+                + i
+                + "] label must be at most "
+                + MAX_LABEL_LENGTH
+                + " code points in NPZ, got "
+                + labels[i].codePointCount(0, labels[i].length()));
+      }
+    }
+    if (allLabels) {
+      add(entries, "qilm.phases", NpyWriter.unicodeVector(text));
+    } else {
+      add(entries, "qilm.phases", NpyWriter.vector(numbers));
+      add(entries, "qilm.phase_labels", NpyWriter.unicodeVector(text));
+      add(entries, "qilm.phase_is_label", NpyWriter.booleans(isLabel));
+    }
   }
 
   private static void add(List<ZipArchiveWriter.Entry> entries, String key, NpyWriter data) {
@@ -164,7 +212,7 @@ public final class NpzStateCodec implements StateCodec {
                 + ": entries 'qilm.memory.npy' and 'qilm.memory_flat.npy' must not both be present");
       }
       q.put("memory", flat ? ragged() : matrix("qilm.memory"));
-      q.put("phases", vector("qilm.phases"));
+      q.put("phases", phases());
       out.put("qilm", q);
       return out;
     }
@@ -198,6 +246,64 @@ public final class NpzStateCodec implements StateCodec {
       @SuppressWarnings("unchecked")
       Map<String, Object> map = (Map<String, Object>) converted;
       return map;
+    }
+
+    /**
+     * The phases: a {@code double[]} when all are numbers, otherwise a list of {@link Double}s and
+     * {@link String}s, from one of the three layouts of the class comment.
+     */
+    private Object phases() throws IOException {
+      NpyReader.NpyArray a = array("qilm.phases");
+      boolean mixed = byKey.containsKey("qilm.phase_is_label");
+      if (mixed != byKey.containsKey("qilm.phase_labels")) {
+        throw new StateLoadException(
+            source
+                + ": entries 'qilm.phase_labels.npy' and 'qilm.phase_is_label.npy'"
+                + " must be present together");
+      }
+      if (a.value() instanceof String[] labels) {
+        if (mixed) {
+          throw bad("qilm.phases", "holds labels, so 'qilm.phase_labels.npy' must be absent");
+        }
+        return new ArrayList<Object>(Arrays.asList(labels));
+      }
+      double[] numbers = vector("qilm.phases");
+      if (!mixed) {
+        return numbers;
+      }
+      if (!(array("qilm.phase_labels").value() instanceof String[] labels)) {
+        throw bad("qilm.phase_labels", "must be a 1-d unicode array");
+      }
+      double[] isLabel = vector("qilm.phase_is_label");
+      if (labels.length != numbers.length || isLabel.length != numbers.length) {
+        throw bad(
+            "qilm.phase_is_label",
+            "and 'qilm.phase_labels.npy' must have one entry per phase ("
+                + numbers.length
+                + "), got "
+                + isLabel.length
+                + " and "
+                + labels.length);
+      }
+      List<Object> out = new ArrayList<>(numbers.length);
+      for (int i = 0; i < numbers.length; i++) {
+        if (isLabel[i] == 1) {
+          out.add(labels[i]);
+        } else if (isLabel[i] == 0 && labels[i].isEmpty()) {
+          out.add(numbers[i]);
+        } else {
+          throw bad(
+              "qilm.phase_is_label",
+              "entry "
+                  + i
+                  + " must be True, or False with an empty label, got "
+                  + isLabel[i]
+                  + " and '"
+                  + labels[i]
+                  + "'");
+        }
+      }
+      return out;
     }
 
     private double[][] ragged() throws IOException {

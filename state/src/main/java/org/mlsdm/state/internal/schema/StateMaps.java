@@ -2,23 +2,29 @@ package org.mlsdm.state.internal.schema;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mlsdm.state.MemoryParameters;
 import org.mlsdm.state.MemoryStateRecord;
+import org.mlsdm.state.Phase;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.internal.Records;
 import org.mlsdm.state.internal.store.StateCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * State maps ↔ records: the representation that migrations, {@link SystemStates#fromMap} and the
  * codecs share. See {@link StateCodec} for the keys.
  */
 public final class StateMaps {
+  private static final Logger LOG = LoggerFactory.getLogger(StateMaps.class);
+
   private StateMaps() {}
 
   /** The map's schema version: its {@code version}, or 0 for the legacy layout without one. */
@@ -41,8 +47,24 @@ public final class StateMaps {
     if (id != null && !(id instanceof String)) {
       throw new StateValidationException("id", "id must be a string or null, got " + typeOf(id));
     }
-    Instant created = instant("created_at", required(map, "created_at"));
-    Instant updated = instant("updated_at", required(map, "updated_at"));
+    Instant created;
+    Instant updated;
+    if (map.get("created_at") == null || map.get("updated_at") == null) {
+      // The Python schema defaults both to the time of validation; nothing else is lost.
+      Instant now = Instant.now();
+      Object c = map.get("created_at");
+      Object u = map.get("updated_at");
+      updated = u == null ? null : instant("updated_at", u);
+      created = c != null ? instant("created_at", c) : updated != null ? updated : now;
+      updated = updated != null ? updated : created;
+      LOG.warn(
+          "State has no {}: using the time of loading, {}, as the Python system does",
+          map.get("created_at") == null ? "created_at" : "updated_at",
+          now);
+    } else {
+      created = instant("created_at", map.get("created_at"));
+      updated = instant("updated_at", map.get("updated_at"));
+    }
     Map<?, ?> m = submap("memory_state", required(map, "memory_state"));
     Map<?, ?> q = submap("qilm", required(map, "qilm"));
 
@@ -60,14 +82,32 @@ public final class StateMaps {
     double[] l2 = vector("state_l2", level(m, "state_l2", "state_L2"), adopt);
     double[] l3 = vector("state_l3", level(m, "state_l3", "state_L3"), adopt);
     double[][] memory = matrix("memory", required(q, "memory"), adopt);
-    double[] phases = vector("phases", required(q, "phases"), adopt);
+    Object rawPhases = required(q, "phases");
+    double[] phases;
+    String[] labels = null;
+    if (rawPhases instanceof List<?> list && hasLabel(list)) {
+      phases = new double[list.size()];
+      labels = new String[list.size()];
+      for (int i = 0; i < phases.length; i++) {
+        Object phase = list.get(i);
+        if (phase instanceof String label) {
+          labels[i] = label;
+        } else {
+          phases[i] = phaseNumber("phases[" + i + "]", phase);
+        }
+      }
+    } else {
+      phases = vector("phases", rawPhases, adopt);
+    }
 
     MemoryStateRecord memoryState =
         adopt
             ? Records.access().adoptMemory(dimension, p, l1, l2, l3)
             : new MemoryStateRecord(dimension, p, l1, l2, l3);
     QilmStateRecord qilm =
-        adopt ? Records.access().adoptQilm(memory, phases) : new QilmStateRecord(memory, phases);
+        adopt
+            ? Records.access().adoptQilm(memory, phases, labels)
+            : new QilmStateRecord(memory, phases, labels);
     return new SystemStateRecord(version, (String) id, created, updated, memoryState, qilm);
   }
 
@@ -88,7 +128,7 @@ public final class StateMaps {
     mem.put("state_l3", m.stateL3());
     Map<String, Object> qilm = new LinkedHashMap<>();
     qilm.put("memory", s.qilm().memory());
-    qilm.put("phases", s.qilm().phases());
+    qilm.put("phases", phases(s.qilm()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("version", s.version());
     out.put("id", s.id());
@@ -97,6 +137,39 @@ public final class StateMaps {
     out.put("memory_state", mem);
     out.put("qilm", qilm);
     return out;
+  }
+
+  /**
+   * The phases as a state map holds them: a {@code double[]} when all are numbers, otherwise a
+   * {@code List} of {@link Double}s and {@link String}s.
+   */
+  public static Object phases(QilmStateRecord q) {
+    if (!q.hasLabels()) {
+      return q.phases();
+    }
+    List<Object> out = new ArrayList<>(q.size());
+    for (Phase p : q.phaseList()) {
+      out.add(p instanceof Phase.Label l ? l.text() : ((Phase.Numeric) p).value());
+    }
+    return out;
+  }
+
+  private static boolean hasLabel(List<?> list) {
+    for (Object p : list) {
+      if (p instanceof String) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A numeric phase: booleans and numeric strings are refused, as everywhere in the schema. */
+  private static double phaseNumber(String field, Object v) {
+    if (v instanceof Number && !(v instanceof Byte)) {
+      return number(field, v);
+    }
+    throw new StateValidationException(
+        "phases", field + " must be a number or a string, got " + typeOf(v));
   }
 
   private static Object required(Map<?, ?> map, String key) {
