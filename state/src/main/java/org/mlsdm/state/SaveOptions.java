@@ -8,22 +8,29 @@ import java.util.Objects;
  * immutable value: start from {@link #defaults()} and change it with the {@code withX} methods.
  *
  * <p>Defaults: keep a backup of the previous main file, keep the record's id, 3 attempts, 20 ms
- * initial backoff doubling per retry.
+ * initial backoff doubling per retry, this library's own file layout.
  */
 public final class SaveOptions {
-  private static final SaveOptions DEFAULTS = new SaveOptions(true, null, 3, Duration.ofMillis(20));
+  private static final SaveOptions DEFAULTS =
+      new SaveOptions(true, null, 3, Duration.ofMillis(20), StateLayout.NATIVE);
 
   private final boolean createBackup;
   private final String stateId;
   private final int maxAttempts;
   private final Duration retryBackoff;
+  private final StateLayout layout;
 
   private SaveOptions(
-      boolean createBackup, String stateId, int maxAttempts, Duration retryBackoff) {
+      boolean createBackup,
+      String stateId,
+      int maxAttempts,
+      Duration retryBackoff,
+      StateLayout layout) {
     this.createBackup = createBackup;
     this.stateId = stateId;
     this.maxAttempts = maxAttempts;
     this.retryBackoff = retryBackoff;
+    this.layout = layout;
   }
 
   /**
@@ -42,7 +49,7 @@ public final class SaveOptions {
    * @return new options
    */
   public SaveOptions withBackup(boolean enabled) {
-    return new SaveOptions(enabled, stateId, maxAttempts, retryBackoff);
+    return new SaveOptions(enabled, stateId, maxAttempts, retryBackoff, layout);
   }
 
   /**
@@ -53,10 +60,10 @@ public final class SaveOptions {
    * @throws IllegalArgumentException if {@code id} is empty or blank
    */
   public SaveOptions withStateId(String id) {
-    if (id != null && id.isBlank()) {
+    if (id != null && Checks.blank(id)) {
       throw new IllegalArgumentException("stateId must not be empty or blank, got '" + id + "'");
     }
-    return new SaveOptions(createBackup, id, maxAttempts, retryBackoff);
+    return new SaveOptions(createBackup, id, maxAttempts, retryBackoff, layout);
   }
 
   /**
@@ -70,7 +77,7 @@ public final class SaveOptions {
     if (attempts < 1 || attempts > 100) {
       throw new IllegalArgumentException("maxAttempts must be in [1, 100], got " + attempts);
     }
-    return new SaveOptions(createBackup, stateId, attempts, retryBackoff);
+    return new SaveOptions(createBackup, stateId, attempts, retryBackoff, layout);
   }
 
   /**
@@ -86,7 +93,32 @@ public final class SaveOptions {
     if (backoff.isNegative() || backoff.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("retryBackoff must be in [0, 1 min], got " + backoff);
     }
-    return new SaveOptions(createBackup, stateId, maxAttempts, backoff);
+    return new SaveOptions(createBackup, stateId, maxAttempts, backoff, layout);
+  }
+
+  /**
+   * Returns options that write another system's file layout, for the Python system to read: {@link
+   * StateLayout#PYTHON_STATE_STORE} (its state store's pickled NPZ; JSON is the same as native) or
+   * {@link StateLayout#PYTHON_MEMORY_MANAGER} (its {@code MemoryManager}'s JSON and NPZ, which have
+   * no id and no timestamps, so a later load gives those as a migrated version 0 file does). The
+   * store's checksum, backup, atomic write and retries apply to every layout.
+   *
+   * @param layout the layout to write
+   * @return new options
+   * @throws NullPointerException if {@code layout} is null
+   */
+  public SaveOptions withLayout(StateLayout layout) {
+    Objects.requireNonNull(layout, "layout");
+    return new SaveOptions(createBackup, stateId, maxAttempts, retryBackoff, layout);
+  }
+
+  /**
+   * The file layout a save writes.
+   *
+   * @return {@link StateLayout#NATIVE} by default
+   */
+  public StateLayout layout() {
+    return layout;
   }
 
   /**
@@ -131,12 +163,13 @@ public final class SaveOptions {
         && createBackup == s.createBackup
         && Objects.equals(stateId, s.stateId)
         && maxAttempts == s.maxAttempts
-        && retryBackoff.equals(s.retryBackoff);
+        && retryBackoff.equals(s.retryBackoff)
+        && layout == s.layout;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(createBackup, stateId, maxAttempts, retryBackoff);
+    return Objects.hash(createBackup, stateId, maxAttempts, retryBackoff, layout);
   }
 
   @Override
@@ -149,6 +182,8 @@ public final class SaveOptions {
         + maxAttempts
         + ", retryBackoff="
         + retryBackoff
+        + ", layout="
+        + layout
         + "]";
   }
 }

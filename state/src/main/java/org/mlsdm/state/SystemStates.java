@@ -56,7 +56,8 @@ public final class SystemStates {
    * @param state the state to save
    * @param path a {@code .json} or {@code .npz} file
    * @return the record as written, equal to what a later {@link #load(Path)} returns
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory, or
+   *     a record whose version is above {@link #CURRENT_SCHEMA_VERSION}
    * @throws StateSaveException if the save failed after its retries
    * @throws NullPointerException if an argument is null
    * @see #save(SystemStateRecord, Path, SaveOptions)
@@ -77,6 +78,9 @@ public final class SystemStates {
    * @return the record as written, equal to what a later {@link #load(Path)} returns
    * @throws IllegalArgumentException for an unsupported extension ({@code Unsupported file
    *     format}), an empty path or a directory
+   * @throws StateValidationException (an {@code IllegalArgumentException}) before anything is
+   *     touched, if the record's version is above {@link #CURRENT_SCHEMA_VERSION}: this library
+   *     would refuse to load the file, so it refuses to write it (a caller's error, not an I/O one)
    * @throws StateSaveException if the save failed after its retries; the previous main file,
    *     checksum and backup are then as they were, and no temporary file is left
    * @throws NullPointerException if an argument is null

@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.mlsdm.state.StateLayout;
 import org.mlsdm.state.internal.json.JsonStateCodec;
 import org.mlsdm.state.internal.npz.NpzStateCodec;
+import org.mlsdm.state.internal.npz.PythonNpzCodec;
 
 /** The file formats, chosen by the file name's extension in any case. */
 enum StateFormat {
@@ -14,11 +16,27 @@ enum StateFormat {
     StateCodec codec() {
       return JsonStateCodec.INSTANCE;
     }
+
+    @Override
+    StateCodec codec(StateLayout layout) {
+      return layout == StateLayout.PYTHON_MEMORY_MANAGER
+          ? JsonStateCodec.MEMORY_MANAGER
+          : JsonStateCodec.INSTANCE;
+    }
   },
   NPZ(".npz") {
     @Override
     StateCodec codec() {
       return NpzStateCodec.INSTANCE;
+    }
+
+    @Override
+    StateCodec codec(StateLayout layout) {
+      return switch (layout) {
+        case NATIVE -> NpzStateCodec.INSTANCE;
+        case PYTHON_STATE_STORE -> PythonNpzCodec.STATE_STORE;
+        case PYTHON_MEMORY_MANAGER -> PythonNpzCodec.MEMORY_MANAGER;
+      };
     }
   };
 
@@ -28,7 +46,11 @@ enum StateFormat {
     this.extension = extension;
   }
 
+  /** The codec that reads every layout of this format and writes the native one. */
   abstract StateCodec codec();
+
+  /** The codec that writes {@code layout} (and reads as {@link #codec()} does). */
+  abstract StateCodec codec(StateLayout layout);
 
   /**
    * The format of a state path, checked before anything is touched.

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,20 +69,39 @@ public final class StateStore {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
+    requireLoadableVersion(state);
     StateFormat format = StateFormat.of(path);
     Path target = target(path);
     SystemStateRecord record = stamp(state, options);
     DurableFile file = new DurableFile(ops, target);
-    StateCodec codec = format.codec();
+    StateCodec codec = format.codec(options.layout());
+    long start = System.nanoTime();
+    warnIntegrity(record, target);
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       file.deleteStaleTemps();
-      attempt(
-          file,
-          options,
-          () -> file.commit(out -> codec.write(record, out), options.createBackup()));
+      int attempts =
+          attempt(
+              file,
+              options,
+              () -> file.commit(out -> codec.write(record, out), options.createBackup()));
+      long bytes = Files.size(target);
+      LOG.info("State saved to {} ({} bytes, {} attempt(s))", target, bytes, attempts);
+      MetricsListeners.save(target, bytes, Duration.ofNanos(System.nanoTime() - start), attempts);
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + target + ": " + e, e);
+    }
+  }
+
+  /** A record of a newer schema would be written and then refused by every load: refuse it now. */
+  private static void requireLoadableVersion(SystemStateRecord state) {
+    if (state.version() > SystemStates.CURRENT_SCHEMA_VERSION) {
+      throw new StateValidationException(
+          "version",
+          "version must be at most "
+              + SystemStates.CURRENT_SCHEMA_VERSION
+              + " (the newest this library loads), got "
+              + state.version());
     }
   }
 
@@ -97,13 +117,14 @@ public final class StateStore {
     void run() throws IOException;
   }
 
-  private void attempt(DurableFile file, SaveOptions options, Attempt attempt) {
+  /** Runs an attempt until it succeeds, at most {@code maxAttempts} times; returns how many ran. */
+  private int attempt(DurableFile file, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
     for (int i = 1; i <= options.maxAttempts(); i++) {
       try {
         attempt.run();
-        return;
+        return i;
       } catch (IOException | UncheckedIOException e) {
         failures.add(e);
         LOG.warn(
@@ -113,6 +134,7 @@ public final class StateStore {
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
+          MetricsListeners.retry(file.main(), i, e);
           sleep(backoff);
           backoff *= 2;
         }
@@ -156,13 +178,39 @@ public final class StateStore {
     Objects.requireNonNull(options, "options");
     StateFormat format = StateFormat.of(path);
     Path target = target(path);
+    long start = System.nanoTime();
     Map<String, Object> map;
+    long bytes;
     try (PathLocks.Held lock = LOCKS.shared(target)) {
       map = read(format, target, options.verifyChecksum());
+      bytes = Files.size(target);
     } catch (IOException e) {
       throw unreadable(target, e);
     }
-    return decode(map, target, options);
+    boolean migrated = older(map);
+    SystemStateRecord record = decode(map, target, options);
+    LOG.info("State loaded from {} ({} bytes)", target, bytes);
+    warnIntegrity(record, target);
+    MetricsListeners.load(target, bytes, Duration.ofNanos(System.nanoTime() - start), migrated);
+    return record;
+  }
+
+  /** Whether a decoded map will be migrated; a bad version is {@link #decode}'s to report. */
+  private static boolean older(Map<String, Object> map) {
+    try {
+      return StateMaps.version(map) < SystemStates.CURRENT_SCHEMA_VERSION;
+    } catch (StateValidationException e) {
+      return false;
+    }
+  }
+
+  /** Logs the integrity warnings at WARN, as the Python store does on save and load. */
+  private static void warnIntegrity(SystemStateRecord record, Path file) {
+    if (LOG.isWarnEnabled()) {
+      for (String w : SystemStates.validateIntegrity(record)) {
+        LOG.warn("State integrity warning for {}: {}", file, w);
+      }
+    }
   }
 
   /** Reads and checks one file's bytes; the caller holds a lock. */
@@ -237,6 +285,8 @@ public final class StateStore {
 
   private static void verify(Path file, String expected, String actual) {
     if (!expected.equals(actual)) {
+      LOG.warn("Checksum mismatch for {}: expected {}, got {}", file, expected, actual);
+      MetricsListeners.checksumFailure(file, expected, actual);
       throw new StateCorruptionException(file, expected, actual);
     }
   }
@@ -279,6 +329,7 @@ public final class StateStore {
             file + " has schema version " + version + " and auto-migration is off",
             null);
       }
+      LOG.info("Migrating state {} from version {} to {}", file, version, current);
       try {
         m = options.migrations().migrate(m, version, current);
       } catch (IllegalArgumentException e) {
@@ -429,6 +480,7 @@ public final class StateStore {
   private void restoreFrom(DurableFile file, Path source) throws IOException {
     attempt(file, SaveOptions.defaults(), () -> file.commitCopyOf(source));
     file.deleteStaleTemps();
+    MetricsListeners.recovery(file.main(), source);
   }
 
   // ---------------------------------------------------------------- delete
