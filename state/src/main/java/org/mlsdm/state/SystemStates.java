@@ -258,10 +258,12 @@ public final class SystemStates {
    * Builds a state from a map shaped like the JSON file: keys {@code version}, {@code id}, {@code
    * created_at}, {@code updated_at}, {@code memory_state} and {@code qilm}, as {@link #toMap} gives
    * them. Numbers may be any {@link Number}; vectors {@code double[]}, {@code float[]} or lists of
-   * numbers; the QILM memory a {@code double[][]} or a list of vectors; timestamps ISO-8601 strings
-   * (any offset, or none for UTC), {@link Instant}s or {@code OffsetDateTime}s; the level keys may
-   * be spelled {@code state_L1} … A map without {@code version}, or of an older version, is
-   * migrated through {@link MigrationRegistry#global()}. The map is not changed; arrays are copied.
+   * numbers; the QILM memory a {@code double[][]} or a list of vectors; the phases a {@code
+   * double[]} or a list of numbers and strings (labels, see {@link Phase}); timestamps ISO-8601
+   * strings (any offset, or none for UTC), {@link Instant}s or {@code OffsetDateTime}s, or absent
+   * (then the time of the call, as in Python, logged at WARN); the level keys may be spelled {@code
+   * state_L1} … A map without {@code version}, or of an older version, is migrated through {@link
+   * MigrationRegistry#global()}. The map is not changed; arrays are copied.
    *
    * @param map the state map
    * @return the state
@@ -293,8 +295,8 @@ public final class SystemStates {
    * {@code id} (String or null), {@code created_at} and {@code updated_at} (ISO-8601 UTC strings
    * with microseconds and {@code Z}), {@code memory_state} (a map of {@code dimension} and the
    * seven parameters as numbers, {@code state_l1} … as {@code double[]}) and {@code qilm} (a map of
-   * {@code memory} as {@code double[][]} and {@code phases} as {@code double[]}). The arrays are
-   * copies.
+   * {@code memory} as {@code double[][]} and {@code phases} as {@code double[]}, or, when a phase
+   * is a label, as a {@code List} of {@link Double}s and {@link String}s). The arrays are copies.
    *
    * @param state the state
    * @return a new map that {@link #fromMap(Map)} turns back into an equal state

@@ -6,11 +6,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.internal.Records;
 import org.mlsdm.state.internal.schema.StateMaps;
-import org.mlsdm.state.internal.schema.Timestamps;
 import org.mlsdm.state.internal.store.StateCodec;
 
 /**
@@ -46,46 +43,22 @@ public final class PythonNpzCodec implements StateCodec {
 
   @Override
   public void write(SystemStateRecord state, OutputStream out) throws IOException {
-    Map<String, Object> memory = memoryState(state.memoryState(), manager);
-    Map<String, Object> qilm = new LinkedHashMap<>();
-    qilm.put("memory", Records.access().rows(state.qilm()));
-    qilm.put("phases", StateMaps.phases(state.qilm()));
+    // The state map is the Python dict already: lowercase level keys, ISO timestamps, lists.
+    Map<String, Object> d = StateMaps.toMap(state);
     List<ZipArchiveWriter.Entry> entries;
     if (manager) {
+      Map<String, Object> memory = new LinkedHashMap<>();
+      ((Map<?, ?>) d.get("memory_state"))
+          .forEach((k, v) -> memory.put(((String) k).replace("state_l", "state_L"), v));
       entries =
           List.of(
               new ZipArchiveWriter.Entry("format_version.npy", NpyWriter.int64(1)),
               entry("memory_state", memory, true),
-              entry("qilm", qilm, true));
+              entry("qilm", d.get("qilm"), true));
     } else {
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("version", state.version());
-      d.put("id", state.id());
-      d.put("created_at", Timestamps.format(state.createdAt()));
-      d.put("updated_at", Timestamps.format(state.updatedAt()));
-      d.put("memory_state", memory);
-      d.put("qilm", qilm);
       entries = List.of(entry("state", d, false));
     }
     ZipArchiveWriter.write(entries, out);
-  }
-
-  /** The memory state's dict, its level keys spelled as the layout spells them. */
-  static Map<String, Object> memoryState(MemoryStateRecord m, boolean upperCaseLevels) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("dimension", m.dimension());
-    d.put("lambda_l1", m.lambdaL1());
-    d.put("lambda_l2", m.lambdaL2());
-    d.put("lambda_l3", m.lambdaL3());
-    d.put("theta_l1", m.thetaL1());
-    d.put("theta_l2", m.thetaL2());
-    d.put("gating12", m.gating12());
-    d.put("gating23", m.gating23());
-    String level = upperCaseLevels ? "state_L" : "state_l";
-    d.put(level + "1", Records.access().l1(m));
-    d.put(level + "2", Records.access().l2(m));
-    d.put(level + "3", Records.access().l3(m));
-    return d;
   }
 
   private static ZipArchiveWriter.Entry entry(String key, Object value, boolean oneDimensional) {
