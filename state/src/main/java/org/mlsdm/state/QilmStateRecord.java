@@ -38,7 +38,7 @@ public record QilmStateRecord(double[][] memory, double[] phases) {
               + " phases="
               + phases.length);
     }
-    boolean adopt = Adoption.active();
+    boolean adopt = Adoption.adopts(memory);
     double[][] rows = adopt ? memory : new double[memory.length][];
     for (int i = 0; i < memory.length; i++) {
       double[] row = memory[i];
@@ -51,7 +51,7 @@ public record QilmStateRecord(double[][] memory, double[] phases) {
     }
     Checks.allFinite("phases", phases);
     memory = rows;
-    phases = adopt ? phases : phases.clone();
+    phases = Adoption.own(phases);
   }
 
   /**

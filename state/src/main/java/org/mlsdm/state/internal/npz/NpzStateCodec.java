@@ -9,12 +9,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlsdm.state.MemoryStateRecord;
-import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.internal.Records;
-import org.mlsdm.state.internal.schema.Timestamps;
+import org.mlsdm.state.internal.schema.Decoded;
+import org.mlsdm.state.internal.schema.DecodedState;
+import org.mlsdm.state.internal.schema.Schema;
+import org.mlsdm.state.internal.schema.Schema.Field;
+import org.mlsdm.state.internal.schema.Schema.Group;
 import org.mlsdm.state.internal.store.StateCodec;
 
 /**
@@ -52,49 +53,46 @@ public final class NpzStateCodec implements StateCodec {
   /** The one instance; the codec is stateless. */
   public static final NpzStateCodec INSTANCE = new NpzStateCodec();
 
-  private static final String[] PARAMETERS = {
-    "lambda_l1", "lambda_l2", "lambda_l3", "theta_l1", "theta_l2", "gating12", "gating23"
-  };
-  private static final String[] LEVELS = {"state_l1", "state_l2", "state_l3"};
+  /** The suffixes of a ragged matrix's two entries: the values, and the length of each row. */
+  private static final String FLAT = "_flat";
+
+  private static final String LENGTHS = "_lengths";
 
   private NpzStateCodec() {}
 
   @Override
   public void write(SystemStateRecord state, OutputStream out) throws IOException {
-    MemoryStateRecord m = state.memoryState();
-    QilmStateRecord q = state.qilm();
     List<ZipArchiveWriter.Entry> entries = new ArrayList<>();
-    add(entries, "version", NpyWriter.int64(state.version()));
-    if (state.id() != null) {
-      add(entries, "id", NpyWriter.unicode(state.id()));
+    for (Field f : Field.current()) {
+      Object v = f.value(state);
+      switch (f.kind()) {
+        case INT -> add(entries, f.path(), NpyWriter.int64(((Number) v).longValue()));
+        case DOUBLE -> add(entries, f.path(), NpyWriter.float64(((Number) v).doubleValue()));
+        case STRING, TIMESTAMP -> {
+          if (v != null) {
+            add(entries, f.path(), NpyWriter.unicode((String) v));
+          }
+        }
+        case VECTOR, PHASES -> add(entries, f.path(), NpyWriter.vector((double[]) v));
+        case MATRIX -> addMatrix(entries, f, (double[][]) v);
+      }
     }
-    add(entries, "created_at", NpyWriter.unicode(Timestamps.format(state.createdAt())));
-    add(entries, "updated_at", NpyWriter.unicode(Timestamps.format(state.updatedAt())));
-    add(entries, "memory_state.dimension", NpyWriter.int64(m.dimension()));
-    double[] parameters = {
-      m.lambdaL1(), m.lambdaL2(), m.lambdaL3(), m.thetaL1(), m.thetaL2(), m.gating12(), m.gating23()
-    };
-    for (int i = 0; i < PARAMETERS.length; i++) {
-      add(entries, "memory_state." + PARAMETERS[i], NpyWriter.float64(parameters[i]));
-    }
-    double[][] levels = {Records.access().l1(m), Records.access().l2(m), Records.access().l3(m)};
-    for (int i = 0; i < LEVELS.length; i++) {
-      add(entries, "memory_state." + LEVELS[i], NpyWriter.vector(levels[i]));
-    }
-    double[][] rows = Records.access().rows(q);
+    ZipArchiveWriter.write(entries, out);
+  }
+
+  /** One {@code (n, d)} entry when every row has the same length, else the flat pair. */
+  private static void addMatrix(List<ZipArchiveWriter.Entry> entries, Field f, double[][] rows) {
     int width = rows.length == 0 ? 0 : rows[0].length;
     boolean rectangular = true;
     for (double[] row : rows) {
       rectangular &= row.length == width;
     }
     if (rectangular) {
-      add(entries, "qilm.memory", NpyWriter.matrix(rows, width));
+      add(entries, f.path(), NpyWriter.matrix(rows, width));
     } else {
-      add(entries, "qilm.memory_flat", NpyWriter.concatenation(rows));
-      add(entries, "qilm.memory_lengths", NpyWriter.lengths(rows));
+      add(entries, f.path() + FLAT, NpyWriter.concatenation(rows));
+      add(entries, f.path() + LENGTHS, NpyWriter.lengths(rows));
     }
-    add(entries, "qilm.phases", NpyWriter.vector(Records.access().phases(q)));
-    ZipArchiveWriter.write(entries, out);
   }
 
   private static void add(List<ZipArchiveWriter.Entry> entries, String key, NpyWriter data) {
@@ -102,7 +100,7 @@ public final class NpzStateCodec implements StateCodec {
   }
 
   @Override
-  public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
+  public Decoded read(SeekableByteChannel in, String source) throws IOException {
     ZipArchiveReader zip = ZipArchiveReader.open(in, source);
     Map<String, ZipArchiveReader.Entry> byKey = new LinkedHashMap<>();
     for (ZipArchiveReader.Entry e : zip.entries()) {
@@ -114,14 +112,14 @@ public final class NpzStateCodec implements StateCodec {
       }
     }
     Entries entries = new Entries(zip, byKey, source);
-    if (byKey.containsKey("version")) {
+    if (byKey.containsKey(Field.VERSION.path())) {
       return entries.nativeLayout();
     }
     if (byKey.containsKey("state")) {
-      return entries.pickledDict("state", "state");
+      return Decoded.raw(entries.pickledDict("state", "state"));
     }
-    if (byKey.containsKey("memory_state") || byKey.containsKey("qilm")) {
-      return entries.managerLayout();
+    if (byKey.containsKey(Group.MEMORY_STATE.key()) || byKey.containsKey(Group.QILM.key())) {
+      return Decoded.raw(entries.managerLayout());
     }
     throw new StateLoadException(
         source
@@ -141,31 +139,66 @@ public final class NpzStateCodec implements StateCodec {
       this.source = source;
     }
 
-    Map<String, Object> nativeLayout() throws IOException {
+    /**
+     * The layout this library writes: typed when {@code version} is current, otherwise every entry
+     * in the raw form, nested by the dots of its name.
+     */
+    Decoded nativeLayout() throws IOException {
+      Object version = number(Field.VERSION.path());
+      if (((Number) version).doubleValue() != Schema.CURRENT_VERSION) {
+        return Decoded.raw(rawEntries());
+      }
+      DecodedState d = new DecodedState();
+      for (Field f : Field.current()) {
+        String key = f.path();
+        switch (f.kind()) {
+          case INT, DOUBLE -> d.putNumber(f, (Number) number(key));
+          case STRING -> d.putString(f, byKey.containsKey(key) ? string(key) : null);
+          case TIMESTAMP -> d.putString(f, string(key));
+          case VECTOR, PHASES -> d.putVector(f, vector(key));
+          case MATRIX -> {
+            boolean flat = byKey.containsKey(key + FLAT);
+            if (flat && byKey.containsKey(key)) {
+              throw new StateLoadException(
+                  source
+                      + ": entries '"
+                      + key
+                      + ".npy' and '"
+                      + key
+                      + FLAT
+                      + ".npy' must not both be present");
+            }
+            d.putMatrix(f, flat ? ragged(key) : matrix(key));
+          }
+        }
+      }
+      return Decoded.typed(d);
+    }
+
+    /** Every entry's value, nested by the dots of its key, for a migration to read. */
+    private Map<String, Object> rawEntries() throws IOException {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("version", number("version"));
-      out.put("id", byKey.containsKey("id") ? string("id") : null);
-      out.put("created_at", string("created_at"));
-      out.put("updated_at", string("updated_at"));
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("dimension", number("memory_state.dimension"));
-      for (String p : PARAMETERS) {
-        m.put(p, number("memory_state." + p));
+      for (String key : byKey.keySet()) {
+        NpyReader.NpyArray a = array(key);
+        Object v = a.value();
+        if (v instanceof Number n && !(n instanceof Double)) {
+          v = n.longValue();
+        }
+        Map<String, Object> into = out;
+        String[] parts = key.split("\\.", -1);
+        for (int i = 0; i < parts.length - 1; i++) {
+          Object inner = into.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
+          if (!(inner instanceof Map<?, ?>)) {
+            throw bad(key, "clashes with entry '" + parts[i] + ".npy'");
+          }
+          @SuppressWarnings("unchecked")
+          Map<String, Object> m = (Map<String, Object>) inner;
+          into = m;
+        }
+        if (into.putIfAbsent(parts[parts.length - 1], v) != null) {
+          throw bad(key, "clashes with another entry");
+        }
       }
-      for (String l : LEVELS) {
-        m.put(l, vector("memory_state." + l));
-      }
-      out.put("memory_state", m);
-      Map<String, Object> q = new LinkedHashMap<>();
-      boolean flat = byKey.containsKey("qilm.memory_flat");
-      if (flat && byKey.containsKey("qilm.memory")) {
-        throw new StateLoadException(
-            source
-                + ": entries 'qilm.memory.npy' and 'qilm.memory_flat.npy' must not both be present");
-      }
-      q.put("memory", flat ? ragged() : matrix("qilm.memory"));
-      q.put("phases", vector("qilm.phases"));
-      out.put("qilm", q);
       return out;
     }
 
@@ -200,33 +233,39 @@ public final class NpzStateCodec implements StateCodec {
       return map;
     }
 
-    private double[][] ragged() throws IOException {
-      double[] flat = vector("qilm.memory_flat");
-      double[] lengths = vector("qilm.memory_lengths");
+    private double[][] ragged(String key) throws IOException {
+      double[] flat = vector(key + FLAT);
+      double[] lengths = vector(key + LENGTHS);
       double[][] rows = new double[lengths.length][];
       int at = 0;
       for (int i = 0; i < rows.length; i++) {
         double n = lengths[i];
         if (n < 0 || n != Math.rint(n) || n > flat.length - at) {
           throw bad(
-              "qilm.memory_lengths",
+              key + LENGTHS,
               "length "
                   + n
                   + " at index "
                   + i
                   + " does not fit the "
                   + flat.length
-                  + " values of 'qilm.memory_flat.npy'");
+                  + " values of '"
+                  + key
+                  + FLAT
+                  + ".npy'");
         }
         rows[i] = Arrays.copyOfRange(flat, at, at + (int) n);
         at += (int) n;
       }
       if (at != flat.length) {
         throw bad(
-            "qilm.memory_lengths",
+            key + LENGTHS,
             "lengths add up to "
                 + at
-                + ", but 'qilm.memory_flat.npy'"
+                + ", but '"
+                + key
+                + FLAT
+                + ".npy'"
                 + " holds "
                 + flat.length
                 + " values");
