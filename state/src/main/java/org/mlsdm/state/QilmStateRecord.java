@@ -53,7 +53,7 @@ public record QilmStateRecord(double[][] memory, double[] phases, String[] label
               + " phases="
               + phases.length);
     }
-    boolean adopt = Adoption.active();
+    boolean adopt = Adoption.adopts(memory);
     double[][] rows = adopt ? memory : new double[memory.length][];
     for (int i = 0; i < memory.length; i++) {
       double[] row = memory[i];
@@ -66,8 +66,8 @@ public record QilmStateRecord(double[][] memory, double[] phases, String[] label
     }
     Checks.allFinite("phases", phases);
     memory = rows;
-    phases = adopt ? phases : phases.clone();
-    labels = checkLabels(labels, phases, adopt);
+    phases = Adoption.own(phases);
+    labels = checkLabels(labels, phases);
   }
 
   /**
@@ -112,7 +112,7 @@ public record QilmStateRecord(double[][] memory, double[] phases, String[] label
     return new QilmStateRecord(memory, numbers, labels);
   }
 
-  private static String[] checkLabels(String[] labels, double[] phases, boolean adopt) {
+  private static String[] checkLabels(String[] labels, double[] phases) {
     if (labels == null) {
       return null;
     }
@@ -136,7 +136,7 @@ public record QilmStateRecord(double[][] memory, double[] phases, String[] label
         any = true;
       }
     }
-    return !any ? null : adopt ? labels : labels.clone();
+    return any ? Adoption.own(labels) : null;
   }
 
   /**

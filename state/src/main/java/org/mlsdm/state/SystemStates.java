@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.internal.store.StateStore;
 
@@ -43,7 +44,7 @@ import org.mlsdm.state.internal.store.StateStore;
  */
 public final class SystemStates {
   /** The schema version this library writes and reads without migration: 1. */
-  public static final int CURRENT_SCHEMA_VERSION = 1;
+  public static final int CURRENT_SCHEMA_VERSION = Schema.CURRENT_VERSION;
 
   /** Values whose magnitude exceeds this draw a {@code very large} integrity warning. */
   static final double LARGE_VALUE = 1e10;
@@ -212,23 +213,25 @@ public final class SystemStates {
   public static List<String> validateIntegrity(SystemStateRecord state) {
     Objects.requireNonNull(state, "state");
     List<String> warnings = new ArrayList<>();
-    MemoryStateRecord m = state.memoryState();
-    large(warnings, "memory_state.state_l1", m.l1());
-    large(warnings, "memory_state.state_l2", m.l2());
-    large(warnings, "memory_state.state_l3", m.l3());
-    QilmStateRecord q = state.qilm();
-    double[][] rows = q.rows();
-    for (int i = 0; i < rows.length; i++) {
-      String field = "qilm.memory[" + i + "]";
-      if (rows[i].length == 0) {
-        warnings.add(field + " is empty");
-      } else if (rows[i].length != m.dimension()) {
-        warnings.add(
-            field + " has " + rows[i].length + " values, expected dimension=" + m.dimension());
+    int dimension = state.memoryState().dimension();
+    for (Schema.Field f :
+        Schema.fields(Schema.Kind.VECTOR, Schema.Kind.MATRIX, Schema.Kind.PHASES)) {
+      Object v = f.value(state);
+      if (v instanceof double[][] rows) {
+        for (int i = 0; i < rows.length; i++) {
+          String field = f.path() + "[" + i + "]";
+          if (rows[i].length == 0) {
+            warnings.add(field + " is empty");
+          } else if (rows[i].length != dimension) {
+            warnings.add(
+                field + " has " + rows[i].length + " values, expected dimension=" + dimension);
+          }
+          large(warnings, field, rows[i]);
+        }
+      } else {
+        large(warnings, f.path(), (double[]) v);
       }
-      large(warnings, field, rows[i]);
     }
-    large(warnings, "qilm.phases", q.phaseArray());
     return warnings;
   }
 
@@ -287,7 +290,7 @@ public final class SystemStates {
     if (version < CURRENT_SCHEMA_VERSION) {
       m = MigrationRegistry.global().migrate(m, version, CURRENT_SCHEMA_VERSION);
     }
-    return StateMaps.toRecord(m, false);
+    return StateMaps.toRecord(m, StateMaps.Arrays.CALLER);
   }
 
   /**

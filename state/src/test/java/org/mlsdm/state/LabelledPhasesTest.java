@@ -183,8 +183,8 @@ class LabelledPhasesTest {
         .contains("qilm.phases <U5 (3,) 'wake' 'sleep' 'wake'")
         .doesNotContain("phase_labels");
     assertThat(Python.run("npz_describe.py", mixed.toString()))
-        .contains("qilm.phase_is_label |b1 (3,) 'False' 'True' 'False'")
-        .contains("qilm.phase_labels <U5 (3,) '' 'sleep' ''")
+        .contains("qilm.phases_is_label |b1 (3,) 'False' 'True' 'False'")
+        .contains("qilm.phases_labels <U5 (3,) '' 'sleep' ''")
         .contains(
             "qilm.phases <f8 (3,) "
                 + Double.doubleToRawLongBits(0.5)

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.internal.store.StateCodec;
 
@@ -68,7 +69,7 @@ public final class PythonNpzCodec implements StateCodec {
   }
 
   @Override
-  public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
+  public Decoded read(SeekableByteChannel in, String source) throws IOException {
     return NpzStateCodec.INSTANCE.read(in, source);
   }
 }

@@ -35,6 +35,7 @@ import org.mlsdm.state.internal.io.FileOps;
 import org.mlsdm.state.internal.io.HashingSink;
 import org.mlsdm.state.internal.io.PathLocks;
 import org.mlsdm.state.internal.io.RealFileOps;
+import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +180,7 @@ public final class StateStore {
     StateFormat format = StateFormat.of(path);
     Path target = target(path);
     long start = System.nanoTime();
-    Map<String, Object> map;
+    Decoded map;
     long bytes;
     try (PathLocks.Held lock = LOCKS.shared(target)) {
       map = read(format, target, options.verifyChecksum());
@@ -196,9 +197,12 @@ public final class StateStore {
   }
 
   /** Whether a decoded map will be migrated; a bad version is {@link #decode}'s to report. */
-  private static boolean older(Map<String, Object> map) {
+  private static boolean older(Decoded map) {
+    if (!map.isRaw()) {
+      return false;
+    }
     try {
-      return StateMaps.version(map) < SystemStates.CURRENT_SCHEMA_VERSION;
+      return StateMaps.version(map.rawMap()) < SystemStates.CURRENT_SCHEMA_VERSION;
     } catch (StateValidationException e) {
       return false;
     }
@@ -214,8 +218,7 @@ public final class StateStore {
   }
 
   /** Reads and checks one file's bytes; the caller holds a lock. */
-  private Map<String, Object> read(StateFormat format, Path file, boolean verify)
-      throws IOException {
+  private Decoded read(StateFormat format, Path file, boolean verify) throws IOException {
     if (!Files.exists(file)) {
       throw new StateLoadException(
           StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, null);
@@ -230,7 +233,7 @@ public final class StateStore {
         if (expected != null) {
           verify(file, expected, parsed.sha256());
         }
-        return parsed.map();
+        return parsed.decoded();
       }
       ch.position(0);
       // Otherwise the checksum is computed on another core, from positional reads of the same
@@ -238,7 +241,7 @@ public final class StateStore {
       // over whatever the parse returned or threw.
       Future<String> hashed =
           expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
-      Map<String, Object> map;
+      Decoded map;
       try {
         map = parse(format, ch, file);
       } catch (IOException | RuntimeException e) {
@@ -257,8 +260,7 @@ public final class StateStore {
     }
   }
 
-  private static Map<String, Object> parse(StateFormat format, FileChannel ch, Path file)
-      throws IOException {
+  private static Decoded parse(StateFormat format, FileChannel ch, Path file) throws IOException {
     try {
       return format.codec().read(ch, file.toString());
     } catch (StateLoadException e) {
@@ -301,8 +303,16 @@ public final class StateStore {
         StateLoadException.Reason.UNREADABLE, "Cannot read state file " + file + ": " + why, e);
   }
 
-  /** Migrates and validates a decoded map. */
-  public static SystemStateRecord decode(Map<String, Object> map, Path file, LoadOptions options) {
+  /** Builds the record of a decoded file, migrating its raw form first when it is older. */
+  public static SystemStateRecord decode(Decoded decoded, Path file, LoadOptions options) {
+    if (!decoded.isRaw()) {
+      try {
+        return decoded.record();
+      } catch (StateValidationException e) {
+        throw invalid(file, e);
+      }
+    }
+    Map<String, Object> map = decoded.rawMap();
     int version;
     try {
       version = StateMaps.version(map);
@@ -345,7 +355,8 @@ public final class StateStore {
       }
     }
     try {
-      return StateMaps.toRecord(m, !migrated);
+      // A migration function may have put arrays it still holds: those are copied.
+      return StateMaps.toRecord(m, migrated ? StateMaps.Arrays.CALLER : StateMaps.Arrays.DECODED);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
