@@ -1,6 +1,8 @@
 package org.mlsdm.state.internal.store;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -10,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,13 +38,16 @@ import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.internal.io.FileOps;
 import org.mlsdm.state.internal.io.LinkPolicy;
 import org.mlsdm.state.internal.io.LocalStorageProvider;
 import org.mlsdm.state.internal.io.NotRegularFileException;
 import org.mlsdm.state.internal.io.Sha256;
 import org.mlsdm.state.internal.io.Workers;
+import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.state.internal.schema.Integrity;
+import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.spi.CorruptVersionException;
 import org.mlsdm.state.spi.StateStorage;
@@ -143,26 +149,84 @@ public final class StateStore {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
+    requireLoadableVersion(state);
     StateFormat format = format(location, Optional.empty());
     SystemStateRecord record = stamp(state, options);
-    StateCodec codec = Codecs.of(format);
+    StateCodec codec = Codecs.of(format, options.layout());
     String where = location.toString();
+    long start = System.nanoTime();
     try (StateStorage storage = open(location);
         StateStorage.WriteSession session = storage.write()) {
       where = storage.describe();
+      Path target = pathOf(where);
+      warnIntegrity(record, target);
       session.cleanUp();
-      attempt(
-          where,
-          options,
-          () -> {
-            try (StateStorage.Write write = session.begin()) {
-              codec.write(record, write.out());
-              write.commit(options.createBackup(), OptionalLong.empty());
-            }
-          });
+      long[] bytes = new long[1];
+      int attempts =
+          attempt(
+              where,
+              options,
+              () -> {
+                try (StateStorage.Write write = session.begin()) {
+                  Counting out = new Counting(write.out());
+                  codec.write(record, out);
+                  write.commit(options.createBackup(), OptionalLong.empty());
+                  bytes[0] = out.count;
+                }
+              });
+      LOG.info("State saved to {} ({} bytes, {} attempt(s))", where, bytes[0], attempts);
+      MetricsListeners.save(
+          target, bytes[0], Duration.ofNanos(System.nanoTime() - start), attempts);
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
+    }
+  }
+
+  /** A record of a newer schema would be written and then refused by every load: refuse it now. */
+  private static void requireLoadableVersion(SystemStateRecord state) {
+    if (state.version() > SystemStates.CURRENT_SCHEMA_VERSION) {
+      throw new StateValidationException(
+          "version",
+          "version must be at most "
+              + SystemStates.CURRENT_SCHEMA_VERSION
+              + " (the newest this library loads), got "
+              + state.version());
+    }
+  }
+
+  /** Logs the integrity warnings at WARN, as the Python store does on save and load. */
+  private static void warnIntegrity(SystemStateRecord record, Path file) {
+    if (LOG.isWarnEnabled()) {
+      for (String w : Integrity.warnings(record)) {
+        LOG.warn("State integrity warning for {}: {}", file, w);
+      }
+    }
+  }
+
+  /** Counts the bytes a codec writes, for the log and {@code StateMetrics}; closes nothing. */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
     }
   }
 
@@ -181,16 +245,16 @@ public final class StateStore {
   /**
    * Runs {@code attempt} up to {@link SaveOptions#maxAttempts()} times, waiting the backoff before
    * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS} (or the initial backoff, when
-   * the caller chose a longer one).
+   * the caller chose a longer one). Returns how many attempts ran.
    */
-  private static void attempt(String where, SaveOptions options, Attempt attempt) {
+  private static int attempt(String where, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
     long cap = Math.max(backoff, MAX_BACKOFF_MILLIS);
     for (int i = 1; i <= options.maxAttempts(); i++) {
       try {
         attempt.run();
-        return;
+        return i;
       } catch (IOException | UncheckedIOException e) {
         failures.add(e);
         LOG.warn(
@@ -200,6 +264,7 @@ public final class StateStore {
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
+          MetricsListeners.retry(pathOf(where), i, e);
           sleep(backoff);
           backoff = Math.min(backoff * 2, cap);
         }
@@ -245,6 +310,7 @@ public final class StateStore {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
     StateFormat format = format(location, options.format());
+    long start = System.nanoTime();
     return readOnly(
         location,
         (storage, view) -> {
@@ -259,7 +325,12 @@ public final class StateStore {
           if (r.failure() != null) {
             throw r.failure();
           }
-          return decode(r.map(), file, options).record();
+          DecodedRecord d = decode(r.map(), file, options);
+          LOG.info("State loaded from {} ({} bytes)", file, r.size());
+          warnIntegrity(d.record(), file);
+          MetricsListeners.load(
+              file, r.size(), Duration.ofNanos(System.nanoTime() - start), d.migrated());
+          return d.record();
         });
   }
 
@@ -301,8 +372,7 @@ public final class StateStore {
    * What one read of a version found: the state map or why the bytes are not a state, the SHA-256
    * when asked for, and the size.
    */
-  private record Reading(
-      Map<String, Object> map, StateLoadException failure, String sha256, long size) {}
+  private record Reading(Decoded map, StateLoadException failure, String sha256, long size) {}
 
   /**
    * Reads one version through one open channel, hashing it when asked: in the parse where the codec
@@ -318,7 +388,7 @@ public final class StateStore {
       try {
         StateCodec.Hashed parsed = codec.readHashing(ch, hash);
         if (parsed != null) {
-          return new Reading(parsed.map(), null, parsed.sha256(), size);
+          return new Reading(parsed.decoded(), null, parsed.sha256(), size);
         }
       } catch (StateLoadException e) {
         return new Reading(null, e, hash ? Sha256.of(ch) : null, size);
@@ -328,7 +398,7 @@ public final class StateStore {
           hash && ch instanceof FileChannel fc
               ? Workers.shared().submit(() -> Sha256.of(fc))
               : null;
-      Map<String, Object> map = null;
+      Decoded map = null;
       StateLoadException failure = null;
       try {
         map = parse(codec, ch, v.describe());
@@ -357,7 +427,7 @@ public final class StateStore {
         StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
   }
 
-  private static Map<String, Object> parse(StateCodec codec, SeekableByteChannel ch, String source)
+  private static Decoded parse(StateCodec codec, SeekableByteChannel ch, String source)
       throws IOException {
     try {
       return codec.read(ch, source);
@@ -378,6 +448,8 @@ public final class StateStore {
 
   private static void verify(Path file, String expected, String actual) {
     if (!expected.equals(actual)) {
+      LOG.warn("Checksum mismatch for {}: expected {}, got {}", file, expected, actual);
+      MetricsListeners.checksumFailure(file, expected, actual);
       throw new StateCorruptionException(file, expected, actual);
     }
   }
@@ -397,17 +469,34 @@ public final class StateStore {
    * @param record the record
    * @param migrated whether the file was of an older schema version
    */
-  public record Decoded(SystemStateRecord record, boolean migrated) {}
+  public record DecodedRecord(SystemStateRecord record, boolean migrated) {}
 
-  /** Migrates and validates a decoded map. */
-  public static Decoded decode(Map<String, Object> map, Path file, LoadOptions options) {
+  /**
+   * The schema version a decoded file states: the current one when it was decoded typed.
+   *
+   * @throws StateValidationException if its raw form has no valid version
+   */
+  static int version(Decoded decoded) {
+    return decoded.isRaw() ? StateMaps.version(decoded.rawMap()) : Schema.CURRENT_VERSION;
+  }
+
+  /** Builds the record of a decoded file, migrating its raw form first when it is older. */
+  public static DecodedRecord decode(Decoded decoded, Path file, LoadOptions options) {
+    if (!decoded.isRaw()) {
+      try {
+        return new DecodedRecord(decoded.record(), false);
+      } catch (StateValidationException e) {
+        throw invalid(file, e);
+      }
+    }
+    Map<String, Object> map = decoded.rawMap();
     int version;
     try {
       version = StateMaps.version(map);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
-    int current = StateMaps.CURRENT_VERSION;
+    int current = Schema.CURRENT_VERSION;
     if (version > current) {
       throw new StateLoadException(
           StateLoadException.Reason.UNSUPPORTED_VERSION,
@@ -427,6 +516,7 @@ public final class StateStore {
             file + " has schema version " + version + " and auto-migration is off",
             null);
       }
+      LOG.info("Migrating state {} from version {} to {}", file, version, current);
       try {
         m = options.migrations().migrate(m, version, current);
       } catch (IllegalArgumentException e) {
@@ -442,7 +532,10 @@ public final class StateStore {
       }
     }
     try {
-      return new Decoded(StateMaps.toRecord(m, !migrated), migrated);
+      // A migration function may have put arrays it still holds: those are copied.
+      return new DecodedRecord(
+          StateMaps.toRecord(m, migrated ? StateMaps.Arrays.CALLER : StateMaps.Arrays.DECODED),
+          migrated);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
@@ -495,11 +588,11 @@ public final class StateStore {
       checksum = new ChecksumCheck(status, Optional.of(expected), actual);
     }
     OptionalInt versionFound = OptionalInt.empty();
-    Decoded decoded = null;
+    DecodedRecord decoded = null;
     StateLoadException failure = r.failure();
     if (failure == null) {
       try {
-        versionFound = OptionalInt.of(StateMaps.version(r.map()));
+        versionFound = OptionalInt.of(version(r.map()));
       } catch (StateValidationException e) {
         LOG.debug("No schema version in {}: {}", file, e.getMessage());
       }
@@ -517,7 +610,7 @@ public final class StateStore {
         decoded != null && decoded.migrated(),
         checksum,
         decoded == null ? List.of() : Integrity.warnings(decoded.record()),
-        Optional.ofNullable(decoded).map(Decoded::record),
+        Optional.ofNullable(decoded).map(DecodedRecord::record),
         Optional.ofNullable(failure),
         checkBackup(format, view, options));
   }
@@ -594,6 +687,7 @@ public final class StateStore {
         LOG.info("Recovering {} from {}", target, file);
         List<Optional<String>> kept = new ArrayList<>(1);
         attempt(where, SaveOptions.defaults(), () -> kept.add(session.restore(c)));
+        MetricsListeners.recovery(target, file);
         RecoveryResult.Source source =
             c.kind() == StoredVersion.Kind.INTERRUPTED
                 ? RecoveryResult.Source.INTERRUPTED_SAVE

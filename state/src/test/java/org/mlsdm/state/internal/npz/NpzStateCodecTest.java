@@ -250,7 +250,7 @@ class NpzStateCodecTest {
       if (f.startsWith("manager")) {
         assertManagerLegacy(map);
       } else {
-        assertThat(StateMaps.toRecord(map, true)).as(f).isEqualTo(STATE_JSON);
+        assertThat(StateMaps.toRecord(map, StateMaps.Arrays.DECODED)).as(f).isEqualTo(STATE_JSON);
       }
     }
   }
