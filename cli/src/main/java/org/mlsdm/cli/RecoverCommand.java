@@ -1,14 +1,11 @@
 package org.mlsdm.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.SystemStateRecord;
@@ -18,23 +15,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code recover}: the seed's manual procedure, done by the store. The damaged file is copied aside
- * first, so recovery never destroys evidence.
+ * {@code recover}: the seed's manual procedure, done by the store, which keeps the damaged file it
+ * replaces ({@code SystemStates.recoverReport}), so recovery never destroys evidence.
  */
 @Command(
     name = "recover",
     description = {
       "Restore a damaged state file, keeping a copy of the damaged one.",
       "If FILE loads (checksum verified), nothing is changed. Otherwise the"
-          + " damaged FILE is copied to FILE.damaged-<time>, then the store restores the newest"
-          + " complete state that an interrupted save left, or else FILE.backup (validated), as"
-          + " FILE with a fresh checksum, and the result is verified.",
+          + " store restores the newest complete state that an interrupted save left, or else"
+          + " FILE.backup (validated), as FILE with a fresh checksum, keeping the damaged FILE it"
+          + " replaces as FILE.damaged-<time>, and the result is verified.",
       "Exits 9 when neither FILE nor FILE.backup loads, 3 when neither exists."
     })
 final class RecoverCommand implements Callable<Integer> {
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
   @Mixin Console console;
 
   @Parameters(
@@ -62,22 +56,23 @@ final class RecoverCommand implements Callable<Integer> {
     boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
     out.printf("found: %s is %s: %s%n", file, describe(failure), failure.getMessage());
     out.printf("found: %s %s%n", backup.getFileName(), backupExists ? "exists" : "does not exist");
-    SystemStateRecord backupState = backupExists ? loadBackupOrNull(progress) : null;
-    if (mainExists) {
-      out.printf("kept the damaged file as %s%n", keepDamaged());
+    if (backupExists) {
+      reportBackup(progress);
     }
-    SystemStateRecord restored;
+    RecoveryResult result;
     try {
-      restored = SystemStates.recover(file);
+      result = SystemStates.recoverReport(file);
     } catch (StateRecoveryException e) {
       throw new CliException(
           mainExists || backupExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND,
           e.getMessage(),
           e);
     }
-    // The store prefers the newest state that an interrupted save left complete over the backup.
+    // The library keeps the main file it replaces and says where.
+    result.replacedKeptAt().ifPresent(p -> out.printf("kept the damaged file as %s%n", p));
+    SystemStateRecord restored = result.state();
     String source =
-        restored.equals(backupState)
+        result.source() == RecoveryResult.Source.BACKUP
             ? backup.getFileName().toString()
             : "the files of an interrupted save";
     out.printf(
@@ -96,12 +91,12 @@ final class RecoverCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  private SystemStateRecord loadBackupOrNull(Progress progress) {
+  /** Says when the backup does not load, before the store decides what to restore. */
+  private void reportBackup(Progress progress) {
     try {
-      return StateFiles.loadBackup(file, progress);
+      StateFiles.loadBackup(file, progress);
     } catch (StateLoadException e) {
       console.out().printf("found: the backup does not load: %s%n", e.getMessage());
-      return null;
     }
   }
 
@@ -114,24 +109,5 @@ final class RecoverCommand implements Callable<Integer> {
       case INVALID -> "invalid (schema)";
       case UNSUPPORTED_VERSION -> "of an unsupported version";
     };
-  }
-
-  private Path keepDamaged() {
-    Path target =
-        file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()));
-    try {
-      for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
-        target =
-            file.resolveSibling(
-                file.getFileName() + ".damaged-" + STAMP.format(Instant.now()) + "-" + i);
-      }
-      Files.copy(file, target);
-      return target;
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCode.FAILURE,
-          "not recovering: cannot keep a copy of the damaged file as " + target + ": " + e,
-          e);
-    }
   }
 }
