@@ -3,6 +3,7 @@ package org.mlsdm.state.internal.npz;
 import java.nio.file.Path;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStates;
+import org.mlsdm.testing.JvmMemory;
 
 /**
  * The child JVM of {@link NpzMemoryAmplificationTest}: loads each file named in its arguments with

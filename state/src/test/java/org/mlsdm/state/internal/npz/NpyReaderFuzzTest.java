@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.internal.LoadBudget;
+import org.mlsdm.testing.FuzzAllocation;
 
 /**
  * Hostile NPY entries, below the zip layer so the fuzzer reaches the header parser and the data

@@ -31,6 +31,8 @@ import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.internal.LoadBudget;
 import org.mlsdm.state.internal.json.JsonStateCodec;
+import org.mlsdm.testing.FuzzAllocation;
+import org.mlsdm.testing.JvmMemory;
 import org.mlsdm.testing.Python;
 import org.mlsdm.testing.ReaderFuzzing;
 

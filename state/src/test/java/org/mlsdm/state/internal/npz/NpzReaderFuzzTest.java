@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.testing.FuzzAllocation;
 import org.mlsdm.testing.ReaderFuzzing;
 
 /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.internal.LoadBudget;
+import org.mlsdm.testing.FuzzAllocation;
 
 /**
  * Hostile pickles, fed straight to the allow-list unpickler: any bytes give a plain value or a

@@ -1,4 +1,4 @@
-package org.mlsdm.state.internal.npz;
+package org.mlsdm.testing;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -10,7 +10,7 @@ import java.util.List;
  * {@code org.mlsdm.state}, which does not read {@code java.management} or {@code jdk.management};
  * the tests run on the class path, where both are readable.
  */
-final class JvmMemory {
+public final class JvmMemory {
   private static final Object THREADS;
   private static final Method ALLOCATED;
   private static final List<?> POOLS;
@@ -40,12 +40,12 @@ final class JvmMemory {
   private JvmMemory() {}
 
   /** Bytes allocated by the current thread since it started (HotSpot's TLAB accounting). */
-  static long threadAllocatedBytes() {
+  public static long threadAllocatedBytes() {
     return (Long) call(ALLOCATED, THREADS);
   }
 
   /** Starts a new peak: each heap pool's peak becomes its current use. */
-  static void resetHeapPeaks() {
+  public static void resetHeapPeaks() {
     for (Object pool : POOLS) {
       if (isHeap(pool)) {
         call(RESET_PEAK, pool);
@@ -57,7 +57,7 @@ final class JvmMemory {
    * The sum of the heap pools' peaks since {@link #resetHeapPeaks}: at least the peak of the whole
    * heap (the pools may peak at different moments).
    */
-  static long heapPeakBytes() {
+  public static long heapPeakBytes() {
     long sum = 0;
     for (Object pool : POOLS) {
       if (isHeap(pool)) {
