@@ -11,17 +11,35 @@ import java.nio.channels.SeekableByteChannel;
  * A read-only view of the first {@code limit} bytes of a file channel: it ends there even if the
  * file has grown since it was checked (or is not what was checked), so no reader can be made to
  * read for ever. No file at all ({@code null}) reads as empty. Reads are positional, so the view
- * keeps its own position; closing it closes the file.
+ * keeps its own position; closing it closes the file (closing an {@link #independentView()} does
+ * not).
  */
-final class BoundedChannel implements SeekableByteChannel {
+public final class BoundedChannel implements SeekableByteChannel {
   private final FileChannel file;
   private final long limit;
+  private final boolean ownsFile;
   private long position;
   private boolean open = true;
 
   BoundedChannel(FileChannel file, long limit) {
+    this(file, limit, true);
+  }
+
+  private BoundedChannel(FileChannel file, long limit, boolean ownsFile) {
     this.file = file;
     this.limit = limit;
+    this.ownsFile = ownsFile;
+  }
+
+  /**
+   * Another reader of the same bytes with its own position and the same limit, so that one thread
+   * can hash them while another parses them. Closing the view leaves this channel and the file
+   * open; it must not be used after this channel is closed.
+   *
+   * @return the view, positioned at 0
+   */
+  public SeekableByteChannel independentView() {
+    return new BoundedChannel(file, limit, false);
   }
 
   @Override
@@ -81,7 +99,7 @@ final class BoundedChannel implements SeekableByteChannel {
   @Override
   public void close() throws IOException {
     open = false;
-    if (file != null) {
+    if (file != null && ownsFile) {
       file.close();
     }
   }

@@ -39,6 +39,7 @@ import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
+import org.mlsdm.state.internal.io.BoundedChannel;
 import org.mlsdm.state.internal.io.FileOps;
 import org.mlsdm.state.internal.io.LinkPolicy;
 import org.mlsdm.state.internal.io.LocalStorageProvider;
@@ -394,10 +395,15 @@ public final class StateStore {
         return new Reading(null, e, hash ? Sha256.of(ch) : null, size);
       }
       ch.position(0);
-      Future<String> hashed =
-          hash && ch instanceof FileChannel fc
-              ? Workers.shared().submit(() -> Sha256.of(fc))
-              : null;
+      // The checksum is computed on another core from an independent reader of the same bytes
+      // while this thread parses; it is awaited on every path below.
+      Future<String> hashed = null;
+      if (hash && ch instanceof FileChannel fc) {
+        hashed = Workers.shared().submit(() -> Sha256.of(fc));
+      } else if (hash && ch instanceof BoundedChannel bounded) {
+        SeekableByteChannel view = bounded.independentView();
+        hashed = Workers.shared().submit(() -> Sha256.of(view));
+      }
       Decoded map = null;
       StateLoadException failure = null;
       try {
