@@ -609,20 +609,9 @@ public final class S3StateStorage implements StateStorage {
     Generation from = v.manifest();
     String dataKey = newDataKey();
     long started = System.nanoTime();
-    retry.call(
-        "COPY " + from.dataKey() + " to " + dataKey,
-        () ->
-            S3Errors.get(
-                () ->
-                    s3.copyObject(
-                        CopyObjectRequest.builder()
-                            .sourceBucket(loc.bucket)
-                            .sourceKey(from.dataKey())
-                            .destinationBucket(loc.bucket)
-                            .destinationKey(dataKey)
-                            .build()),
-                from.dataKey(),
-                loc.manifestKey(from.generation())));
+    if (from.size() > 0) {
+      copy(from, dataKey);
+    }
     try {
       publish(
           dataKey,
@@ -637,6 +626,23 @@ public final class S3StateStorage implements StateStorage {
     }
     pruneQuietly();
     return replaced.map(StoredVersion::describe);
+  }
+
+  private void copy(Generation from, String dataKey) throws IOException {
+    retry.call(
+        "COPY " + from.dataKey() + " to " + dataKey,
+        () ->
+            S3Errors.get(
+                () ->
+                    s3.copyObject(
+                        CopyObjectRequest.builder()
+                            .sourceBucket(loc.bucket)
+                            .sourceKey(from.dataKey())
+                            .destinationBucket(loc.bucket)
+                            .destinationKey(dataKey)
+                            .build()),
+                from.dataKey(),
+                loc.manifestKey(from.generation())));
   }
 
   /**

@@ -270,7 +270,8 @@ public final class S3StorageConfig {
     }
 
     /**
-     * The grace period of the pruning and gc rules.
+     * The grace period of the pruning and gc rules. A store that writes needs one longer than
+     * twice its slowest write (the timing rule); zero suits a store that only runs {@code gc}.
      *
      * @throws IllegalArgumentException if negative
      */

@@ -49,6 +49,7 @@ final class Upload extends OutputStream {
   private long startedNanos = -1;
   private boolean finished;
   private boolean aborted;
+  private boolean empty;
 
   Upload(S3Client s3, Retry retry, S3StateStorage storage, String bucket, String key, int partSize) {
     this.s3 = s3;
@@ -71,6 +72,11 @@ final class Upload extends OutputStream {
 
   long size() {
     return total;
+  }
+
+  /** Whether no object was written: the state is empty. */
+  boolean empty() {
+    return empty;
   }
 
   /** System.nanoTime() when the first data request was sent; -1 before. */
@@ -160,6 +166,15 @@ final class Upload extends OutputStream {
     if (finished) {
       throw new IllegalStateException("finish() twice for " + key);
     }
+    if (uploadId == null && len == 0) {
+      // An empty state is its manifest alone (size 0): readers never fetch its data key, and
+      // RGW 16 answers every empty PUT from the SDK with 400 XAmzContentSHA256Mismatch.
+      started();
+      finished = true;
+      empty = true;
+      buf = null;
+      return HexFormat.of().formatHex(sha.digest());
+    }
     if (uploadId == null) {
       started();
       byte[] digest = sha.digest();
@@ -235,7 +250,7 @@ final class Upload extends OutputStream {
     aborted = true;
     buf = null;
     try {
-      if (finished) {
+      if (finished && !empty) {
         retry.call(
             "DELETE " + key,
             () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build()));
