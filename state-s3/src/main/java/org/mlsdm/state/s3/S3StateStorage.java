@@ -124,6 +124,10 @@ public final class S3StateStorage implements StateStorage {
     void at(Step step) throws IOException;
   }
 
+  /** Stands for a manifest of another writer that was not read. */
+  private static final Generation OTHER_WRITER =
+      new Generation(1, 0, "", 0, "", Instant.EPOCH, "another writer", OptionalLong.empty(), true);
+
   private final S3Client s3;
   private final S3StorageConfig config;
   private final S3Location loc;
@@ -490,12 +494,20 @@ public final class S3StateStorage implements StateStorage {
               config.writerId(),
               restoredFrom,
               dataKey.isEmpty());
+      int[] attempts = {0};
       try {
-        putManifest(g);
+        putManifest(g, attempts);
         knownHighest.accumulateAndGet(slot, Math::max);
         return slot;
       } catch (IOException ex) {
-        Optional<Generation> there = peek(slot);
+        boolean refusedFirstTry =
+            attempts[0] == 1
+                && ex.getCause() instanceof SdkException s
+                && Retry.status(s) == 412;
+        // Only a retried PUT can find its own manifest, and only a 409 an empty slot: a 412 on
+        // the first attempt means another writer's manifest is there.
+        Optional<Generation> there =
+            refusedFirstTry ? Optional.of(OTHER_WRITER) : peek(slot);
         if (there.isPresent() && isSame(there.get(), g)) {
           // A retried PUT whose first attempt landed: this write owns the slot.
           knownHighest.accumulateAndGet(slot, Math::max);
@@ -520,7 +532,7 @@ public final class S3StateStorage implements StateStorage {
                   + ": generation "
                   + slot
                   + " was published by "
-                  + there.get().writer()
+                  + (there.get() == OTHER_WRITER ? "another writer" : there.get().writer())
                   + " first (expected generation "
                   + highest
                   + " to be the newest)");
@@ -544,14 +556,15 @@ public final class S3StateStorage implements StateStorage {
     }
   }
 
-  private void putManifest(Generation g) throws IOException {
+  private void putManifest(Generation g, int[] attempts) throws IOException {
     byte[] body = Manifests.encode(g);
     String key = loc.manifestKey(g.generation());
     String md5 = md5(body);
     retry.call(
         "PUT " + key,
-        () ->
-            s3.putObject(
+        () -> {
+          attempts[0]++;
+          return s3.putObject(
                 PutObjectRequest.builder()
                     .bucket(loc.bucket)
                     .key(key)
@@ -560,7 +573,8 @@ public final class S3StateStorage implements StateStorage {
                     .contentLength((long) body.length)
                     .contentMD5(md5)
                     .build(),
-                RequestBody.fromBytes(body)));
+                RequestBody.fromBytes(body));
+        });
   }
 
   private void checkDeadline(long startedNanos) throws DeadlineException {

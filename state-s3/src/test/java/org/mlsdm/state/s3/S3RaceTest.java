@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3RaceTest {
   private static final int WRITERS = 16;
   private static final int ROUNDS = Integer.getInteger("mlsdm.s3.raceRounds", 50);
-  private static final int FREE_ROUNDS = Integer.getInteger("mlsdm.s3.freeRaceRounds", 10);
+  private static final int FREE_ROUNDS = Integer.getInteger("mlsdm.s3.freeRaceRounds", 6);
 
   private static S3Client raw;
   private static String bucket;
