@@ -92,7 +92,10 @@ final class CephCluster implements BeforeAllCallback {
     }
     FileChannel users =
         FileChannel.open(
-            dir.resolve("users.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            dir.resolve("users.lock"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     try (FileChannel startChannel =
             FileChannel.open(
                 dir.resolve("start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
