@@ -3,6 +3,8 @@
  * for {@code s3://} locations that publishes each save as a generation by creating one manifest
  * with {@code If-None-Match: *}. See {@link org.mlsdm.state.s3.S3StateStorage}.
  */
+// The SDK's jars are automatic modules, and "s3" is the scheme this module serves.
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module org.mlsdm.state.s3 {
   requires transitive org.mlsdm.state;
   requires transitive software.amazon.awssdk.services.s3;

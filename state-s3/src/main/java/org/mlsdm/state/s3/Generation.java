@@ -31,6 +31,15 @@ public record Generation(
   /**
    * Validates the fields.
    *
+   * @param generation its number, from 1
+   * @param previous the newest generation when it was published, 0 for none
+   * @param dataKey the key of its data object; empty for a deletion marker
+   * @param size the data object's size in bytes
+   * @param sha256 the data's lowercase hex SHA-256; empty for a deletion marker
+   * @param createdAt when it was published
+   * @param writer the id of the writer that published it
+   * @param restoredFrom the generation whose data it republishes, if any
+   * @param deleted whether it is a deletion marker
    * @throws IllegalArgumentException if a number is out of range, or the data fields do not match
    *     {@code deleted}
    */

@@ -140,8 +140,8 @@ final class Manifests {
             }
             deleted = v == JsonToken.VALUE_TRUE;
           }
-          default -> throw new ManifestException(
-              "manifest " + key + " has an unknown field " + field);
+          default ->
+              throw new ManifestException("manifest " + key + " has an unknown field " + field);
         }
       }
       if (t != JsonToken.END_OBJECT || in.nextToken() != null) {
@@ -156,14 +156,20 @@ final class Manifests {
       throw new ManifestException(
           "manifest " + key + " has format " + format + "; supported: " + FORMAT);
     }
-    require(generation != null && previous != null && createdAt != null && writer != null, key,
+    require(
+        generation != null && previous != null && createdAt != null && writer != null,
+        key,
         "generation, previous, created_at and writer are required");
     boolean isDeleted = Boolean.TRUE.equals(deleted);
     if (isDeleted) {
-      require(data == null && size == null && sha256 == null, key,
+      require(
+          data == null && size == null && sha256 == null,
+          key,
           "a deletion marker has no data, size or sha256");
     } else {
-      require(data != null && size != null && sha256 != null, key,
+      require(
+          data != null && size != null && sha256 != null,
+          key,
           "data, size and sha256 are required");
     }
     if (generation != expectedGeneration) {
@@ -178,8 +184,8 @@ final class Manifests {
     try {
       created = Instant.parse(createdAt);
     } catch (DateTimeParseException e) {
-      throw new ManifestException("manifest " + key + ": created_at is not an instant: "
-          + createdAt, e);
+      throw new ManifestException(
+          "manifest " + key + ": created_at is not an instant: " + createdAt, e);
     }
     try {
       return new Generation(

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Runs one S3 request with capped exponential backoff and full jitter. Transient: any 5xx, 429, a
- * 409 other than a conditional-write conflict, and client-side failures (timeouts, refused or
- * reset connections). Everything else is final and surfaces at once.
+ * 409 other than a conditional-write conflict, and client-side failures (timeouts, refused or reset
+ * connections). Everything else is final and surfaces at once.
  */
 final class Retry {
   private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
@@ -99,7 +99,6 @@ final class Retry {
     int status = status(e);
     String answer =
         status == 0 ? "no answer (" + e.getMessage() + ")" : "HTTP " + status + " " + code(e);
-    return new IOException(
-        what + " failed after " + attempts + " attempt(s): " + answer, e);
+    return new IOException(what + " failed after " + attempts + " attempt(s): " + answer, e);
   }
 }

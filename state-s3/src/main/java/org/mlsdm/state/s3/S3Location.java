@@ -59,8 +59,8 @@ final class S3Location {
   /**
    * A location in {@code bucket} under {@code key}.
    *
-   * @throws IllegalArgumentException if the key is empty, too long, has empty, {@code .} or
-   *     {@code ..} segments or control characters, or does not end in .json or .npz
+   * @throws IllegalArgumentException if the key is empty, too long, has empty, {@code .} or {@code
+   *     ..} segments or control characters, or does not end in .json or .npz
    */
   static S3Location of(String bucket, String key, String prefix) {
     if (key.isEmpty() || key.length() > MAX_KEY) {
@@ -68,8 +68,7 @@ final class S3Location {
     }
     for (String segment : key.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException(
-            "key must not have empty, . or .. segments, got " + key);
+        throw new IllegalArgumentException("key must not have empty, . or .. segments, got " + key);
       }
     }
     if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

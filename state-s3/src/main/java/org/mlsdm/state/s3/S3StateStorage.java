@@ -79,18 +79,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * A 412 in step 4 means another writer took h+1: with an expected generation the save fails with
  * {@link ConcurrentUpdateException}; without one, steps 3–4 repeat with the new newest generation,
  * so every writer gets a generation of its own and no acknowledged save is lost. A 412 whose slot
- * holds this write's own manifest (a retried PUT whose first attempt landed) is a success. A 409
- * on step 4 with the slot still empty is retried. The newest generation is the highest manifest;
+ * holds this write's own manifest (a retried PUT whose first attempt landed) is a success. A 409 on
+ * step 4 with the slot still empty is retried. The newest generation is the highest manifest;
  * readers never see a partial one, because a manifest is created only after its data is complete.
  *
  * <h2>Retention and pruning</h2>
  *
- * After each commit, and in {@link #gc()}, a generation g is pruned (its manifest deleted, then
- * its data object) only when both hold: g is not among the newest {@code retention} generations,
- * and the generation after g was created more than the grace period ago (server time). A reader
- * that picked g while it was the newest thus has the whole grace period to read it; a reader of an
- * older generation that loses that race gets an {@link IOException} naming the vanished key, never
- * wrong bytes.
+ * After each commit, and in {@link #gc()}, a generation g is pruned (its manifest deleted, then its
+ * data object) only when both hold: g is not among the newest {@code retention} generations, and
+ * the generation after g was created more than the grace period ago (server time). A reader that
+ * picked g while it was the newest thus has the whole grace period to read it; a reader of an older
+ * generation that loses that race gets an {@link IOException} naming the vanished key, never wrong
+ * bytes.
  *
  * <h2>Timing rule</h2>
  *
@@ -247,7 +247,11 @@ public final class S3StateStorage implements StateStorage {
                 if (total != null && total > Manifests.MAX_BYTES) {
                   in.abort();
                   throw new ManifestException(
-                      "manifest " + key + " has " + total + " bytes, more than "
+                      "manifest "
+                          + key
+                          + " has "
+                          + total
+                          + " bytes, more than "
                           + Manifests.MAX_BYTES);
                 }
                 byte[] b = in.readNBytes(Manifests.MAX_BYTES + 1);
@@ -276,6 +280,7 @@ public final class S3StateStorage implements StateStorage {
    * Every readable generation, newest first, deletion markers included; manifests that are not
    * valid are left out (and logged).
    *
+   * @return the generations, newest first
    * @throws IOException if the bucket cannot be listed or a manifest cannot be read
    */
   public List<Generation> generations() throws IOException {
@@ -285,8 +290,11 @@ public final class S3StateStorage implements StateStorage {
       try {
         out.add(readManifest(all.get(i).generation()));
       } catch (Permanent e) {
-        LOG.warn("Skipping generation {} of {}: {}", all.get(i).generation(), describe(), e
-            .getMessage());
+        LOG.warn(
+            "Skipping generation {} of {}: {}",
+            all.get(i).generation(),
+            describe(),
+            e.getMessage());
       }
     }
     return out;
@@ -474,8 +482,9 @@ public final class S3StateStorage implements StateStorage {
                   + ": expected generation "
                   + e
                   + " to be the newest, but the newest is "
-                  + (above.isEmpty() ? "older (" + e + " is gone)" : above.get(above.size() - 1)
-                      .generation()));
+                  + (above.isEmpty()
+                      ? "older (" + e + " is gone)"
+                      : above.get(above.size() - 1).generation()));
         }
         highest = e;
       } else {
@@ -501,13 +510,10 @@ public final class S3StateStorage implements StateStorage {
         return slot;
       } catch (IOException ex) {
         boolean refusedFirstTry =
-            attempts[0] == 1
-                && ex.getCause() instanceof SdkException s
-                && Retry.status(s) == 412;
+            attempts[0] == 1 && ex.getCause() instanceof SdkException s && Retry.status(s) == 412;
         // Only a retried PUT can find its own manifest, and only a 409 an empty slot: a 412 on
         // the first attempt means another writer's manifest is there.
-        Optional<Generation> there =
-            refusedFirstTry ? Optional.of(OTHER_WRITER) : peek(slot);
+        Optional<Generation> there = refusedFirstTry ? Optional.of(OTHER_WRITER) : peek(slot);
         if (there.isPresent() && isSame(there.get(), g)) {
           // A retried PUT whose first attempt landed: this write owns the slot.
           knownHighest.accumulateAndGet(slot, Math::max);
@@ -565,15 +571,15 @@ public final class S3StateStorage implements StateStorage {
         () -> {
           attempts[0]++;
           return s3.putObject(
-                PutObjectRequest.builder()
-                    .bucket(loc.bucket)
-                    .key(key)
-                    .ifNoneMatch("*")
-                    .contentType("application/json")
-                    .contentLength((long) body.length)
-                    .contentMD5(md5)
-                    .build(),
-                RequestBody.fromBytes(body));
+              PutObjectRequest.builder()
+                  .bucket(loc.bucket)
+                  .key(key)
+                  .ifNoneMatch("*")
+                  .contentType("application/json")
+                  .contentLength((long) body.length)
+                  .contentMD5(md5)
+                  .build(),
+              RequestBody.fromBytes(body));
         });
   }
 
@@ -609,7 +615,8 @@ public final class S3StateStorage implements StateStorage {
    */
   @Override
   public Optional<String> restore(StoredVersion source) throws IOException {
-    if (!(source instanceof S3Version v) || !v.location().base.equals(loc.base)
+    if (!(source instanceof S3Version v)
+        || !v.location().base.equals(loc.base)
         || !v.location().bucket.equals(loc.bucket)) {
       throw new IllegalArgumentException(
           "restore takes a version of " + describe() + ", got " + source.describe());
@@ -660,10 +667,10 @@ public final class S3StateStorage implements StateStorage {
   }
 
   /**
-   * Deletes the state: publishes a deletion marker as a new generation (so readers see "no
-   * state" at once), then, when {@code includeBackup}, removes every generation below it and the
-   * marker itself. Without {@code includeBackup}, older generations stay for {@code recover} until
-   * pruned. Missing is fine.
+   * Deletes the state: publishes a deletion marker as a new generation (so readers see "no state"
+   * at once), then, when {@code includeBackup}, removes every generation below it and the marker
+   * itself. Without {@code includeBackup}, older generations stay for {@code recover} until pruned.
+   * Missing is fine.
    */
   @Override
   public void delete(boolean includeBackup) throws IOException {
@@ -671,8 +678,7 @@ public final class S3StateStorage implements StateStorage {
     if (all.isEmpty()) {
       return;
     }
-    long marker =
-        publish("", 0, "", OptionalLong.empty(), OptionalLong.empty(), System.nanoTime());
+    long marker = publish("", 0, "", OptionalLong.empty(), OptionalLong.empty(), System.nanoTime());
     if (!includeBackup) {
       return;
     }
@@ -714,7 +720,8 @@ public final class S3StateStorage implements StateStorage {
   @Override
   public Journal journal() {
     throw new UnsupportedOperationException(
-        "journals (incremental checkpoints) are not supported on S3 yet (" + describe()
+        "journals (incremental checkpoints) are not supported on S3 yet ("
+            + describe()
             + "); save whole states instead");
   }
 
@@ -764,10 +771,10 @@ public final class S3StateStorage implements StateStorage {
   }
 
   /**
-   * Removes what crashed or abandoned writes left: multipart uploads under this state's data
-   * prefix started before the grace period, and data objects no manifest names and older than the
-   * grace period; then applies the retention rule. By the timing rule (class Javadoc) no live
-   * write can still publish a manifest naming what this removes.
+   * Removes what crashed or abandoned writes left: multipart uploads under this state's data prefix
+   * started before the grace period, and data objects no manifest names and older than the grace
+   * period; then applies the retention rule. By the timing rule (class Javadoc) no live write can
+   * still publish a manifest naming what this removes.
    *
    * @return what was removed
    * @throws IOException if listing or deleting fails; what was removed so far stays removed

@@ -66,7 +66,11 @@ public final class S3StorageConfig {
     this.writerId = b.writerId != null ? b.writerId : defaultWriterId();
   }
 
-  /** A builder with the defaults. */
+  /**
+   * A builder with the defaults.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -77,6 +81,7 @@ public final class S3StorageConfig {
    * credentials and region from the SDK's default chains (region {@code us-east-1} when a custom
    * endpoint is set and no region is configured), everything else the defaults.
    *
+   * @return the configuration
    * @throws IllegalArgumentException if {@code AWS_ENDPOINT_URL} is not a valid URI
    */
   public static S3StorageConfig fromEnvironment() {
@@ -92,22 +97,38 @@ public final class S3StorageConfig {
     return b.build();
   }
 
-  /** The client given to the builder, if any. */
+  /**
+   * The client given to the builder, if any.
+   *
+   * @return the client given to the builder, if any
+   */
   public Optional<S3Client> client() {
     return Optional.ofNullable(client);
   }
 
-  /** The bucket used by {@link S3StorageProvider#open(String)}, if set. */
+  /**
+   * The bucket used by {@link S3StorageProvider#open(String)}, if set.
+   *
+   * @return the bucket used by {@link S3StorageProvider#open(String)}, if set
+   */
   public Optional<String> bucket() {
     return Optional.ofNullable(bucket);
   }
 
-  /** Prepended to every key the store reads or writes; empty by default. */
+  /**
+   * Prepended to every key the store reads or writes; empty by default.
+   *
+   * @return the key prefix
+   */
   public String keyPrefix() {
     return keyPrefix;
   }
 
-  /** How many of the newest generations a commit never prunes (at least 2: current and backup). */
+  /**
+   * How many of the newest generations a commit never prunes (at least 2: current and backup).
+   *
+   * @return the retention
+   */
   public int retention() {
     return retention;
   }
@@ -115,22 +136,36 @@ public final class S3StorageConfig {
   /**
    * The time a superseded generation stays readable, a write may take from its first data byte to
    * its manifest, and an unreferenced data object or upload is spared by {@code gc}.
+   *
+   * @return the grace period
    */
   public Duration gracePeriod() {
     return gracePeriod;
   }
 
-  /** Bytes per multipart part, and the largest object sent in one PUT. */
+  /**
+   * Bytes per multipart part, and the largest object sent in one PUT.
+   *
+   * @return the part size in bytes
+   */
   public int partSize() {
     return partSize;
   }
 
-  /** Attempts per request before a transient error is reported. */
+  /**
+   * Attempts per request before a transient error is reported.
+   *
+   * @return the attempts per request
+   */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** Recorded in every manifest this store writes, for inspection. */
+  /**
+   * Recorded in every manifest this store writes, for inspection.
+   *
+   * @return the writer id
+   */
   public String writerId() {
     return writerId;
   }
@@ -200,7 +235,12 @@ public final class S3StorageConfig {
 
     private Builder() {}
 
-    /** Uses this client as is (the endpoint, credentials and region settings are then unused). */
+    /**
+     * Uses this client as is (the endpoint, credentials and region settings are then unused).
+     *
+     * @param client the client to use
+     * @return this builder
+     */
     public Builder client(S3Client client) {
       this.client = Objects.requireNonNull(client, "client");
       return this;
@@ -209,6 +249,8 @@ public final class S3StorageConfig {
     /**
      * A custom endpoint ({@code http://127.0.0.1:7480} for a local RGW); implies path-style.
      *
+     * @param endpoint the endpoint URI
+     * @return this builder
      * @throws IllegalArgumentException if it is not an absolute http or https URI
      */
     public Builder endpoint(URI endpoint) {
@@ -220,13 +262,23 @@ public final class S3StorageConfig {
       return this;
     }
 
-    /** The credentials; the SDK's default chain when not set. */
+    /**
+     * The credentials; the SDK's default chain when not set.
+     *
+     * @param credentials the credentials provider
+     * @return this builder
+     */
     public Builder credentials(AwsCredentialsProvider credentials) {
       this.credentials = Objects.requireNonNull(credentials, "credentials");
       return this;
     }
 
-    /** The region; the SDK's default chain when not set. */
+    /**
+     * The region; the SDK's default chain when not set.
+     *
+     * @param region the region
+     * @return this builder
+     */
     public Builder region(Region region) {
       this.region = Objects.requireNonNull(region, "region");
       return this;
@@ -235,6 +287,8 @@ public final class S3StorageConfig {
     /**
      * The bucket for {@link S3StorageProvider#open(String)}.
      *
+     * @param bucket the bucket name
+     * @return this builder
      * @throws IllegalArgumentException if it is not a valid bucket name (3–63 of a-z 0-9 . -)
      */
     public Builder bucket(String bucket) {
@@ -245,6 +299,8 @@ public final class S3StorageConfig {
     /**
      * Prepended to every key, e.g. {@code "agents/"}; may be empty.
      *
+     * @param keyPrefix the prefix, possibly empty
+     * @return this builder
      * @throws IllegalArgumentException if it starts with {@code /} or is longer than 512 chars
      */
     public Builder keyPrefix(String keyPrefix) {
@@ -259,6 +315,8 @@ public final class S3StorageConfig {
     /**
      * How many newest generations are never pruned.
      *
+     * @param retention the number of generations
+     * @return this builder
      * @throws IllegalArgumentException if below 2 (the current generation and its backup)
      */
     public Builder retention(int retention) {
@@ -270,9 +328,11 @@ public final class S3StorageConfig {
     }
 
     /**
-     * The grace period of the pruning and gc rules. A store that writes needs one longer than
-     * twice its slowest write (the timing rule); zero suits a store that only runs {@code gc}.
+     * The grace period of the pruning and gc rules. A store that writes needs one longer than twice
+     * its slowest write (the timing rule); zero suits a store that only runs {@code gc}.
      *
+     * @param gracePeriod the grace period
+     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder gracePeriod(Duration gracePeriod) {
@@ -286,6 +346,8 @@ public final class S3StorageConfig {
     /**
      * Bytes per multipart part.
      *
+     * @param partSize the part size in bytes
+     * @return this builder
      * @throws IllegalArgumentException if below {@link #MIN_PART_SIZE} or above 512 MiB
      */
     public Builder partSize(int partSize) {
@@ -300,6 +362,8 @@ public final class S3StorageConfig {
     /**
      * Attempts per request for transient errors.
      *
+     * @param maxAttempts the attempts per request
+     * @return this builder
      * @throws IllegalArgumentException if below 1
      */
     public Builder maxAttempts(int maxAttempts) {
@@ -313,6 +377,8 @@ public final class S3StorageConfig {
     /**
      * The writer id recorded in manifests; host/pid/random by default.
      *
+     * @param writerId the writer id
+     * @return this builder
      * @throws IllegalArgumentException if empty, longer than 200 chars or not printable ASCII
      */
     public Builder writerId(String writerId) {
@@ -324,7 +390,11 @@ public final class S3StorageConfig {
       return this;
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @return the configuration
+     */
     public S3StorageConfig build() {
       return new S3StorageConfig(this);
     }

@@ -32,7 +32,11 @@ public final class S3StorageProvider implements StateStorageProvider, AutoClosea
   /** The {@link java.util.ServiceLoader} constructor: configuration from the environment. */
   public S3StorageProvider() {}
 
-  /** A provider with this configuration. */
+  /**
+   * A provider with this configuration.
+   *
+   * @param config the configuration
+   */
   public S3StorageProvider(S3StorageConfig config) {
     this.config = Objects.requireNonNull(config, "config");
   }
@@ -58,6 +62,8 @@ public final class S3StorageProvider implements StateStorageProvider, AutoClosea
   /**
    * Opens the state at {@code key} in the configured bucket.
    *
+   * @param key the state's key, ending in .json or .npz
+   * @return the state's storage
    * @throws IllegalStateException if no bucket was configured
    * @throws IllegalArgumentException if the key is not valid (see {@link #open(URI)})
    */

@@ -32,7 +32,11 @@ final class S3Version implements StoredVersion {
 
   @Override
   public String describe() {
-    return storage.describe() + " generation " + manifest.generation() + " (" + manifest.dataKey()
+    return storage.describe()
+        + " generation "
+        + manifest.generation()
+        + " ("
+        + manifest.dataKey()
         + ")";
   }
 

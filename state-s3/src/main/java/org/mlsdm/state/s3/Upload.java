@@ -24,12 +24,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * The bytes of one write, streamed to one immutable data object: up to one part in memory; a
- * state that fits in one part is sent with one PUT at {@link #finish()}, a larger one as a
- * multipart upload started when the first part is full. Every PUT and part carries {@code
- * Content-MD5}, so a server stores exactly the bytes sent or answers 400; single PUTs also carry
- * {@code x-amz-checksum-sha256} for servers that check it. The SHA-256 of the whole object is
- * computed on the way.
+ * The bytes of one write, streamed to one immutable data object: up to one part in memory; a state
+ * that fits in one part is sent with one PUT at {@link #finish()}, a larger one as a multipart
+ * upload started when the first part is full. Every PUT and part carries {@code Content-MD5}, so a
+ * server stores exactly the bytes sent or answers 400; single PUTs also carry {@code
+ * x-amz-checksum-sha256} for servers that check it. The SHA-256 of the whole object is computed on
+ * the way.
  */
 final class Upload extends OutputStream {
   private static final int FIRST_BUFFER = 256 * 1024;
@@ -51,7 +51,8 @@ final class Upload extends OutputStream {
   private boolean aborted;
   private boolean empty;
 
-  Upload(S3Client s3, Retry retry, S3StateStorage storage, String bucket, String key, int partSize) {
+  Upload(
+      S3Client s3, Retry retry, S3StateStorage storage, String bucket, String key, int partSize) {
     this.s3 = s3;
     this.retry = retry;
     this.storage = storage;
@@ -240,8 +241,8 @@ final class Upload extends OutputStream {
   }
 
   /**
-   * Abandons the write: aborts the multipart upload, or deletes the object when it was finished
-   * but not published. Best effort; {@code gc} removes whatever a failure here leaves.
+   * Abandons the write: aborts the multipart upload, or deletes the object when it was finished but
+   * not published. Best effort; {@code gc} removes whatever a failure here leaves.
    */
   void abandon() {
     if (aborted) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Sharing: a fork starts the cluster under an exclusive lock on {@code DIR/start.lock}. Every
  * fork using it holds a shared lock on {@code DIR/users.lock} until its JVM exits. A fork that can
- * take {@code users.lock} exclusively knows nobody uses a cluster: whatever runs there was left
- * by a killed earlier run, and {@code ceph-local.sh start} stops it (by its PID files) and starts
+ * take {@code users.lock} exclusively knows nobody uses a cluster: whatever runs there was left by
+ * a killed earlier run, and {@code ceph-local.sh start} stops it (by its PID files) and starts
  * afresh. At JVM exit a shutdown hook drops this fork's shared lock and, if it can then take the
  * lock exclusively (it was the last user), stops the cluster. {@code .ci/run} also stops leftovers
  * at its end.
@@ -97,9 +97,10 @@ final class CephCluster implements BeforeAllCallback {
             StandardOpenOption.READ,
             StandardOpenOption.WRITE);
     try (FileChannel startChannel =
-            FileChannel.open(
-                dir.resolve("start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = startChannel.lock()) {
+        FileChannel.open(
+            dir.resolve("start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      // Held until the channel closes.
+      startChannel.lock();
       FileLock alone = users.tryLock();
       if (alone != null) {
         // Nobody uses a cluster here: start one (start stops a leftover by its PID files first).
@@ -128,9 +129,9 @@ final class CephCluster implements BeforeAllCallback {
 
   private static void stopIfLast(Path script, Path dir, FileChannel users, FileLock shared) {
     try (FileChannel startChannel =
-            FileChannel.open(
-                dir.resolve("start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = startChannel.lock()) {
+        FileChannel.open(
+            dir.resolve("start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      startChannel.lock();
       shared.release();
       FileLock last = users.tryLock();
       if (last != null) {
@@ -153,10 +154,7 @@ final class CephCluster implements BeforeAllCallback {
       List<String> cmd = new java.util.ArrayList<>(List.of("bash", script.toString()));
       cmd.addAll(List.of(args));
       Process p =
-          new ProcessBuilder(cmd)
-              .redirectOutput(log.toFile())
-              .redirectErrorStream(true)
-              .start();
+          new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectErrorStream(true).start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException(
@@ -181,7 +179,8 @@ final class CephCluster implements BeforeAllCallback {
     Env e = get();
     long pid = Long.parseLong(Files.readString(e.dir().resolve("pids/rgw.pid")).trim());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    for (int i = 0;
+        i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         i++) {
       Thread.sleep(50);
     }

@@ -49,8 +49,8 @@ class S3HostileObjectsTest {
   }
 
   /**
-   * A state with a good generation 1 ("good"), and {@code manifest2} (unless null: the test
-   * plants it) as generation 2.
+   * A state with a good generation 1 ("good"), and {@code manifest2} (unless null: the test plants
+   * it) as generation 2.
    */
   private static S3StateStorage withSecondManifest(byte[] manifest2) throws IOException {
     S3StateStorage s = provider.open(URI.create("s3://" + bucket + "/s" + ++states + ".json"));
@@ -67,8 +67,8 @@ class S3HostileObjectsTest {
 
   private static byte[] manifest(S3StateStorage s, String dataKey, long size, String sha) {
     return Manifests.encode(
-        new Generation(2, 1, dataKey, size, sha, Instant.now(), "hostile", OptionalLong.empty(),
-            false));
+        new Generation(
+            2, 1, dataKey, size, sha, Instant.now(), "hostile", OptionalLong.empty(), false));
   }
 
   private static String dataKey(S3StateStorage s, char c) {
@@ -143,16 +143,19 @@ class S3HostileObjectsTest {
 
   @Test
   void garbageManifest_currentFails_candidatesSkipIt() throws IOException {
-    S3StateStorage s = withSecondManifest("{\"format\": \"mlsdm-s3-manif".getBytes(
-        StandardCharsets.UTF_8));
+    S3StateStorage s =
+        withSecondManifest("{\"format\": \"mlsdm-s3-manif".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(s::current)
         .isInstanceOf(IOException.class)
         .hasMessageContaining(s.location().manifestKey(2))
         .hasMessageContaining("not valid JSON");
-    assertThat(s.candidates()).singleElement().satisfies(v -> {
-      assertThat(v.generation()).hasValue(1);
-      assertThat(v.kind()).isEqualTo(StoredVersion.Kind.BACKUP);
-    });
+    assertThat(s.candidates())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.generation()).hasValue(1);
+              assertThat(v.kind()).isEqualTo(StoredVersion.Kind.BACKUP);
+            });
     assertRecoveryFallsBackToGeneration1(s);
   }
 
@@ -160,7 +163,8 @@ class S3HostileObjectsTest {
   void deeplyNestedManifest_isRefused() throws IOException {
     String deep = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
     S3StateStorage s = withSecondManifest(deep.getBytes(StandardCharsets.US_ASCII));
-    assertThatThrownBy(s::current).isInstanceOf(IOException.class)
+    assertThatThrownBy(s::current)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining(s.location().manifestKey(2));
   }
 
@@ -170,8 +174,9 @@ class S3HostileObjectsTest {
     save(other, "secret".getBytes(StandardCharsets.US_ASCII));
     String foreign = other.generations().get(0).dataKey();
     S3StateStorage s = withSecondManifest(null);
-    put(s.location().manifestKey(2), manifest(other, foreign, 6,
-        sha256("secret".getBytes(StandardCharsets.US_ASCII))));
+    put(
+        s.location().manifestKey(2),
+        manifest(other, foreign, 6, sha256("secret".getBytes(StandardCharsets.US_ASCII))));
     assertThatThrownBy(s::current)
         .isInstanceOf(IOException.class)
         .hasMessageContaining("names data " + foreign)

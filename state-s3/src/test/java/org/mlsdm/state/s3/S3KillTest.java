@@ -26,9 +26,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A writer JVM killed with SIGKILL at each step of a save: before any data was sent, between the
- * parts of a multipart upload, after the data and before the manifest, after the manifest. The
- * next reader sees a whole generation (the previous one, or the new one once its manifest
- * exists), and gc then leaves no upload and no unreferenced data object.
+ * parts of a multipart upload, after the data and before the manifest, after the manifest. The next
+ * reader sees a whole generation (the previous one, or the new one once its manifest exists), and
+ * gc then leaves no upload and no unreferenced data object.
  */
 @ExtendWith(CephCluster.class)
 class S3KillTest {
@@ -67,13 +67,21 @@ class S3KillTest {
 
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-          System.getProperty("java.class.path"), S3KillChild.class.getName(),
-          endpoint.toString(), uri.toString(), step.name(), Integer.toString(SIZE), "2"));
+      cmd.addAll(
+          List.of(
+              "-Xmx256m",
+              "-XX:TieredStopAtLevel=1",
+              "-XX:+UseSerialGC",
+              "-cp",
+              System.getProperty("java.class.path"),
+              S3KillChild.class.getName(),
+              endpoint.toString(),
+              uri.toString(),
+              step.name(),
+              Integer.toString(SIZE),
+              "2"));
       Process child =
-          new ProcessBuilder(cmd)
-              .redirectError(dir.resolve("child.err").toFile())
-              .start();
+          new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
       String line;
       try (BufferedReader out =
           new BufferedReader(

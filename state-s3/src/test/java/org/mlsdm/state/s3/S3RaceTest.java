@@ -93,8 +93,8 @@ class S3RaceTest {
                       long won = save(s, payload(writer, r), OptionalLong.of(g));
                       winners.put(won, new String(payload(writer, r), StandardCharsets.US_ASCII));
                       winnersPerGeneration
-                          .computeIfAbsent(won, k -> new java.util.concurrent
-                              .CopyOnWriteArrayList<>())
+                          .computeIfAbsent(
+                              won, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                           .add(writer);
                       expected.set(won);
                     } catch (ConcurrentUpdateException e) {
@@ -137,8 +137,9 @@ class S3RaceTest {
                   for (int r = 0; r < FREE_ROUNDS; r++) {
                     barrier.await();
                     long g = save(s, payload(writer, r));
-                    if (acked.putIfAbsent(g, new String(payload(writer, r),
-                        StandardCharsets.US_ASCII)) != null) {
+                    if (acked.putIfAbsent(
+                            g, new String(payload(writer, r), StandardCharsets.US_ASCII))
+                        != null) {
                       duplicates.merge(g, 1, Integer::sum);
                     }
                   }
@@ -150,8 +151,8 @@ class S3RaceTest {
       }
       assertThat(duplicates).isEmpty();
       assertThat(acked).hasSize(WRITERS * FREE_ROUNDS);
-      assertThat(acked.keySet()).allSatisfy(g -> assertThat(g).isBetween(1L,
-          (long) WRITERS * FREE_ROUNDS));
+      assertThat(acked.keySet())
+          .allSatisfy(g -> assertThat(g).isBetween(1L, (long) WRITERS * FREE_ROUNDS));
       assertHistoryHolds(providers.get(0).open(uri), acked);
     } finally {
       pool.shutdownNow();

@@ -21,10 +21,10 @@ import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * radosgw killed with SIGKILL and restarted while four writers save: each save either succeeds
- * (the retries carried it over the outage) or fails with an IOException; afterwards every
- * acknowledged save is in the history with its bytes, every generation in the history is whole,
- * and saves succeed again.
+ * radosgw killed with SIGKILL and restarted while four writers save: each save either succeeds (the
+ * retries carried it over the outage) or fails with an IOException; afterwards every acknowledged
+ * save is in the history with its bytes, every generation in the history is whole, and saves
+ * succeed again.
  */
 @ExtendWith(CephCluster.class)
 class S3RgwRestartTest {

@@ -42,8 +42,7 @@ class S3StateStorageTest {
     raw = S3Testing.rawClient();
     bucket = S3Testing.newBucket(raw, "rt");
     provider =
-        new S3StorageProvider(
-            S3Testing.config().partSize(S3StorageConfig.MIN_PART_SIZE).build());
+        new S3StorageProvider(S3Testing.config().partSize(S3StorageConfig.MIN_PART_SIZE).build());
   }
 
   @AfterAll
@@ -246,11 +245,13 @@ class S3StateStorageTest {
       // A crashed writer's leftovers: a started multipart upload, and a whole data object that
       // never got its manifest (written through the raw client, as a killed process leaves them).
       String orphan = s.location().dataPrefix() + "20260101T000000Z-" + "0".repeat(32);
-      raw.putObject(b -> b.bucket(bucket).key(orphan),
+      raw.putObject(
+          b -> b.bucket(bucket).key(orphan),
           software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {9}));
       raw.createMultipartUpload(
-          b -> b.bucket(bucket).key(s.location().dataPrefix() + "20260101T000000Z-" + "1"
-              .repeat(32)));
+          b ->
+              b.bucket(bucket)
+                  .key(s.location().dataPrefix() + "20260101T000000Z-" + "1".repeat(32)));
       Thread.sleep(1_100);
       GcReport report = s.gc();
       assertThat(report.abortedUploads()).isEqualTo(1);
@@ -264,9 +265,10 @@ class S3StateStorageTest {
 
   @Test
   void serviceLoader_findsTheProviderForS3() {
-    assertThat(ServiceLoader.load(StateStorageProvider.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(p -> p.scheme().equals("s3")))
+    assertThat(
+            ServiceLoader.load(StateStorageProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(p -> p.scheme().equals("s3")))
         .hasSize(1)
         .allMatch(p -> p instanceof S3StorageProvider);
   }

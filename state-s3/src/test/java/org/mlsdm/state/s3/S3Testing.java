@@ -51,7 +51,13 @@ final class S3Testing {
   /** Creates a bucket with a fresh name. */
   static String newBucket(S3Client s3, String tag) {
     String name =
-        ("t-" + tag + "-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet() + "-"
+        ("t-"
+                + tag
+                + "-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + BUCKETS.incrementAndGet()
+                + "-"
                 + Long.toHexString(System.nanoTime() & 0xffffff))
             .toLowerCase(Locale.ROOT);
     s3.createBucket(b -> b.bucket(name));
