@@ -157,7 +157,8 @@ bluestore cache autotune = false
 bluestore cache size = 134217728
 osd memory target = 939524096
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+# tcp_nodelay: without it every small GET or LIST answer waits ~40 ms for a delayed ACK (Nagle).
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw data = $dir/rgw
 EOF
   # One keyring with every entity and its caps, imported by the monitor at mkfs: cephx stays on
