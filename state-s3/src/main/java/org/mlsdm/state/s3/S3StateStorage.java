@@ -133,6 +133,10 @@ public final class S3StateStorage implements StateStorage {
   private final S3Location loc;
   private final Retry retry;
   private final AtomicLong knownHighest = new AtomicLong();
+  // Pruning bookkeeping from the last full listing: the lowest generation left (-1: unknown), and
+  // the System.nanoTime() before which no generation beyond the retention leaves its grace.
+  private volatile long knownLowest = -1;
+  private volatile long nextPruneNanos;
   private volatile Hooks hooks = step -> {};
 
   S3StateStorage(S3Client s3, S3StorageConfig config, S3Location loc) {
@@ -431,7 +435,7 @@ public final class S3StateStorage implements StateStorage {
       }
       committed = true;
       hook(Step.MANIFEST_CREATED);
-      pruneQuietly();
+      pruneQuietly(g);
       return g;
     }
 
@@ -633,19 +637,21 @@ public final class S3StateStorage implements StateStorage {
     if (from.size() > 0) {
       copy(from, dataKey);
     }
+    long g;
     try {
-      publish(
-          dataKey,
-          from.size(),
-          from.sha256(),
-          OptionalLong.empty(),
-          OptionalLong.of(from.generation()),
-          started);
+      g =
+          publish(
+              dataKey,
+              from.size(),
+              from.sha256(),
+              OptionalLong.empty(),
+              OptionalLong.of(from.generation()),
+              started);
     } catch (DeadlineException e) {
       deleteQuietly(dataKey);
       throw e;
     }
-    pruneQuietly();
+    pruneQuietly(g);
     return replaced.map(StoredVersion::describe);
   }
 
@@ -688,6 +694,7 @@ public final class S3StateStorage implements StateStorage {
       }
     }
     knownHighest.set(0);
+    knownLowest = -1;
   }
 
   /** Deletes a manifest, then its data object: a crash between leaves only an orphan for gc. */
@@ -731,7 +738,19 @@ public final class S3StateStorage implements StateStorage {
 
   // ---- retention and gc ------------------------------------------------------------------
 
-  private void pruneQuietly() {
+  /**
+   * Prunes after a commit of {@code published}, skipping the listing when it cannot find anything:
+   * when the generations since the lowest one seen are within the retention, or when the last
+   * listing showed that nothing beyond the retention leaves its grace period before a known time.
+   */
+  private void pruneQuietly(long published) {
+    long lowest = knownLowest;
+    if (lowest > 0 && published - lowest + 1 <= config.retention()) {
+      return;
+    }
+    if (lowest > 0 && System.nanoTime() - nextPruneNanos < 0) {
+      return;
+    }
     try {
       prune();
     } catch (IOException | RuntimeException e) {
@@ -746,13 +765,6 @@ public final class S3StateStorage implements StateStorage {
    * @throws IOException if listing or deleting fails
    */
   public int prune() throws IOException {
-    if (knownHighest.get() <= config.retention()) {
-      Listing l = listManifests(-1);
-      if (l.manifests().size() <= config.retention()) {
-        return 0;
-      }
-      return prune(l);
-    }
     return prune(listManifests(-1));
   }
 
@@ -760,13 +772,19 @@ public final class S3StateStorage implements StateStorage {
     List<Listed> all = l.manifests();
     Instant cutoff = l.serverNow().minus(config.gracePeriod());
     int pruned = 0;
+    long next = System.nanoTime() + config.gracePeriod().toNanos();
     for (int i = 0; i < all.size() - config.retention(); i++) {
-      if (all.get(i + 1).lastModified().isAfter(cutoff)) {
+      Instant superseded = all.get(i + 1).lastModified();
+      if (superseded.isAfter(cutoff)) {
+        // The first generation still in its grace period: nothing is prunable before it leaves.
+        next = System.nanoTime() + Duration.between(cutoff, superseded).toNanos();
         break;
       }
       removeGeneration(all.get(i).generation());
       pruned++;
     }
+    knownLowest = all.size() > pruned ? all.get(pruned).generation() : -1;
+    nextPruneNanos = next;
     return pruned;
   }
 
