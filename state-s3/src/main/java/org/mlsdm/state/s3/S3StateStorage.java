@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mlsdm.state.s3.Manifests.ManifestException;
 import org.mlsdm.state.spi.ConcurrentUpdateException;
@@ -127,6 +131,15 @@ public final class S3StateStorage implements StateStorage {
   /** Stands for a manifest of another writer that was not read. */
   private static final Generation OTHER_WRITER =
       new Generation(1, 0, "", 0, "", Instant.EPOCH, "another writer", OptionalLong.empty(), true);
+
+  /** Background I/O: the part in flight of each write, and a commit's early listing. */
+  static final ExecutorService IO =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "mlsdm-s3-io");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final S3Client s3;
   private final S3StorageConfig config;
@@ -406,7 +419,17 @@ public final class S3StateStorage implements StateStorage {
       if (committed || closed) {
         throw new IllegalStateException("write to " + describe() + " already committed or closed");
       }
-      String actual = upload.finish();
+      // The listing that finds the next generation goes out while the last bytes do.
+      long listed = System.nanoTime();
+      long after = listAfter(expectedGeneration);
+      Future<Listing> early = IO.submit(() -> listManifests(after));
+      String actual;
+      try {
+        actual = upload.finish();
+      } catch (IOException | RuntimeException e) {
+        early.cancel(true);
+        throw e;
+      }
       if (!actual.equals(sha256)) {
         upload.abandon();
         throw new IOException(
@@ -428,7 +451,8 @@ public final class S3StateStorage implements StateStorage {
                 actual,
                 expectedGeneration,
                 OptionalLong.empty(),
-                upload.startedNanos());
+                Math.min(listed, upload.startedNanos()),
+                early);
       } catch (ConcurrentUpdateException | DeadlineException e) {
         upload.abandon();
         throw e;
@@ -470,11 +494,18 @@ public final class S3StateStorage implements StateStorage {
       String sha256,
       OptionalLong expected,
       OptionalLong restoredFrom,
-      long startedNanos)
+      long startedNanos,
+      Future<Listing> early)
       throws IOException {
-    long after = expected.isPresent() ? expected.getAsLong() - 1 : knownHighest.get();
+    long after = listAfter(expected);
     for (int conflicts = 0; ; ) {
-      List<Listed> above = listManifests(after).manifests();
+      List<Listed> above;
+      if (early != null) {
+        above = await(early).manifests();
+        early = null;
+      } else {
+        above = listManifests(after).manifests();
+      }
       long highest;
       if (expected.isPresent()) {
         long e = expected.getAsLong();
@@ -549,6 +580,27 @@ public final class S3StateStorage implements StateStorage {
         }
         after = slot;
       }
+    }
+  }
+
+  private long listAfter(OptionalLong expected) {
+    return expected.isPresent() ? expected.getAsLong() - 1 : knownHighest.get();
+  }
+
+  private static Listing await(Future<Listing> listing) throws IOException {
+    try {
+      return listing.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while listing manifests");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException("listing manifests failed", e.getCause());
     }
   }
 
@@ -646,7 +698,8 @@ public final class S3StateStorage implements StateStorage {
               from.sha256(),
               OptionalLong.empty(),
               OptionalLong.of(from.generation()),
-              started);
+              started,
+              null);
     } catch (DeadlineException e) {
       deleteQuietly(dataKey);
       throw e;
@@ -684,7 +737,8 @@ public final class S3StateStorage implements StateStorage {
     if (all.isEmpty()) {
       return;
     }
-    long marker = publish("", 0, "", OptionalLong.empty(), OptionalLong.empty(), System.nanoTime());
+    long marker =
+        publish("", 0, "", OptionalLong.empty(), OptionalLong.empty(), System.nanoTime(), null);
     if (!includeBackup) {
       return;
     }

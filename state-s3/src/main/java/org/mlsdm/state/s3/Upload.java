@@ -2,13 +2,17 @@ package org.mlsdm.state.s3;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.mlsdm.state.s3.S3StateStorage.Step;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -46,6 +50,10 @@ final class Upload extends OutputStream {
   private int len;
   private long total;
   private String uploadId;
+  private int submittedParts;
+  private Future<?> inFlight;
+  private byte[] inFlightBuffer;
+  private byte[] spare;
   private long startedNanos = -1;
   private boolean finished;
   private boolean aborted;
@@ -121,6 +129,10 @@ final class Upload extends OutputStream {
     }
   }
 
+  /**
+   * Sends the full buffer as the next part in the background and continues in the spare buffer: the
+   * caller encodes and hashes part k+1 while part k travels. At most one part is in flight.
+   */
   private void uploadPart() throws IOException {
     if (uploadId == null) {
       started();
@@ -137,9 +149,23 @@ final class Upload extends OutputStream {
                               .build()))
               .uploadId();
     }
-    int partNumber = parts.size() + 1;
+    awaitInFlight();
+    int partNumber = ++submittedParts;
     byte[] bytes = buf;
     int length = len;
+    inFlightBuffer = bytes;
+    inFlight =
+        S3StateStorage.IO.submit(
+            () -> {
+              sendPart(partNumber, bytes, length);
+              return null;
+            });
+    buf = spare != null ? spare : new byte[partSize];
+    spare = null;
+    len = 0;
+  }
+
+  private void sendPart(int partNumber, byte[] bytes, int length) throws IOException {
     String md5 = md5(bytes, length);
     String etag =
         retry
@@ -157,9 +183,34 @@ final class Upload extends OutputStream {
                             .build(),
                         body(bytes, length)))
             .eTag();
-    parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-    len = 0;
+    synchronized (parts) {
+      parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+    }
     storage.hook(Step.PART_UPLOADED);
+  }
+
+  private void awaitInFlight() throws IOException {
+    if (inFlight == null) {
+      return;
+    }
+    try {
+      inFlight.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while uploading a part of " + key);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException("uploading a part of " + key + " failed", e.getCause());
+    } finally {
+      inFlight = null;
+    }
+    spare = inFlightBuffer;
+    inFlightBuffer = null;
   }
 
   /** Sends what is left; returns the lowercase hex SHA-256 of every byte written. */
@@ -199,11 +250,16 @@ final class Upload extends OutputStream {
       buf = null;
       return HexFormat.of().formatHex(digest);
     }
+    awaitInFlight();
     if (len > 0) {
-      uploadPart();
+      sendPart(++submittedParts, buf, len);
     }
     String id = uploadId;
-    List<CompletedPart> done = List.copyOf(parts);
+    List<CompletedPart> done;
+    synchronized (parts) {
+      done = new ArrayList<>(parts);
+    }
+    done.sort(Comparator.comparing(CompletedPart::partNumber));
     try {
       retry.call(
           "CompleteMultipartUpload " + key,
@@ -223,6 +279,7 @@ final class Upload extends OutputStream {
     }
     finished = true;
     buf = null;
+    spare = null;
     return HexFormat.of().formatHex(sha.digest());
   }
 
@@ -250,6 +307,11 @@ final class Upload extends OutputStream {
     }
     aborted = true;
     buf = null;
+    spare = null;
+    if (inFlight != null) {
+      inFlight.cancel(true);
+      inFlight = null;
+    }
     try {
       if (finished && !empty) {
         retry.call(
