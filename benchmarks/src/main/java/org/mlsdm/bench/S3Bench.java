@@ -57,8 +57,12 @@ public final class S3Bench {
    * @throws Exception if the server cannot be reached
    */
   public static void main(String[] args) throws Exception {
-    List<String> names = args.length == 0 ? List.of("W-S", "W-M", "W-L") : List.of(args);
     URI endpoint = URI.create(System.getenv("AWS_ENDPOINT_URL"));
+    if (args.length == 2 && args[0].equals("--stream")) {
+      streamed(endpoint, Long.parseLong(args[1]));
+      return;
+    }
+    List<String> names = args.length == 0 ? List.of("W-S", "W-M", "W-L") : List.of(args);
     S3Client s3 =
         S3Client.builder()
             .httpClientBuilder(UrlConnectionHttpClient.builder())
@@ -126,6 +130,58 @@ public final class S3Bench {
       }
     } finally {
       s3.close();
+    }
+  }
+
+  /**
+   * Saves and loads {@code bytes} generated on the fly, never held whole, so that a small {@code
+   * -Xmx} shows what the provider itself keeps in memory.
+   */
+  private static void streamed(URI endpoint, long bytes) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] chunk = new byte[1 << 20];
+    SplittableRandom r = new SplittableRandom(Workload.SEED);
+    for (long left = bytes; left > 0; left -= chunk.length) {
+      r.nextBytes(chunk);
+      sha.update(chunk, 0, (int) Math.min(chunk.length, left));
+    }
+    String digest = HexFormat.of().formatHex(sha.digest());
+    try (S3StorageProvider provider =
+        new S3StorageProvider(S3StorageConfig.builder().endpoint(endpoint).build())) {
+      String bucket = "bench-stream-" + Long.toHexString(System.nanoTime());
+      try (S3Client s3 =
+          S3Client.builder()
+              .endpointOverride(endpoint)
+              .forcePathStyle(true)
+              .region(Region.US_EAST_1)
+              .httpClientBuilder(UrlConnectionHttpClient.builder())
+              .build()) {
+        s3.createBucket(b -> b.bucket(bucket));
+      }
+      S3StateStorage state = provider.open(URI.create("s3://" + bucket + "/streamed.npz"));
+      long t = System.nanoTime();
+      try (StateStorage.Write w = state.begin()) {
+        OutputStream out = w.out();
+        SplittableRandom again = new SplittableRandom(Workload.SEED);
+        for (long left = bytes; left > 0; left -= chunk.length) {
+          again.nextBytes(chunk);
+          out.write(chunk, 0, (int) Math.min(chunk.length, left));
+        }
+        w.commit(digest, true, OptionalLong.empty());
+      }
+      long saved = System.nanoTime() - t;
+      t = System.nanoTime();
+      load(state);
+      long loaded = System.nanoTime() - t;
+      Runtime rt = Runtime.getRuntime();
+      System.out.printf(
+          Locale.ROOT,
+          "streamed %d bytes: save %.0f ms, load %.0f ms (SHA-256 checked), max heap %d MiB%n",
+          bytes,
+          saved / 1e6,
+          loaded / 1e6,
+          rt.maxMemory() >> 20);
+      state.delete(true);
     }
   }
 

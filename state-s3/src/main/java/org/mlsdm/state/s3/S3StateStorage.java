@@ -245,40 +245,61 @@ public final class S3StateStorage implements StateStorage {
    */
   Generation readManifest(long generation) throws IOException {
     String key = loc.manifestKey(generation);
-    byte[] bytes =
-        retry.call(
-            "GET " + key,
-            () -> {
-              try (ResponseInputStream<GetObjectResponse> in =
-                  S3Errors.get(
-                      () ->
-                          s3.getObject(
-                              GetObjectRequest.builder()
-                                  .bucket(loc.bucket)
-                                  .key(key)
-                                  .range("bytes=0-" + Manifests.MAX_BYTES)
-                                  .build()),
-                      key,
-                      null)) {
-                Long total = totalLength(in.response());
-                if (total != null && total > Manifests.MAX_BYTES) {
-                  in.abort();
-                  throw new ManifestException(
-                      "manifest "
-                          + key
-                          + " has "
-                          + total
-                          + " bytes, more than "
-                          + Manifests.MAX_BYTES);
-                }
-                byte[] b = in.readNBytes(Manifests.MAX_BYTES + 1);
-                if (b.length > Manifests.MAX_BYTES) {
-                  in.abort();
-                }
-                return b;
-              }
-            });
+    byte[] bytes;
+    try {
+      bytes = readManifestBytes(key);
+    } catch (EmptyManifest e) {
+      throw new ManifestException(e.getMessage(), e.getCause());
+    }
     return Manifests.decode(bytes, key, generation, loc);
+  }
+
+  private byte[] readManifestBytes(String key) throws IOException {
+    return retry.call(
+        "GET " + key,
+        () -> {
+          try (ResponseInputStream<GetObjectResponse> in =
+              S3Errors.get(
+                  () -> {
+                    try {
+                      return s3.getObject(
+                          GetObjectRequest.builder()
+                              .bucket(loc.bucket)
+                              .key(key)
+                              .range("bytes=0-" + Manifests.MAX_BYTES)
+                              .build());
+                    } catch (SdkException e) {
+                      if (Retry.status(e) == 416) {
+                        // No byte satisfies the range: the object is empty.
+                        throw new EmptyManifest(key, e);
+                      }
+                      throw e;
+                    }
+                  },
+                  key,
+                  null)) {
+            Long total = totalLength(in.response());
+            if (total != null && total > Manifests.MAX_BYTES) {
+              in.abort();
+              throw new ManifestException(
+                  "manifest " + key + " has " + total + " bytes, more than " + Manifests.MAX_BYTES);
+            }
+            byte[] b = in.readNBytes(Manifests.MAX_BYTES + 1);
+            if (b.length > Manifests.MAX_BYTES) {
+              in.abort();
+            }
+            return b;
+          }
+        });
+  }
+
+  /** Carries a 416 for an empty manifest out of the SDK call, to become a ManifestException. */
+  private static final class EmptyManifest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EmptyManifest(String key, Throwable cause) {
+      super("manifest " + key + " is empty", cause);
+    }
   }
 
   private static Long totalLength(GetObjectResponse r) {
