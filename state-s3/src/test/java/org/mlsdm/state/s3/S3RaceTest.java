@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3RaceTest {
   private static final int WRITERS = 16;
   private static final int ROUNDS = Integer.getInteger("mlsdm.s3.raceRounds", 50);
-  private static final int FREE_ROUNDS = Integer.getInteger("mlsdm.s3.freeRaceRounds", 6);
+  private static final int FREE_ROUNDS = Integer.getInteger("mlsdm.s3.freeRaceRounds", 20);
 
   private static S3Client raw;
   private static String bucket;
@@ -111,6 +111,10 @@ class S3RaceTest {
       assertThat(winners).hasSize(ROUNDS);
       assertThat(winnersPerGeneration.values()).allSatisfy(w -> assertThat(w).hasSize(1));
       assertThat(lost).isEqualTo(ROUNDS * (WRITERS - 1));
+      System.out.printf(
+          "S3RaceTest conditional: %d writers x %d rounds, %d winners (one per generation), %d"
+              + " ConcurrentUpdateExceptions%n",
+          WRITERS, ROUNDS, winners.size(), lost);
       assertHistoryHolds(providers.get(0).open(uri), winners);
     } finally {
       pool.shutdownNow();
@@ -154,6 +158,10 @@ class S3RaceTest {
       assertThat(acked.keySet())
           .allSatisfy(g -> assertThat(g).isBetween(1L, (long) WRITERS * FREE_ROUNDS));
       assertHistoryHolds(providers.get(0).open(uri), acked);
+      System.out.printf(
+          "S3RaceTest unconditional: %d writers x %d rounds, %d acknowledged saves in %d distinct"
+              + " generations, all in the history%n",
+          WRITERS, FREE_ROUNDS, acked.size(), acked.size());
     } finally {
       pool.shutdownNow();
       providers.forEach(S3StorageProvider::close);
