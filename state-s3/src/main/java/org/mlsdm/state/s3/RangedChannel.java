@@ -33,7 +33,7 @@ final class RangedChannel implements SeekableByteChannel {
   private final Retry retry;
   private final String bucket;
   private final String key;
-  private final String manifestKey;
+  private final String sizeSource;
   private final long size;
   private final String sha256;
   private MessageDigest digest;
@@ -49,18 +49,18 @@ final class RangedChannel implements SeekableByteChannel {
       Retry retry,
       String bucket,
       String key,
-      String manifestKey,
+      String sizeSource,
       long size,
       String sha256) {
     this.s3 = s3;
     this.retry = retry;
     this.bucket = bucket;
     this.key = key;
-    this.manifestKey = manifestKey;
+    this.sizeSource = sizeSource;
     this.size = size;
     this.sha256 = sha256;
     try {
-      this.digest = MessageDigest.getInstance("SHA-256");
+      this.digest = sha256 == null ? null : MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
@@ -88,8 +88,8 @@ final class RangedChannel implements SeekableByteChannel {
                   + key
                   + " ended at byte "
                   + position
-                  + ", but manifest "
-                  + manifestKey
+                  + ", but "
+                  + sizeSource
                   + " says "
                   + size
                   + " bytes");
@@ -124,8 +124,8 @@ final class RangedChannel implements SeekableByteChannel {
               + bucket
               + "/"
               + key
-              + " (manifest "
-              + manifestKey
+              + " ("
+              + sizeSource
               + "): expected "
               + sha256
               + ", actual "
@@ -148,7 +148,7 @@ final class RangedChannel implements SeekableByteChannel {
                                 .range("bytes=" + from + "-")
                                 .build()),
                     key,
-                    manifestKey));
+                    sizeSource));
     long total = totalLength(s.response());
     if (total == size && s.response().contentRange() == null && from > 0) {
       // A server that ignored the range sent the whole object.
@@ -157,14 +157,7 @@ final class RangedChannel implements SeekableByteChannel {
     if (total != size) {
       s.abort();
       throw new Permanent(
-          "data object "
-              + key
-              + " has "
-              + total
-              + " bytes, but manifest "
-              + manifestKey
-              + " says "
-              + size);
+          "data object " + key + " has " + total + " bytes, but " + sizeSource + " says " + size);
     }
     in = s;
     inPosition = from;

@@ -8,18 +8,18 @@ final class S3Errors {
   private S3Errors() {}
 
   /**
-   * Runs a read of {@code key}; a 404 becomes a {@link Permanent} naming the key and the manifest
-   * that named it.
+   * Runs a read of {@code key}; a 404 becomes a {@link Permanent} naming the key and what named it
+   * ({@code "manifest KEY"}), or null.
    */
-  static <T> T get(Supplier<T> read, String key, String manifestKey) throws Permanent {
+  static <T> T get(Supplier<T> read, String key, String namedBy) throws Permanent {
     try {
       return read.get();
     } catch (SdkException e) {
       if (Retry.status(e) == 404) {
         throw new Permanent(
-            (manifestKey == null
+            (namedBy == null
                     ? "object " + key + " is missing (pruned or deleted meanwhile?)"
-                    : "data object " + key + " named by manifest " + manifestKey + " is missing")
+                    : "data object " + key + " named by " + namedBy + " is missing")
                 + ": HTTP 404 "
                 + Retry.code(e),
             e);

@@ -151,6 +151,7 @@ public final class S3StateStorage implements StateStorage {
   private volatile long knownLowest = -1;
   private volatile long nextPruneNanos;
   private volatile Hooks hooks = step -> {};
+  private S3Journal journal;
 
   S3StateStorage(S3Client s3, S3StorageConfig config, S3Location loc) {
     this.s3 = s3;
@@ -399,7 +400,13 @@ public final class S3StateStorage implements StateStorage {
 
   SeekableByteChannel open(Generation g) {
     return new RangedChannel(
-        s3, retry, loc.bucket, g.dataKey(), loc.manifestKey(g.generation()), g.size(), g.sha256());
+        s3,
+        retry,
+        loc.bucket,
+        g.dataKey(),
+        "manifest " + loc.manifestKey(g.generation()),
+        g.size(),
+        g.sha256());
   }
 
   // ---- writing ---------------------------------------------------------------------------
@@ -743,7 +750,7 @@ public final class S3StateStorage implements StateStorage {
                             .destinationKey(dataKey)
                             .build()),
                 from.dataKey(),
-                loc.manifestKey(from.generation())));
+                "manifest " + loc.manifestKey(from.generation())));
   }
 
   /**
@@ -798,13 +805,16 @@ public final class S3StateStorage implements StateStorage {
     }
   }
 
-  /** Not supported on S3 yet: incremental checkpoints to object stores are issue 13's. */
+  /**
+   * The journal beside this state, as immutable segments (see {@link S3Journal}); one per storage
+   * instance, which holds its unsynced appends.
+   */
   @Override
-  public Journal journal() {
-    throw new UnsupportedOperationException(
-        "journals (incremental checkpoints) are not supported on S3 yet ("
-            + describe()
-            + "); save whole states instead");
+  public synchronized Journal journal() {
+    if (journal == null) {
+      journal = new S3Journal(s3, retry, loc, config.partSize());
+    }
+    return journal;
   }
 
   /** Nothing to release: the client belongs to the provider or to the caller. */

@@ -272,11 +272,4 @@ class S3StateStorageTest {
         .hasSize(1)
         .allMatch(p -> p instanceof S3StorageProvider);
   }
-
-  @Test
-  void journal_isNotSupportedYet() {
-    assertThatThrownBy(() -> state("j/state.json").journal())
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("not supported on S3");
-  }
 }
