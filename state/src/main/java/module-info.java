@@ -11,4 +11,5 @@ module org.mlsdm.state {
 
   exports org.mlsdm.state;
   exports org.mlsdm.memory;
+  exports org.mlsdm.state.spi;
 }
