@@ -17,7 +17,9 @@ import org.mlsdm.state.internal.store.StateStore;
  * <p>For {@code dir/state.json} the store keeps {@code state.json}, {@code state.json.checksum}
  * (lowercase hex SHA-256 of the main file), {@code state.json.backup} (the previous main file, byte
  * for byte, when saving with backups on, the default) and {@code state.json.lock} (the
- * inter-process lock; never deleted). NPZ files get the same three companions.
+ * inter-process lock, created by the first save, recovery or deletion and never deleted; loads and
+ * inspections never create it). NPZ files get the same three companions. {@link #recoverReport}
+ * keeps a main file it replaces as {@code state.json.damaged-<yyyyMMdd'T'HHmmss'Z'>}.
  *
  * <p><b>Guarantees.</b> A save is atomic and durable: at no instant, including a crash or a power
  * loss at any point of a save, can a load or a recovery observe a partial file, and a state whose
@@ -29,7 +31,9 @@ import org.mlsdm.state.internal.store.StateStore;
  * with backoff), each attempt with new temporary files; a save that finally fails leaves the
  * previous main file, checksum and backup byte for byte as they were. Saves and loads of one path
  * are serialized across threads (an in-JVM lock) and processes (a {@code FileLock} on the lock
- * file), so a load never sees a main file and a checksum from different saves.
+ * file, shared for loads when the lock file exists; a load that ran without it and finds that a
+ * writer created it meanwhile reads again under it), so a load never sees a main file and a
+ * checksum from different saves.
  *
  * <p>A state path that is a symbolic link is followed: the file it points to is replaced and the
  * checksum, backup and lock live beside that file. Every file the store creates is owner-only
@@ -106,8 +110,9 @@ public final class SystemStates {
    * legacy v0 layouts. Bad contents only ever raise {@link StateLoadException}, and a load never
    * allocates far more than the file could hold.
    *
-   * @param path a {@code .json} or {@code .npz} file
-   * @param options checksum and migration settings
+   * @param path a {@code .json} or {@code .npz} file, or any name with {@link
+   *     LoadOptions#withFormat}
+   * @param options checksum, migration and format settings
    * @return the state
    * @throws StateCorruptionException if checksum verification is on, the checksum file exists and
    *     the file does not match it
@@ -121,12 +126,8 @@ public final class SystemStates {
   }
 
   /**
-   * Loads a state, repairing what a crash or corruption left. In order: the main file, verified
-   * against its checksum; then the state of an interrupted save (a main file or temporary file
-   * whose SHA-256 equals a checksum file or a checksum temp), which is the state that was in flight
-   * or the last acknowledged one; then the backup, validated and migrated. Whatever is found is
-   * restored as the main file together with a matching checksum, so a plain {@link #load(Path)}
-   * works afterwards; the backup itself is kept.
+   * Loads a state, repairing what a crash or corruption left; {@link #recoverReport(Path)} also
+   * says how.
    *
    * @param path a {@code .json} or {@code .npz} file
    * @return the recovered state
@@ -136,7 +137,66 @@ public final class SystemStates {
    * @throws NullPointerException if {@code path} is null
    */
   public static SystemStateRecord recover(Path path) {
+    return recoverReport(path).state();
+  }
+
+  /**
+   * Loads a state, repairing what a crash or corruption left, and reports what it used. In order:
+   * the main file, verified against its checksum ({@link RecoveryResult.Source#MAIN}; nothing is
+   * changed); then the state of an interrupted save, a main file or temporary file whose SHA-256
+   * equals a checksum file or a checksum temp ({@code INTERRUPTED_SAVE}), which is the state that
+   * was in flight or the last acknowledged one; then the backup, validated and migrated ({@code
+   * BACKUP}). Whatever is found is restored as the main file together with a matching checksum, so
+   * a plain {@link #load(Path)} works afterwards. Nothing is discarded: the backup stays, and a
+   * main file that is replaced is first kept as {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} beside
+   * it (a hard link), which {@link RecoveryResult#replacedKeptAt()} names.
+   *
+   * @param path a {@code .json} or {@code .npz} file
+   * @return the recovered state, its source, the file it came from and where the replaced main file
+   *     was kept
+   * @throws StateRecoveryException if nothing yields a valid state; the message says {@code no
+   *     backup} when there was none, the cause is the main file's failure
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws NullPointerException if {@code path} is null
+   */
+  public static RecoveryResult recoverReport(Path path) {
     return StateStore.DEFAULT.recover(path);
+  }
+
+  /**
+   * Inspects a state file with the default options (format by extension, migration on).
+   *
+   * @param path a {@code .json} or {@code .npz} file
+   * @return what was found
+   * @throws StateLoadException if the file is missing ({@code NOT_FOUND}) or cannot be read ({@code
+   *     UNREADABLE}); bad contents are reported in the result instead
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws NullPointerException if {@code path} is null
+   * @see #inspect(Path, LoadOptions)
+   */
+  public static StateInspection inspect(Path path) {
+    return inspect(path, LoadOptions.defaults());
+  }
+
+  /**
+   * Reads a state file once and reports what a diagnosis needs: the format, the size, the schema
+   * version as found and whether loading migrated it, the checksum comparison with both digests
+   * (the file is hashed while it is parsed), the integrity warnings, the state or why it does not
+   * load, and the backup's status. Writes nothing, not even a lock file. The checksum is always
+   * compared, whatever {@link LoadOptions#verifyChecksum()} says; a mismatch is reported in {@link
+   * StateInspection#checksum()} and does not keep the state from being parsed and shown.
+   *
+   * @param path a state file: {@code .json} or {@code .npz}, or any name with {@link
+   *     LoadOptions#withFormat}
+   * @param options the format and migration settings
+   * @return what was found
+   * @throws StateLoadException if the file is missing ({@code NOT_FOUND}) or cannot be read ({@code
+   *     UNREADABLE}); bad contents are reported in the result instead
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws NullPointerException if an argument is null
+   */
+  public static StateInspection inspect(Path path, LoadOptions options) {
+    return StateStore.DEFAULT.inspect(path, options);
   }
 
   /**

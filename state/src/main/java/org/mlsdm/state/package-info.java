@@ -4,9 +4,10 @@
  * check), the validated records ({@link org.mlsdm.state.SystemStateRecord}, {@link
  * org.mlsdm.state.MemoryStateRecord}, {@link org.mlsdm.state.QilmStateRecord}, {@link
  * org.mlsdm.state.MemoryParameters}), the options ({@link org.mlsdm.state.SaveOptions}, {@link
- * org.mlsdm.state.LoadOptions}), schema migrations ({@link org.mlsdm.state.MigrationRegistry},
- * {@link org.mlsdm.state.MigrationStep}) and the exceptions under {@link
- * org.mlsdm.state.StateException}.
+ * org.mlsdm.state.LoadOptions}, {@link org.mlsdm.state.StateFormat}), the diagnostics ({@link
+ * org.mlsdm.state.StateInspection}, {@link org.mlsdm.state.RecoveryResult}), schema migrations
+ * ({@link org.mlsdm.state.MigrationRegistry}, {@link org.mlsdm.state.MigrationStep}) and the
+ * exceptions under {@link org.mlsdm.state.StateException}.
  *
  * <p>The layers, each calling only the ones below it:
  *

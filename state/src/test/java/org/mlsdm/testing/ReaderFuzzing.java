@@ -56,7 +56,7 @@ public final class ReaderFuzzing {
       return null;
     }
     try {
-      return StateStore.decode(full, source, LoadOptions.defaults());
+      return StateStore.decode(full, source, LoadOptions.defaults()).record();
     } catch (StateLoadException expected) {
       return null;
     }

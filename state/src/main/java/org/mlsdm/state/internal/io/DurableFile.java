@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -78,6 +82,8 @@ import org.slf4j.LoggerFactory;
 public final class DurableFile {
   private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final DateTimeFormatter DAMAGED_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** The kinds of temporary names, by their tag in the file name. */
   public enum Kind {
@@ -281,6 +287,30 @@ public final class DurableFile {
     return commit(out -> copy(source, out), false);
   }
 
+  /**
+   * Keeps the main file under a new name, {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} (with {@code
+   * -2}, {@code -3} … when taken), before recovery replaces it: a hard link (a copy where links are
+   * unsupported), made durable by an fsync of the directory. A crash before the fsync leaves the
+   * main file as it was, possibly without the new name; nothing else changes.
+   *
+   * @param now the time to name it by
+   * @return the new name's path
+   */
+  public Path keepMainAside(Instant now) throws IOException {
+    String stamp = DAMAGED_TIME.format(now.truncatedTo(ChronoUnit.SECONDS));
+    Path kept = dir.resolve(name + ".damaged-" + stamp);
+    for (int i = 2; exists(kept); i++) {
+      kept = dir.resolve(name + ".damaged-" + stamp + "-" + i);
+    }
+    try {
+      ops.link(kept, main);
+    } catch (UnsupportedOperationException e) {
+      writeFile(kept, out -> copy(main, out));
+    }
+    ops.forceDirectory(dir);
+    return kept;
+  }
+
   /** Whether {@code p} exists, without following a final symbolic link. */
   public static boolean exists(Path p) {
     return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
@@ -341,6 +371,14 @@ public final class DurableFile {
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       return sha256(ch);
     }
+  }
+
+  /**
+   * Whether {@link #readChecksum} found a digest, rather than the abbreviated text of something
+   * else.
+   */
+  public static boolean isDigest(String checksum) {
+    return checksum.matches("[0-9a-f]{64}");
   }
 
   /**

@@ -19,10 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Future;
+import org.mlsdm.state.BackupCheck;
+import org.mlsdm.state.ChecksumCheck;
 import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.SaveOptions;
 import org.mlsdm.state.StateCorruptionException;
+import org.mlsdm.state.StateFormat;
+import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.StateSaveException;
@@ -72,7 +79,7 @@ public final class StateStore {
     Path target = target(path);
     SystemStateRecord record = stamp(state, options);
     DurableFile file = new DurableFile(ops, target);
-    StateCodec codec = format.codec();
+    StateCodec codec = Codecs.of(format);
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       file.deleteStaleTemps();
       attempt(
@@ -149,70 +156,122 @@ public final class StateStore {
   // ---------------------------------------------------------------- load
 
   /** Implements {@code SystemStates.load}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
   public SystemStateRecord load(Path path, LoadOptions options) {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    StateFormat format = StateFormat.of(path);
+    StateFormat format = format(path, options);
     Path target = target(path);
-    Map<String, Object> map;
-    try (PathLocks.Held lock = LOCKS.shared(target)) {
-      map = read(format, target, options.verifyChecksum());
-    } catch (IOException e) {
-      throw unreadable(target, e);
-    }
-    return decode(map, target, options);
+    Map<String, Object> map =
+        readOnly(target, () -> read(format, target, options.verifyChecksum()));
+    return decode(map, target, options).record();
   }
 
-  /** Reads and checks one file's bytes; the caller holds a lock. */
-  private Map<String, Object> read(StateFormat format, Path file, boolean verify)
+  private interface Read<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs a read that writes nothing, not even the lock file: under the shared lock when the lock
+   * file exists; otherwise under the in-JVM lock alone, and once more under the shared lock if the
+   * lock file appeared meanwhile (another process began a save, whose files the read may have seen
+   * half replaced). A second unlocked pass is final: the lock file exists but cannot be opened.
+   */
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
+  private static <T> T readOnly(Path target, Read<T> read) {
+    for (int pass = 1; ; pass++) {
+      try (PathLocks.Held lock = LOCKS.shared(target)) {
+        T result = null;
+        StateLoadException failure = null;
+        try {
+          result = read.run();
+        } catch (StateLoadException e) {
+          failure = e;
+        }
+        if (lock.interProcess() || pass > 1 || !DurableFile.exists(PathLocks.lockFile(target))) {
+          if (failure != null) {
+            throw failure;
+          }
+          return result;
+        }
+      } catch (IOException e) {
+        throw unreadable(target, e);
+      }
+    }
+  }
+
+  /** Reads and checks one file's bytes, the checksum verified when asked and present. */
+  private static Map<String, Object> read(StateFormat format, Path file, boolean verify)
       throws IOException {
+    Path sum = file.resolveSibling(file.getFileName() + ".checksum");
+    String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
+    Reading r = readFile(format, file, expected != null);
+    // A mismatch wins over whatever the parse returned or threw.
+    if (expected != null) {
+      verify(file, expected, r.sha256());
+    }
+    if (r.failure() != null) {
+      throw r.failure();
+    }
+    return r.map();
+  }
+
+  /**
+   * What one read of a file found: the state map or why the bytes are not a state, the SHA-256 when
+   * asked for, and the size.
+   */
+  private record Reading(
+      Map<String, Object> map, StateLoadException failure, String sha256, long size) {}
+
+  /**
+   * Reads one file through one open channel, hashing it when asked: in the parse where the codec
+   * can, otherwise on another core from positional reads of the same channel while this thread
+   * parses. Content errors are returned; I/O errors and a missing file are thrown.
+   */
+  private static Reading readFile(StateFormat format, Path file, boolean hash) throws IOException {
     if (!Files.exists(file)) {
-      throw new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, null);
+      throw notFound(file, null);
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      Path sum = file.resolveSibling(file.getFileName() + ".checksum");
-      String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
-      // One pass that hashes while it parses where the codec can; a mismatch still wins over the
-      // parsed contents, as it does below.
-      StateCodec.Hashed parsed = format.codec().readHashing(ch, expected != null);
-      if (parsed != null) {
-        if (expected != null) {
-          verify(file, expected, parsed.sha256());
+      long size = ch.size();
+      StateCodec codec = Codecs.of(format);
+      try {
+        StateCodec.Hashed parsed = codec.readHashing(ch, hash);
+        if (parsed != null) {
+          return new Reading(parsed.map(), null, parsed.sha256(), size);
         }
-        return parsed.map();
+      } catch (StateLoadException e) {
+        return new Reading(null, e, hash ? sha256(ch) : null, size);
       }
       ch.position(0);
-      // Otherwise the checksum is computed on another core, from positional reads of the same
-      // file, while this thread parses; it is awaited on every path, and a mismatch still wins
-      // over whatever the parse returned or threw.
-      Future<String> hashed =
-          expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
-      Map<String, Object> map;
+      Future<String> hashed = hash ? HashingSink.HASHERS.submit(() -> sha256(ch)) : null;
+      Map<String, Object> map = null;
+      StateLoadException failure = null;
       try {
-        map = parse(format, ch, file);
+        map = parse(codec, ch, file);
+      } catch (StateLoadException e) {
+        failure = e;
       } catch (IOException | RuntimeException e) {
         if (hashed != null) {
-          verify(file, expected, HashingSink.await(hashed));
+          HashingSink.await(hashed);
         }
         throw e;
       }
-      if (hashed != null) {
-        verify(file, expected, HashingSink.await(hashed));
-      }
-      return map;
+      return new Reading(map, failure, hashed == null ? null : HashingSink.await(hashed), size);
     } catch (NoSuchFileException e) {
-      throw new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+      throw notFound(file, e);
     }
   }
 
-  private static Map<String, Object> parse(StateFormat format, FileChannel ch, Path file)
+  private static StateLoadException notFound(Path file, Exception cause) {
+    return new StateLoadException(
+        StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
+  }
+
+  private static Map<String, Object> parse(StateCodec codec, FileChannel ch, Path file)
       throws IOException {
     try {
-      return format.codec().read(ch, file.toString());
+      return codec.read(ch, file.toString());
     } catch (StateLoadException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -243,16 +302,18 @@ public final class StateStore {
 
   private static StateLoadException unreadable(Path file, IOException e) {
     if (e instanceof NoSuchFileException) {
-      return new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+      return notFound(file, e);
     }
     String why = e instanceof AccessDeniedException ? "access denied" : e.toString();
     return new StateLoadException(
         StateLoadException.Reason.UNREADABLE, "Cannot read state file " + file + ": " + why, e);
   }
 
+  /** A decoded record and whether a migration produced it. */
+  public record Decoded(SystemStateRecord record, boolean migrated) {}
+
   /** Migrates and validates a decoded map. */
-  public static SystemStateRecord decode(Map<String, Object> map, Path file, LoadOptions options) {
+  public static Decoded decode(Map<String, Object> map, Path file, LoadOptions options) {
     int version;
     try {
       version = StateMaps.version(map);
@@ -294,7 +355,7 @@ public final class StateStore {
       }
     }
     try {
-      return StateMaps.toRecord(m, !migrated);
+      return new Decoded(StateMaps.toRecord(m, !migrated), migrated);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
@@ -305,12 +366,95 @@ public final class StateStore {
         StateLoadException.Reason.INVALID, "Invalid state in " + file + ": " + e.getMessage(), e);
   }
 
+  // ---------------------------------------------------------------- inspect
+
+  /** Implements {@code SystemStates.inspect}, whose Javadoc is the contract. */
+  public StateInspection inspect(Path path, LoadOptions options) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    StateFormat format = format(path, options);
+    Path target = target(path);
+    return readOnly(target, () -> inspectOnce(format, target, options));
+  }
+
+  private static StateInspection inspectOnce(StateFormat format, Path file, LoadOptions options)
+      throws IOException {
+    Path sum = file.resolveSibling(file.getFileName() + ".checksum");
+    String expected = null;
+    boolean sumUnreadable = false;
+    if (DurableFile.exists(sum)) {
+      try {
+        expected = DurableFile.readChecksum(sum);
+        sumUnreadable = !DurableFile.isDigest(expected);
+      } catch (IOException e) {
+        LOG.debug("Unreadable checksum file {}: {}", sum, e.toString());
+        sumUnreadable = true;
+      }
+    }
+    Reading r = readFile(format, file, true);
+    Optional<String> actual = Optional.of(r.sha256());
+    ChecksumCheck checksum;
+    if (sumUnreadable) {
+      checksum = new ChecksumCheck(ChecksumCheck.Status.UNREADABLE, Optional.empty(), actual);
+    } else if (expected == null) {
+      checksum = new ChecksumCheck(ChecksumCheck.Status.MISSING, Optional.empty(), actual);
+    } else {
+      ChecksumCheck.Status status =
+          expected.equals(r.sha256()) ? ChecksumCheck.Status.OK : ChecksumCheck.Status.MISMATCH;
+      checksum = new ChecksumCheck(status, Optional.of(expected), actual);
+    }
+    OptionalInt versionFound = OptionalInt.empty();
+    Decoded decoded = null;
+    StateLoadException failure = r.failure();
+    if (failure == null) {
+      try {
+        versionFound = OptionalInt.of(StateMaps.version(r.map()));
+      } catch (StateValidationException e) {
+        LOG.debug("No schema version in {}: {}", file, e.getMessage());
+      }
+      try {
+        decoded = decode(r.map(), file, options);
+      } catch (StateLoadException e) {
+        failure = e;
+      }
+    }
+    return new StateInspection(
+        file,
+        format,
+        r.size(),
+        versionFound,
+        decoded != null && decoded.migrated(),
+        checksum,
+        decoded == null ? List.of() : SystemStates.validateIntegrity(decoded.record()),
+        Optional.ofNullable(decoded).map(Decoded::record),
+        Optional.ofNullable(failure),
+        checkBackup(format, file.resolveSibling(file.getFileName() + ".backup"), options));
+  }
+
+  private static BackupCheck checkBackup(StateFormat format, Path backup, LoadOptions options) {
+    if (!DurableFile.exists(backup)) {
+      return BackupCheck.ABSENT;
+    }
+    try {
+      Reading r = readFile(format, backup, false);
+      if (r.failure() != null) {
+        throw r.failure();
+      }
+      Instant updated = decode(r.map(), backup, options).record().updatedAt();
+      return new BackupCheck(true, Optional.of(updated), Optional.empty());
+    } catch (StateLoadException e) {
+      return new BackupCheck(true, Optional.empty(), Optional.of(e));
+    } catch (IOException e) {
+      return new BackupCheck(true, Optional.empty(), Optional.of(unreadable(backup, e)));
+    }
+  }
+
   // ---------------------------------------------------------------- recover
 
-  /** Implements {@code SystemStates.recover}, whose Javadoc is the contract. */
+  /** Implements {@code SystemStates.recoverReport}, whose Javadoc is the contract. */
   // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
   @SuppressWarnings("try")
-  public SystemStateRecord recover(Path path) {
+  public RecoveryResult recover(Path path) {
     Objects.requireNonNull(path, "path");
     StateFormat format = StateFormat.of(path);
     Path target = target(path);
@@ -319,13 +463,14 @@ public final class StateStore {
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       StateLoadException mainFailure;
       try {
-        SystemStateRecord r = decode(read(format, target, true), target, options);
+        SystemStateRecord r = decode(read(format, target, true), target, options).record();
         file.deleteStaleTemps();
-        return r;
+        return new RecoveryResult(
+            r, RecoveryResult.Source.MAIN, Optional.of(target), Optional.empty());
       } catch (StateLoadException e) {
         mainFailure = e;
       }
-      SystemStateRecord inFlight = recoverInterrupted(format, file, options);
+      RecoveryResult inFlight = recoverInterrupted(format, file, options);
       if (inFlight != null) {
         return inFlight;
       }
@@ -342,7 +487,7 @@ public final class StateStore {
       }
       SystemStateRecord fromBackup;
       try {
-        fromBackup = decode(read(format, backup, false), backup, options);
+        fromBackup = decode(read(format, backup, false), backup, options).record();
       } catch (StateLoadException e) {
         StateRecoveryException ex =
             new StateRecoveryException(
@@ -357,8 +502,9 @@ public final class StateStore {
         throw ex;
       }
       LOG.info("Restoring {} from its backup {}", target, backup);
-      restoreFrom(file, backup);
-      return fromBackup;
+      Optional<Path> kept = restoreFrom(file, backup);
+      return new RecoveryResult(
+          fromBackup, RecoveryResult.Source.BACKUP, Optional.of(backup), kept);
     } catch (IOException e) {
       throw new StateRecoveryException("Cannot recover " + target + ": " + e, e);
     }
@@ -369,7 +515,7 @@ public final class StateStore {
    * checksum file or checksum temp. Returns the newest such state after making it the main file, or
    * null.
    */
-  private SystemStateRecord recoverInterrupted(
+  private RecoveryResult recoverInterrupted(
       StateFormat format, DurableFile file, LoadOptions options) throws IOException {
     List<String> sums = new ArrayList<>();
     addChecksum(sums, file.checksum());
@@ -396,13 +542,13 @@ public final class StateStore {
       }
       SystemStateRecord r;
       try {
-        r = decode(read(format, c, false), file.main(), options);
+        r = decode(read(format, c, false), file.main(), options).record();
       } catch (StateLoadException e) {
         continue;
       }
       LOG.info("Recovering {} from the interrupted save's {}", file.main(), c);
-      restoreFrom(file, c);
-      return r;
+      Optional<Path> kept = restoreFrom(file, c);
+      return new RecoveryResult(r, RecoveryResult.Source.INTERRUPTED_SAVE, Optional.of(c), kept);
     }
     return null;
   }
@@ -425,10 +571,20 @@ public final class StateStore {
     }
   }
 
-  /** Makes {@code source}'s bytes the main file with a matching checksum; keeps the backup. */
-  private void restoreFrom(DurableFile file, Path source) throws IOException {
+  /**
+   * Makes {@code source}'s bytes the main file with a matching checksum; keeps the backup, and the
+   * main file it replaces (unless that is the source itself) as {@code NAME.damaged-<time>}.
+   *
+   * @return where the replaced main file was kept
+   */
+  private Optional<Path> restoreFrom(DurableFile file, Path source) throws IOException {
+    Optional<Path> kept =
+        !source.equals(file.main()) && DurableFile.exists(file.main())
+            ? Optional.of(file.keepMainAside(clock.instant()))
+            : Optional.empty();
     attempt(file, SaveOptions.defaults(), () -> file.commitCopyOf(source));
     file.deleteStaleTemps();
+    return kept;
   }
 
   // ---------------------------------------------------------------- delete
@@ -455,6 +611,25 @@ public final class StateStore {
   }
 
   // ---------------------------------------------------------------- paths
+
+  /**
+   * The format to read a path in: the explicit one, after the path checks {@link StateFormat#of}
+   * makes; otherwise by extension.
+   */
+  private static StateFormat format(Path path, LoadOptions options) {
+    Optional<StateFormat> explicit = options.format();
+    if (explicit.isEmpty()) {
+      return StateFormat.of(path);
+    }
+    Path name = path.getFileName();
+    if (name == null || name.toString().isEmpty()) {
+      throw new IllegalArgumentException("State path has no file name: '" + path + "'");
+    }
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException("State path is a directory: " + path);
+    }
+    return explicit.get();
+  }
 
   /**
    * The file the store works on: the path itself, or, when it is a symbolic link, the file it
