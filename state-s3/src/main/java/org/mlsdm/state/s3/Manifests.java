@@ -225,8 +225,8 @@ final class Manifests {
   private static long number(JsonParser in, JsonToken v, String key, String field)
       throws IOException {
     if (v != JsonToken.VALUE_NUMBER_INT
-        || in.getNumberType() != JsonParser.NumberType.INT
-            && in.getNumberType() != JsonParser.NumberType.LONG) {
+        || (in.getNumberType() != JsonParser.NumberType.INT
+            && in.getNumberType() != JsonParser.NumberType.LONG)) {
       throw new ManifestException(
           "manifest " + key + ": " + field + " must be an integer within 64 bits");
     }

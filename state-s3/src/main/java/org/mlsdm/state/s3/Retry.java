@@ -52,7 +52,7 @@ final class Retry {
   /** Whether a conditional write lost (412), or S3's 409 for a concurrent conditional write. */
   static boolean isConditionFailure(SdkException e) {
     int s = status(e);
-    return s == 412 || s == 409 && "ConditionalRequestConflict".equals(code(e));
+    return s == 412 || (s == 409 && "ConditionalRequestConflict".equals(code(e)));
   }
 
   static boolean isTransient(Throwable e) {
@@ -62,12 +62,12 @@ final class Retry {
     if (e instanceof S3Exception || e instanceof AwsServiceException) {
       SdkException s = (SdkException) e;
       int status = status(s);
-      return status >= 500 || status == 429 || status == 409 && !isConditionFailure(s);
+      return status >= 500 || status == 429 || (status == 409 && !isConditionFailure(s));
     }
     return e instanceof SdkClientException
-        || e instanceof IOException
+        || (e instanceof IOException
             && !(e instanceof InterruptedIOException)
-            && !(e instanceof Permanent);
+            && !(e instanceof Permanent));
   }
 
   <T> T call(String what, Call<T> call) throws IOException {

@@ -398,6 +398,29 @@ public final class S3StateStorage implements StateStorage {
     return new S3Version(this, g, kind);
   }
 
+  /**
+   * Opens a generation's data object without the hash check at the end of a sequential read, for
+   * tools that compare the bytes with {@link Generation#sha256()} themselves (a verify command that
+   * must report a mismatch rather than fail on it). Its size is still bounded by the manifest.
+   *
+   * @param g a generation of this state (from {@link #generations()}), not a deletion marker
+   * @return a read-only channel over the generation's bytes
+   * @throws IllegalArgumentException if {@code g} is a deletion marker
+   */
+  public SeekableByteChannel openUnverified(Generation g) {
+    if (g.deleted()) {
+      throw new IllegalArgumentException("generation " + g.generation() + " is a deletion marker");
+    }
+    return new RangedChannel(
+        s3,
+        retry,
+        loc.bucket,
+        g.dataKey(),
+        "manifest " + loc.manifestKey(g.generation()),
+        g.size(),
+        null);
+  }
+
   SeekableByteChannel open(Generation g) {
     return new RangedChannel(
         s3,
@@ -601,7 +624,7 @@ public final class S3StateStorage implements StateStorage {
                   + ": generation "
                   + slot
                   + " was published by "
-                  + (there.get() == OTHER_WRITER ? "another writer" : there.get().writer())
+                  + (there.get().equals(OTHER_WRITER) ? "another writer" : there.get().writer())
                   + " first (expected generation "
                   + highest
                   + " to be the newest)");

@@ -98,6 +98,15 @@ public final class S3StorageConfig {
   }
 
   /**
+   * The endpoint given to the builder (or read from the environment), if any.
+   *
+   * @return the endpoint, or empty for the SDK's default (AWS)
+   */
+  public Optional<URI> endpoint() {
+    return Optional.ofNullable(endpoint);
+  }
+
+  /**
    * The client given to the builder, if any.
    *
    * @return the client given to the builder, if any

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -65,7 +66,7 @@ class S3HostileObjectsTest {
     raw.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
   }
 
-  private static byte[] manifest(S3StateStorage s, String dataKey, long size, String sha) {
+  private static byte[] manifest(String dataKey, long size, String sha) {
     return Manifests.encode(
         new Generation(
             2, 1, dataKey, size, sha, Instant.now(), "hostile", OptionalLong.empty(), false));
@@ -88,7 +89,7 @@ class S3HostileObjectsTest {
   void manifestNamingAMissingObject_readFails_namingBoth() throws IOException {
     S3StateStorage s = withSecondManifest(null);
     String missing = dataKey(s, 'a');
-    put(s.location().manifestKey(2), manifest(s, missing, 10, sha256(new byte[10])));
+    put(s.location().manifestKey(2), manifest(missing, 10, sha256(new byte[10])));
     StoredVersion v = s.current().orElseThrow();
     assertThatThrownBy(() -> read(v))
         .isInstanceOf(IOException.class)
@@ -104,7 +105,7 @@ class S3HostileObjectsTest {
     String key = dataKey(s, 'b');
     put(key, "evil".getBytes(StandardCharsets.US_ASCII));
     String claimed = sha256("nice".getBytes(StandardCharsets.US_ASCII));
-    put(s.location().manifestKey(2), manifest(s, key, 4, claimed));
+    put(s.location().manifestKey(2), manifest(key, 4, claimed));
     assertThatThrownBy(() -> read(s.current().orElseThrow()))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("Checksum mismatch for s3://" + bucket + "/" + key)
@@ -118,7 +119,7 @@ class S3HostileObjectsTest {
     S3StateStorage s = withSecondManifest(null);
     String key = dataKey(s, 'c');
     put(key, new byte[100]);
-    put(s.location().manifestKey(2), manifest(s, key, 1L << 40, sha256(new byte[100])));
+    put(s.location().manifestKey(2), manifest(key, 1L << 40, sha256(new byte[100])));
     // The manifest's size is what a reader would allocate or trust; the channel checks it first.
     StoredVersion v = s.current().orElseThrow();
     assertThat(v.size()).isEqualTo(1L << 40);
@@ -176,7 +177,7 @@ class S3HostileObjectsTest {
     S3StateStorage s = withSecondManifest(null);
     put(
         s.location().manifestKey(2),
-        manifest(other, foreign, 6, sha256("secret".getBytes(StandardCharsets.US_ASCII))));
+        manifest(foreign, 6, sha256("secret".getBytes(StandardCharsets.US_ASCII))));
     assertThatThrownBy(s::current)
         .isInstanceOf(IOException.class)
         .hasMessageContaining("names data " + foreign)

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.ConcurrentUpdateException;
 import org.mlsdm.state.spi.Journal;
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -56,7 +58,7 @@ class S3KillTest {
   @EnumSource(S3StateStorage.Step.class)
   void sigkillAtStep_nextReaderSeesAWholeGeneration_gcLeavesNoOrphans(S3StateStorage.Step step)
       throws Exception {
-    URI uri = URI.create("s3://" + bucket + "/" + step.name().toLowerCase() + ".npz");
+    URI uri = URI.create("s3://" + bucket + "/" + step.name().toLowerCase(Locale.ROOT) + ".npz");
     URI endpoint = CephCluster.get().endpoint();
     byte[] first = S3Testing.randomBytes(1, 1000);
     try (S3StorageProvider p = new S3StorageProvider(S3Testing.config().build());

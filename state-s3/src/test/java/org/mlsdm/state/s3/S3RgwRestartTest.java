@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.services.s3.S3Client;
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.ConcurrentUpdateException;
 import org.mlsdm.state.spi.StateStorage;
 import org.mlsdm.state.spi.StateStorageProvider;

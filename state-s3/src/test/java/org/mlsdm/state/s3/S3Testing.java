@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.StateStorage;
 import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

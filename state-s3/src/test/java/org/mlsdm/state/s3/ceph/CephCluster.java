@@ -1,4 +1,4 @@
-package org.mlsdm.state.s3;
+package org.mlsdm.state.s3.ceph;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,15 +37,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Without the Ceph binaries the tests are skipped with a message, unless {@code CI=true}: then
  * they fail, as they do whenever the binaries are there but the cluster does not start.
  */
-final class CephCluster implements BeforeAllCallback {
-  static final String ACCESS_KEY = "mlsdm-local-access-key";
-  static final String SECRET_KEY = "mlsdm-local-secret-key-0123456789";
+// Public, with JUnit types in its signature, for the cli module's tests (state-s3's test-jar).
+@SuppressWarnings("exports")
+public final class CephCluster implements BeforeAllCallback {
+  public static final String ACCESS_KEY = "mlsdm-local-access-key";
+  public static final String SECRET_KEY = "mlsdm-local-secret-key-0123456789";
 
   private static Env env;
-  private static Throwable startFailure;
+  // The first start failure, as text: later callers fail at once instead of trying again.
+  private static String startFailure;
 
   /** Where the running cluster is. */
-  record Env(URI endpoint, Path dir, Path script) {}
+  public record Env(URI endpoint, Path dir, Path script) {}
+
+  /** Made by JUnit for {@code @ExtendWith}. */
+  public CephCluster() {}
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -53,12 +59,12 @@ final class CephCluster implements BeforeAllCallback {
   }
 
   /** The cluster, started if needed; skips or fails the calling test as described above. */
-  static synchronized Env get() {
+  public static synchronized Env get() {
     if (env != null) {
       return env;
     }
     if (startFailure != null) {
-      fail("the Ceph cluster did not start: " + startFailure, startFailure);
+      fail("the Ceph cluster did not start: " + startFailure);
     }
     boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
     if (!ci && !Files.isExecutable(Path.of("/usr/bin/radosgw"))) {
@@ -71,7 +77,7 @@ final class CephCluster implements BeforeAllCallback {
       env = start();
       return env;
     } catch (IOException | RuntimeException e) {
-      startFailure = e;
+      startFailure = e.toString();
       return fail("the Ceph cluster did not start (see target/ceph/log): " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -175,7 +181,7 @@ final class CephCluster implements BeforeAllCallback {
   }
 
   /** Kills radosgw with SIGKILL (the restart test); mon and osd keep running. */
-  static void killRgw() throws IOException, InterruptedException {
+  public static void killRgw() throws IOException, InterruptedException {
     Env e = get();
     long pid = Long.parseLong(Files.readString(e.dir().resolve("pids/rgw.pid")).trim());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -187,7 +193,7 @@ final class CephCluster implements BeforeAllCallback {
   }
 
   /** Starts radosgw again and waits for its port. */
-  static void restartRgw() throws IOException, InterruptedException {
+  public static void restartRgw() throws IOException, InterruptedException {
     Env e = get();
     run(e.script(), 120, "restart-rgw", e.dir().toString());
   }
