@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,8 @@ import org.mlsdm.state.s3.S3StorageProvider;
 import org.mlsdm.state.s3.ceph.CephCluster;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -45,6 +49,9 @@ class S3CommandsTest {
             .endpointOverride(endpoint)
             .forcePathStyle(true)
             .region(Region.US_EAST_1)
+            // Ceph 16 refuses the SDK's default aws-chunked trailing checksums.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .credentialsProvider(
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(CephCluster.ACCESS_KEY, CephCluster.SECRET_KEY)))
@@ -117,8 +124,12 @@ class S3CommandsTest {
     Cli.Run down = run("convert", loc, back);
     assertThat(down.exitCode()).as(down.toString()).isZero();
 
-    SystemStateRecord loaded = SystemStates.load(back);
-    assertThat(SystemStates.toMap(loaded)).isEqualTo(SystemStates.toMap(original));
+    // Every save stamps updated_at; everything else survives JSON -> NPZ on S3 -> JSON.
+    Map<String, Object> expected = new HashMap<>(SystemStates.toMap(original));
+    Map<String, Object> actual = new HashMap<>(SystemStates.toMap(SystemStates.load(back)));
+    expected.remove("updated_at");
+    actual.remove("updated_at");
+    assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
   }
 
   @Test
