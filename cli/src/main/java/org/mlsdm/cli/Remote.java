@@ -229,14 +229,15 @@ final class Remote implements AutoCloseable {
     if (s.storage == null) {
       s.storage = storage(s.uri);
     }
-    long published;
-    try (StateStorage.Write w = s.storage.begin()) {
+    StateStorage.Published published;
+    try (StateStorage.WriteSession session = s.storage.write();
+        StateStorage.Write w = session.begin()) {
       OutputStream out = w.out();
       Files.copy(s.local, out);
-      published = w.commit(sha, true, s.generation);
+      published = w.commit(true, s.generation);
     }
-    s.stagedSha256 = sha;
-    s.generation = OptionalLong.of(published);
+    s.stagedSha256 = published.sha256();
+    s.generation = OptionalLong.of(published.generation());
   }
 
   /** The storage of one location, with this run's endpoint and retention. */

@@ -67,7 +67,8 @@ final class Text {
 
   /**
    * An exception's message for printing: a checksum mismatch is reworded with {@link #digest} for
-   * the recorded digest; every other message is used as it is (and escaped where it is printed).
+   * the recorded digest, and a message whose cause is such a mismatch loses the non-digest text;
+   * every other message is used as it is (and escaped where it is printed).
    */
   static String message(Throwable e) {
     if (e instanceof StateCorruptionException c && c.actual() != null) {
@@ -78,7 +79,17 @@ final class Text {
           + ", actual "
           + digest(c.actual());
     }
-    return e.getMessage();
+    String message = e.getMessage();
+    // A recovery or wrapped failure may quote a mismatch's message: take its non-digest text out.
+    for (Throwable t = e.getCause(); t != null && message != null; t = t.getCause()) {
+      if (t instanceof StateCorruptionException c
+          && c.expected() != null
+          && !c.expected().isEmpty()
+          && !DIGEST.matcher(c.expected()).matches()) {
+        message = message.replace(c.expected(), digest(c.expected()));
+      }
+    }
+    return message;
   }
 
   /** A path for messages, escaped. */

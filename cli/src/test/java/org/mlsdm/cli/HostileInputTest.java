@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,8 +97,10 @@ class HostileInputTest {
     Cli.Run verify = Cli.run("verify", file);
     Cli.Run inspect = Cli.run("inspect", file);
     Cli.Run json = Cli.run("inspect", "--json", file);
+    Cli.Run migrate = Cli.run("migrate", "--force", file);
+    Cli.Run recover = Cli.run("recover", file);
 
-    for (Cli.Run r : new Cli.Run[] {verify, inspect, json}) {
+    for (Cli.Run r : new Cli.Run[] {verify, inspect, json, migrate, recover}) {
       assertThat(r.out() + r.err()).as(r.toString()).doesNotContain("TOP-SECRET");
     }
     assertThat(verify.exitCode()).isNotZero();
@@ -258,5 +262,26 @@ class HostileInputTest {
     Cli.Run r = Cli.run("inspect", directory);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.UNREADABLE.code());
     assertThat(r.err()).contains("not a regular file (a directory)");
+  }
+
+  @Test
+  void anEscapeSequenceInAZipEntryName_isPrintedEscaped() throws Exception {
+    Path file = dir.resolve("s.npz");
+    String evil = "evil" + CLEAR_SCREEN + RIGHT_TO_LEFT_OVERRIDE;
+    // Two entries for one key: the reader's error names both.
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+      for (String name : new String[] {evil, evil + ".npy"}) {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(new byte[] {1, 2, 3});
+        zip.closeEntry();
+      }
+    }
+
+    Cli.Run r = Cli.run("inspect", file);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.MALFORMED.code());
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.err()).contains("evil\\u001b[2J\\u202e.npy");
+    assertThat(r.err()).doesNotContain("\u001b").doesNotContain(RIGHT_TO_LEFT_OVERRIDE);
   }
 }

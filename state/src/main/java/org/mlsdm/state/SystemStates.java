@@ -2,10 +2,11 @@ package org.mlsdm.state;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mlsdm.state.internal.io.Companions;
+import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.internal.store.StateStore;
 
@@ -47,10 +48,7 @@ import org.mlsdm.state.internal.store.StateStore;
  */
 public final class SystemStates {
   /** The schema version this library writes and reads without migration: 1. */
-  public static final int CURRENT_SCHEMA_VERSION = 1;
-
-  /** Values whose magnitude exceeds this draw a {@code very large} integrity warning. */
-  static final double LARGE_VALUE = 1e10;
+  public static final int CURRENT_SCHEMA_VERSION = StateMaps.CURRENT_VERSION;
 
   private SystemStates() {}
 
@@ -226,6 +224,81 @@ public final class SystemStates {
   }
 
   /**
+   * Saves a state to a location: a local path or a URI whose scheme an installed {@link
+   * org.mlsdm.state.spi.StateStorageProvider} serves. Otherwise as {@link #save(SystemStateRecord,
+   * Path, SaveOptions)}, with the guarantees the location's storage documents.
+   *
+   * @param state the state to save
+   * @param location where, its name ending in {@code .json} or {@code .npz}
+   * @param options backup, id and retry settings
+   * @return the record as written
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   *     (the message names the schemes available)
+   * @throws StateSaveException if the save failed after its retries
+   * @throws NullPointerException if an argument is null
+   */
+  public static SystemStateRecord save(
+      SystemStateRecord state, StateLocation location, SaveOptions options) {
+    return StateStore.DEFAULT.save(state, location, options);
+  }
+
+  /**
+   * Loads a state from a location; as {@link #load(Path, LoadOptions)}.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @param options checksum, migration and format settings
+   * @return the state
+   * @throws StateLoadException as {@link #load(Path, LoadOptions)} does
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if an argument is null
+   */
+  public static SystemStateRecord load(StateLocation location, LoadOptions options) {
+    return StateStore.DEFAULT.load(location, options);
+  }
+
+  /**
+   * Inspects a state at a location; as {@link #inspect(Path, LoadOptions)}.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @param options format and migration settings
+   * @return what was found
+   * @throws StateLoadException if the state is missing or cannot be read
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if an argument is null
+   */
+  public static StateInspection inspect(StateLocation location, LoadOptions options) {
+    return StateStore.DEFAULT.inspect(location, options);
+  }
+
+  /**
+   * Recovers a state at a location; as {@link #recoverReport(Path)}. For other storages than local
+   * files, {@link RecoveryResult#usedFile()} and {@link RecoveryResult#replacedKeptAt()} hold the
+   * storage's description of the version as a path.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @return the recovered state and how
+   * @throws StateRecoveryException if nothing yields a valid state
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if {@code location} is null
+   */
+  public static RecoveryResult recoverReport(StateLocation location) {
+    return StateStore.DEFAULT.recover(location);
+  }
+
+  /**
+   * Deletes a state at a location; as {@link #delete(Path, boolean)}.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @param deleteBackup whether to delete the backup too
+   * @throws StateSaveException if deleting failed
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if {@code location} is null
+   */
+  public static void delete(StateLocation location, boolean deleteBackup) {
+    StateStore.DEFAULT.delete(location, deleteBackup);
+  }
+
+  /**
    * Returns the checksum file of a state file: {@code NAME.checksum} beside it.
    *
    * @param path a state file
@@ -234,7 +307,7 @@ public final class SystemStates {
    * @throws IllegalArgumentException if {@code path} has no file name
    */
   public static Path checksumPath(Path path) {
-    return sibling(path, ".checksum");
+    return Companions.checksum(Objects.requireNonNull(path, "path"));
   }
 
   /**
@@ -246,15 +319,7 @@ public final class SystemStates {
    * @throws IllegalArgumentException if {@code path} has no file name
    */
   public static Path backupPath(Path path) {
-    return sibling(path, ".backup");
-  }
-
-  private static Path sibling(Path path, String suffix) {
-    Path name = Objects.requireNonNull(path, "path").getFileName();
-    if (name == null) {
-      throw new IllegalArgumentException("State path has no file name: '" + path + "'");
-    }
-    return path.resolveSibling(name + suffix);
+    return Companions.backup(Objects.requireNonNull(path, "path"));
   }
 
   /**
@@ -266,48 +331,7 @@ public final class SystemStates {
    * @throws NullPointerException if {@code state} is null
    */
   public static List<String> validateIntegrity(SystemStateRecord state) {
-    Objects.requireNonNull(state, "state");
-    List<String> warnings = new ArrayList<>();
-    MemoryStateRecord m = state.memoryState();
-    large(warnings, "memory_state.state_l1", m.l1());
-    large(warnings, "memory_state.state_l2", m.l2());
-    large(warnings, "memory_state.state_l3", m.l3());
-    QilmStateRecord q = state.qilm();
-    double[][] rows = q.rows();
-    for (int i = 0; i < rows.length; i++) {
-      String field = "qilm.memory[" + i + "]";
-      if (rows[i].length == 0) {
-        warnings.add(field + " is empty");
-      } else if (rows[i].length != m.dimension()) {
-        warnings.add(
-            field + " has " + rows[i].length + " values, expected dimension=" + m.dimension());
-      }
-      large(warnings, field, rows[i]);
-    }
-    large(warnings, "qilm.phases", q.phaseArray());
-    return warnings;
-  }
-
-  private static void large(List<String> warnings, String field, double[] values) {
-    int count = 0;
-    int first = -1;
-    for (int i = 0; i < values.length; i++) {
-      if (Math.abs(values[i]) > LARGE_VALUE) {
-        if (count++ == 0) {
-          first = i;
-        }
-      }
-    }
-    if (count > 0) {
-      warnings.add(
-          field
-              + " has "
-              + count
-              + " very large value(s) (|v| > 1e10), first at index "
-              + first
-              + ": "
-              + values[first]);
-    }
+    return Integrity.warnings(Objects.requireNonNull(state, "state"));
   }
 
   /**

@@ -260,6 +260,13 @@ final class S3Journal implements Journal {
   }
 
   /** A read-only channel over segments (ranged GETs each) and a tail held in memory. */
+  /**
+   * Nothing to release: appends not yet synced stay pending in this instance (they are not durable
+   * until {@link #sync()}, as the SPI says) and the client belongs to the storage.
+   */
+  @Override
+  public void close() {}
+
   private final class Concatenation implements SeekableByteChannel {
     private final List<Segment> segments;
     private final byte[] tail;

@@ -346,8 +346,7 @@ public final class S3StateStorage implements StateStorage {
    * @throws IOException naming the manifest when the highest one is not valid ({@code recover},
    *     through {@link #candidates()}, then falls back to older generations)
    */
-  @Override
-  public Optional<StoredVersion> current() throws IOException {
+  Optional<StoredVersion> current() throws IOException {
     List<Listed> all = listManifests(-1).manifests();
     if (all.isEmpty()) {
       return Optional.empty();
@@ -357,8 +356,7 @@ public final class S3StateStorage implements StateStorage {
   }
 
   /** The newest valid generation below the current one (or below a deletion marker). */
-  @Override
-  public Optional<StoredVersion> backup() throws IOException {
+  Optional<StoredVersion> backup() throws IOException {
     return candidates().stream().filter(v -> v.kind() == StoredVersion.Kind.BACKUP).findFirst();
   }
 
@@ -366,8 +364,7 @@ public final class S3StateStorage implements StateStorage {
    * Every valid, non-deleted generation, newest first: the highest manifest as {@code CURRENT}
    * (when valid), the next as {@code BACKUP}, the rest as {@code GENERATION}.
    */
-  @Override
-  public List<StoredVersion> candidates() throws IOException {
+  List<StoredVersion> candidates() throws IOException {
     List<Listed> all = listManifests(-1).manifests();
     List<StoredVersion> out = new ArrayList<>();
     for (int i = all.size() - 1; i >= 0; i--) {
@@ -432,11 +429,80 @@ public final class S3StateStorage implements StateStorage {
         g.sha256());
   }
 
+  /**
+   * A view over the manifests as listed when it is asked: nothing is held, and what it returns is
+   * immutable once published, so it is always {@linkplain ReadView#stable() stable}.
+   *
+   * @return the view
+   */
+  @Override
+  public ReadView read() {
+    return new ReadView() {
+      @Override
+      public Optional<StoredVersion> current() throws IOException {
+        return S3StateStorage.this.current();
+      }
+
+      @Override
+      public Optional<StoredVersion> backup() throws IOException {
+        return S3StateStorage.this.backup();
+      }
+
+      @Override
+      public boolean stable() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * A writer's session. Writers are not excluded (commits are optimistic: one manifest per
+   * generation, created with {@code If-None-Match: *}); {@link WriteSession#cleanUp()} is {@link
+   * #gc()}, {@link WriteSession#delete(boolean)} publishes a deletion marker (or removes every
+   * generation when the backup goes too).
+   *
+   * @return the session
+   */
+  @Override
+  public WriteSession write() {
+    return new WriteSession() {
+      @Override
+      public Write begin() {
+        return S3StateStorage.this.begin();
+      }
+
+      @Override
+      public List<StoredVersion> candidates() throws IOException {
+        return S3StateStorage.this.candidates();
+      }
+
+      @Override
+      public Optional<String> restore(StoredVersion source) throws IOException {
+        return S3StateStorage.this.restore(source);
+      }
+
+      @Override
+      public void cleanUp() throws IOException {
+        gc();
+      }
+
+      @Override
+      public void delete(boolean includeBackup) throws IOException {
+        S3StateStorage.this.delete(includeBackup);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   // ---- writing ---------------------------------------------------------------------------
 
   /** Starts a write; its bytes stream to a new data object, invisible until the commit. */
-  @Override
-  public Write begin() {
+  S3Write begin() {
     return new S3Write(new Upload(s3, retry, this, loc.bucket, newDataKey(), config.partSize()));
   }
 
@@ -446,7 +512,7 @@ public final class S3StateStorage implements StateStorage {
     return loc.dataPrefix() + DATA_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(r);
   }
 
-  private final class S3Write implements Write {
+  final class S3Write implements Write {
     private final Upload upload;
     private boolean committed;
     private boolean closed;
@@ -465,8 +531,16 @@ public final class S3StateStorage implements StateStorage {
      * generation stays under the retention rule.
      */
     @Override
-    public long commit(String sha256, boolean keepBackup, OptionalLong expectedGeneration)
+    public Published commit(boolean keepBackup, OptionalLong expectedGeneration)
         throws IOException {
+      return commit(null, expectedGeneration);
+    }
+
+    /**
+     * Publishes the written bytes, checking them against {@code sha256} first when it is not null
+     * (a mismatch publishes nothing).
+     */
+    Published commit(String sha256, OptionalLong expectedGeneration) throws IOException {
       if (committed || closed) {
         throw new IllegalStateException("write to " + describe() + " already committed or closed");
       }
@@ -481,7 +555,7 @@ public final class S3StateStorage implements StateStorage {
         early.cancel(true);
         throw e;
       }
-      if (!actual.equals(sha256)) {
+      if (sha256 != null && !actual.equals(sha256)) {
         upload.abandon();
         throw new IOException(
             "commit of "
@@ -511,7 +585,7 @@ public final class S3StateStorage implements StateStorage {
       committed = true;
       hook(Step.MANIFEST_CREATED);
       pruneQuietly(g);
-      return g;
+      return new Published(g, actual);
     }
 
     @Override
@@ -720,8 +794,7 @@ public final class S3StateStorage implements StateStorage {
    * @throws IllegalArgumentException if {@code source} is not a version of this state
    * @throws IOException if the source's data is gone (pruned meanwhile) or the copy fails
    */
-  @Override
-  public Optional<String> restore(StoredVersion source) throws IOException {
+  Optional<String> restore(StoredVersion source) throws IOException {
     if (!(source instanceof S3Version v)
         || !v.location().base.equals(loc.base)
         || !v.location().bucket.equals(loc.bucket)) {
@@ -782,8 +855,7 @@ public final class S3StateStorage implements StateStorage {
    * itself. Without {@code includeBackup}, older generations stay for {@code recover} until pruned.
    * Missing is fine.
    */
-  @Override
-  public void delete(boolean includeBackup) throws IOException {
+  void delete(boolean includeBackup) throws IOException {
     List<Listed> all = listManifests(-1).manifests();
     if (all.isEmpty()) {
       return;

@@ -1,6 +1,7 @@
 package org.mlsdm.state.s3;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import org.mlsdm.state.spi.StateStorageProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -57,6 +58,26 @@ public final class S3StorageProvider implements StateStorageProvider, AutoClosea
   public S3StateStorage open(URI location) {
     S3StorageConfig c = config();
     return new S3StateStorage(client(), c, S3Location.parse(location, c.keyPrefix()));
+  }
+
+  /**
+   * Opens the state at {@code s3://bucket/key} as {@link #open(URI)} does. Everything is configured
+   * on the provider ({@link S3StorageConfig}), so no settings are taken per open.
+   *
+   * @param location the state's URI
+   * @param settings must be empty
+   * @return the state's storage
+   * @throws IllegalArgumentException if {@code settings} is not empty, or as {@link #open(URI)}
+   */
+  @Override
+  public S3StateStorage open(URI location, Map<String, String> settings) {
+    if (!settings.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the s3 storage takes no settings per location (configure an S3StorageConfig instead),"
+              + " got "
+              + settings.keySet());
+    }
+    return open(location);
   }
 
   /**

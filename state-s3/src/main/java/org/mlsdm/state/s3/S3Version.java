@@ -1,6 +1,7 @@
 package org.mlsdm.state.s3;
 
 import java.nio.channels.SeekableByteChannel;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.mlsdm.state.spi.StoredVersion;
@@ -38,6 +39,18 @@ final class S3Version implements StoredVersion {
         + " ("
         + manifest.dataKey()
         + ")";
+  }
+
+  /** The data object's key, unique to this generation. */
+  @Override
+  public String id() {
+    return manifest.dataKey();
+  }
+
+  /** When its manifest was written. */
+  @Override
+  public Optional<Instant> createdAt() {
+    return Optional.of(manifest.createdAt());
   }
 
   @Override

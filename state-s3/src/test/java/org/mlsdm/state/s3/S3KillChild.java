@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.OptionalLong;
-import org.mlsdm.state.spi.StateStorage;
 
 /**
  * The writer {@link S3KillTest} kills: saves {@code size} seeded bytes to the state and, at step
@@ -34,10 +33,10 @@ final class S3KillChild {
             }
           });
       byte[] bytes = S3Testing.randomBytes(seed, size);
-      try (StateStorage.Write w = s.begin()) {
+      try (S3StateStorage.S3Write w = s.begin()) {
         OutputStream out = w.out();
         out.write(bytes);
-        w.commit(S3Testing.sha256(bytes), true, OptionalLong.empty());
+        w.commit(S3Testing.sha256(bytes), OptionalLong.empty());
       }
       System.out.println("DONE");
     }

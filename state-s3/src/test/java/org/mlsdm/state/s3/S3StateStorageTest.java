@@ -144,9 +144,9 @@ class S3StateStorageTest {
   @Test
   void commit_withWrongSha_throws_andLeavesNothing() throws IOException {
     S3StateStorage s = state("badsha/state.json");
-    try (StateStorage.Write w = s.begin()) {
+    try (S3StateStorage.S3Write w = s.begin()) {
       w.out().write(new byte[] {1, 2, 3});
-      assertThatThrownBy(() -> w.commit(sha256(new byte[] {9}), true, OptionalLong.empty()))
+      assertThatThrownBy(() -> w.commit(sha256(new byte[] {9}), OptionalLong.empty()))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("not that of the bytes written");
     }

@@ -15,7 +15,6 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mlsdm.state.s3.ceph.CephCluster;
-import org.mlsdm.state.spi.StateStorage;
 import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -80,17 +79,18 @@ final class S3Testing {
   }
 
   /** Saves {@code bytes} in {@code writeSize} chunks; returns the generation. */
-  static long save(StateStorage s, byte[] bytes, OptionalLong expected) throws IOException {
-    try (StateStorage.Write w = s.begin()) {
+  static long save(S3StateStorage s, byte[] bytes, OptionalLong expected) throws IOException {
+    try (S3StateStorage.S3Write w = s.begin()) {
       OutputStream out = w.out();
       for (int off = 0; off < bytes.length; off += 1 << 20) {
         out.write(bytes, off, Math.min(1 << 20, bytes.length - off));
       }
-      return w.commit(sha256(bytes), true, expected);
+      // The digest the storage computed and recorded must be that of the bytes written.
+      return w.commit(sha256(bytes), expected).generation();
     }
   }
 
-  static long save(StateStorage s, byte[] bytes) throws IOException {
+  static long save(S3StateStorage s, byte[] bytes) throws IOException {
     return save(s, bytes, OptionalLong.empty());
   }
 

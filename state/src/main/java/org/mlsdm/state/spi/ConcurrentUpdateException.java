@@ -6,7 +6,11 @@ import java.io.IOException;
 public class ConcurrentUpdateException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** With a message naming the location and the generations involved. */
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened, naming the location and the generations involved
+   */
   public ConcurrentUpdateException(String message) {
     super(message);
   }

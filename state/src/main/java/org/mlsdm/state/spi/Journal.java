@@ -1,26 +1,54 @@
 package org.mlsdm.state.spi;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * An append-only log beside a state. Frames are opaque bytes to the storage; the core frames,
- * checksums and chains them. {@link #append} is not durable until {@link #sync} returns.
+ * An append-only log beside a state, for incremental checkpoints. Frames are opaque bytes to the
+ * storage; the core frames, checksums and chains them. Callers serialize appends, syncs and
+ * truncations of one journal; {@link #read} may run beside them.
  */
-public interface Journal {
-  /** Bytes currently in the journal (0 when absent). */
+public interface Journal extends Closeable {
+  /**
+   * The bytes currently in the journal.
+   *
+   * @return its size, 0 when it does not exist yet
+   * @throws IOException if the storage cannot be read
+   */
   long size() throws IOException;
 
-  /** Appends the buffer's remaining bytes at the end. */
+  /**
+   * Appends the buffer's remaining bytes at the end. Not durable until {@link #sync} returns: a
+   * crash may keep any prefix of what was appended since the last sync, never bytes out of order.
+   *
+   * @param bytes the frame bytes; consumed
+   * @throws IOException if writing fails; what was appended may then be torn, which the core's
+   *     frame checksums detect
+   */
   void append(ByteBuffer bytes) throws IOException;
 
-  /** Makes every appended byte durable. */
+  /**
+   * Makes every appended byte durable.
+   *
+   * @throws IOException if that cannot be promised; the appended bytes must then be treated as lost
+   */
   void sync() throws IOException;
 
-  /** Cuts the journal to {@code size} bytes (a torn tail), durably. */
+  /**
+   * Cuts the journal to {@code size} bytes (a torn tail, or 0 to start over), durably.
+   *
+   * @param size the new size, at most {@link #size()}
+   * @throws IOException if truncating or syncing fails
+   */
   void truncate(long size) throws IOException;
 
-  /** Reads the journal, bounded by {@link #size()} as of the call. */
+  /**
+   * Opens the journal for reading, bounded by its size as of the call; writes nothing.
+   *
+   * @return a channel over the journal's bytes, empty when the journal does not exist
+   * @throws IOException if the storage cannot be read
+   */
   SeekableByteChannel read() throws IOException;
 }

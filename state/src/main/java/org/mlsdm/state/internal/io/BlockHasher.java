@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * hashed, so the lag, and the memory, are bounded by the ring.
  */
 public final class BlockHasher {
-  private final MessageDigest digest = HashingSink.sha256();
+  private final MessageDigest digest = Sha256.newDigest();
   private final int blockSize;
   private final byte[][] blocks;
   private final CompletableFuture<?>[] hashed;
@@ -44,6 +44,6 @@ public final class BlockHasher {
 
   /** The lowercase hex digest of everything hashed, once the last block is. */
   public CompletableFuture<String> digest() {
-    return tail.thenApply(done -> HashingSink.hex(digest.digest()));
+    return tail.thenApply(done -> Sha256.hex(digest.digest()));
   }
 }

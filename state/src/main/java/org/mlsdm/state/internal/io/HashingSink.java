@@ -5,8 +5,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -102,20 +100,6 @@ public final class HashingSink extends OutputStream {
     this.channel = channel;
   }
 
-  /** A new SHA-256 digest. */
-  public static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-  }
-
-  /** Lowercase hex of a digest. */
-  public static String hex(byte[] digest) {
-    return HexFormat.of().formatHex(digest);
-  }
-
   @Override
   public void write(int b) throws IOException {
     if (count == buffer.length) {
@@ -150,11 +134,11 @@ public final class HashingSink extends OutputStream {
    */
   CompletableFuture<String> finish() throws IOException {
     if (!spilled) {
-      MessageDigest digest = sha256();
+      MessageDigest digest = Sha256.newDigest();
       digest.update(buffer, 0, count);
       write(buffer, count);
       count = 0;
-      return CompletableFuture.completedFuture(hex(digest.digest()));
+      return CompletableFuture.completedFuture(Sha256.hex(digest.digest()));
     }
     drain();
     return hasher.digest();

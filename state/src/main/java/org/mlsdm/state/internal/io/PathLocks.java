@@ -59,7 +59,7 @@ public final class PathLocks {
 
   /** The inter-process lock file beside a state file: {@code <name>.lock}. */
   public static Path lockFile(Path path) {
-    return path.resolveSibling(path.getFileName() + ".lock");
+    return Companions.lock(path);
   }
 
   /**

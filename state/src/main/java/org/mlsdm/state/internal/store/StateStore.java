@@ -2,25 +2,23 @@ package org.mlsdm.state.internal.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Future;
 import org.mlsdm.state.BackupCheck;
 import org.mlsdm.state.ChecksumCheck;
@@ -31,64 +29,125 @@ import org.mlsdm.state.StateCorruptionException;
 import org.mlsdm.state.StateFormat;
 import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.SystemStates;
-import org.mlsdm.state.internal.io.DurableFile;
 import org.mlsdm.state.internal.io.FileOps;
 import org.mlsdm.state.internal.io.HashingSink;
-import org.mlsdm.state.internal.io.PathLocks;
-import org.mlsdm.state.internal.io.RealFileOps;
+import org.mlsdm.state.internal.io.LocalStorageProvider;
+import org.mlsdm.state.internal.io.Sha256;
+import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.StateMaps;
+import org.mlsdm.state.spi.CorruptVersionException;
+import org.mlsdm.state.spi.StateStorage;
+import org.mlsdm.state.spi.StoredVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store behind {@link SystemStates}: format choice, locking, retries, checksum verification,
- * migration and recovery over a {@link FileOps} seam. Tests build one over a failing or
- * crash-modelling {@code FileOps}; the library uses {@link #DEFAULT}.
+ * The core behind {@code SystemStates}: format choice, codecs, checksum verification, migration,
+ * retries and recovery decisions, over a {@link StateStorage} that keeps the bytes, the locks, the
+ * companion files and the temporary files. Local paths go to the {@code file} storage ({@link
+ * LocalStorageProvider}; tests build one over a failing or crash-modelling {@link FileOps}); other
+ * schemes to the providers {@link StorageProviders} finds.
  */
 public final class StateStore {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
-  /** The store behind {@code SystemStates}: real file operations and the UTC clock. */
-  public static final StateStore DEFAULT = new StateStore(RealFileOps.INSTANCE, Clock.systemUTC());
+  /** The longest wait between two attempts, however many there are. */
+  static final long MAX_BACKOFF_MILLIS = 2000;
 
-  private static final PathLocks LOCKS = new PathLocks();
+  /** The store behind {@code SystemStates}: the real file system, the UTC clock, every provider. */
+  public static final StateStore DEFAULT =
+      new StateStore(new LocalStorageProvider(), StorageProviders.installed(), Clock.systemUTC());
 
-  private final FileOps ops;
+  private final LocalStorageProvider local;
+  private final StorageProviders providers;
   private final Clock clock;
 
   StateStore(FileOps ops, Clock clock) {
-    this.ops = Objects.requireNonNull(ops, "ops");
+    this(new LocalStorageProvider(ops, clock), StorageProviders.installed(), clock);
+  }
+
+  private StateStore(LocalStorageProvider local, StorageProviders providers, Clock clock) {
+    this.local = Objects.requireNonNull(local, "local");
+    this.providers = Objects.requireNonNull(providers, "providers");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  // ---------------------------------------------------------------- locations
+
+  /**
+   * The format of a location: the explicit one, or by the name's extension; a local path is also
+   * checked for a file name and for being a directory.
+   */
+  private static StateFormat format(StateLocation location, Optional<StateFormat> explicit) {
+    Optional<Path> path = location.path();
+    if (path.isPresent()) {
+      Path p = path.get();
+      if (explicit.isEmpty()) {
+        return StateFormat.of(p);
+      }
+      Path name = p.getFileName();
+      if (name == null || name.toString().isEmpty()) {
+        throw new IllegalArgumentException("State path has no file name: '" + p + "'");
+      }
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalArgumentException("State path is a directory: " + p);
+      }
+      return explicit.get();
+    }
+    return explicit.orElseGet(() -> StateFormat.ofName(location.name()));
+  }
+
+  private StateStorage open(StateLocation location) throws IOException {
+    Optional<Path> path = location.path();
+    if (path.isPresent()) {
+      return local.open(path.get());
+    }
+    return providers.forScheme(location.scheme()).open(location.uri());
+  }
+
+  /** A storage's location as a {@code Path}, for the exceptions and reports that take one. */
+  private static Path pathOf(String described) {
+    return Path.of(described);
   }
 
   // ---------------------------------------------------------------- save
 
-  /** Implements {@code SystemStates.save}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /** Implements {@code SystemStates.save} for a local path. */
   public SystemStateRecord save(SystemStateRecord state, Path path, SaveOptions options) {
+    return save(state, StateLocation.of(Objects.requireNonNull(path, "path")), options);
+  }
+
+  /** Implements {@code SystemStates.save}, whose Javadoc is the contract. */
+  public SystemStateRecord save(
+      SystemStateRecord state, StateLocation location, SaveOptions options) {
     Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
-    StateFormat format = StateFormat.of(path);
-    Path target = target(path);
+    StateFormat format = format(location, Optional.empty());
     SystemStateRecord record = stamp(state, options);
-    DurableFile file = new DurableFile(ops, target);
     StateCodec codec = Codecs.of(format);
-    try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      file.deleteStaleTemps();
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      session.cleanUp();
       attempt(
-          file,
+          where,
           options,
-          () -> file.commit(out -> codec.write(record, out), options.createBackup()));
+          () -> {
+            try (StateStorage.Write write = session.begin()) {
+              codec.write(record, write.out());
+              write.commit(options.createBackup(), OptionalLong.empty());
+            }
+          });
       return record;
     } catch (IOException e) {
-      throw new StateSaveException("Failed to save state to " + target + ": " + e, e);
+      throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
     }
   }
 
@@ -104,7 +163,11 @@ public final class StateStore {
     void run() throws IOException;
   }
 
-  private void attempt(DurableFile file, SaveOptions options, Attempt attempt) {
+  /**
+   * Runs {@code attempt} up to {@link SaveOptions#maxAttempts()} times, waiting the backoff before
+   * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS}.
+   */
+  private static void attempt(String where, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
     for (int i = 1; i <= options.maxAttempts(); i++) {
@@ -115,13 +178,13 @@ public final class StateStore {
         failures.add(e);
         LOG.warn(
             "Save of {} failed (attempt {} of {}): {}",
-            file.main(),
+            where,
             i,
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
-          sleep(backoff);
-          backoff *= 2;
+          sleep(Math.min(backoff, MAX_BACKOFF_MILLIS));
+          backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
         }
       }
     }
@@ -129,7 +192,7 @@ public final class StateStore {
     StateSaveException ex =
         new StateSaveException(
             "Failed to save state to "
-                + file.main()
+                + where
                 + " after "
                 + failures.size()
                 + " attempt(s): "
@@ -155,84 +218,84 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- load
 
-  /** Implements {@code SystemStates.load}, whose Javadoc is the contract. */
+  /** Implements {@code SystemStates.load} for a local path. */
   public SystemStateRecord load(Path path, LoadOptions options) {
-    Objects.requireNonNull(path, "path");
+    return load(StateLocation.of(Objects.requireNonNull(path, "path")), options);
+  }
+
+  /** Implements {@code SystemStates.load}, whose Javadoc is the contract. */
+  public SystemStateRecord load(StateLocation location, LoadOptions options) {
+    Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
-    StateFormat format = format(path, options);
-    Path target = target(path);
-    Map<String, Object> map =
-        readOnly(target, () -> read(format, target, options.verifyChecksum()));
-    return decode(map, target, options).record();
+    StateFormat format = format(location, options.format());
+    return readOnly(
+        location,
+        (storage, view) -> {
+          Path file = pathOf(storage.describe());
+          StoredVersion v = view.current().orElseThrow(() -> notFound(file, null));
+          String expected = options.verifyChecksum() ? v.recordedSha256().orElse(null) : null;
+          Reading r = readVersion(format, v, file, expected != null);
+          // A mismatch wins over whatever the parse returned or threw.
+          if (expected != null) {
+            verify(file, expected, r.sha256());
+          }
+          if (r.failure() != null) {
+            throw r.failure();
+          }
+          return decode(r.map(), file, options).record();
+        });
   }
 
   private interface Read<T> {
-    T run() throws IOException;
+    T run(StateStorage storage, StateStorage.ReadView view) throws IOException;
   }
 
   /**
-   * Runs a read that writes nothing, not even the lock file: under the shared lock when the lock
-   * file exists; otherwise under the in-JVM lock alone, and once more under the shared lock if the
-   * lock file appeared meanwhile (another process began a save, whose files the read may have seen
-   * half replaced). A second unlocked pass is final: the lock file exists but cannot be opened.
+   * Runs a read through a read view, which writes nothing; once more through a new view when the
+   * first was not {@linkplain StateStorage.ReadView#stable() stable}. The second pass is final.
    */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
-  private static <T> T readOnly(Path target, Read<T> read) {
-    for (int pass = 1; ; pass++) {
-      try (PathLocks.Held lock = LOCKS.shared(target)) {
-        T result = null;
-        StateLoadException failure = null;
-        try {
-          result = read.run();
-        } catch (StateLoadException e) {
-          failure = e;
-        }
-        if (lock.interProcess() || pass > 1 || !DurableFile.exists(PathLocks.lockFile(target))) {
-          if (failure != null) {
-            throw failure;
+  private <T> T readOnly(StateLocation location, Read<T> read) {
+    String where = location.toString();
+    try (StateStorage storage = open(location)) {
+      where = storage.describe();
+      for (int pass = 1; ; pass++) {
+        try (StateStorage.ReadView view = storage.read()) {
+          T result = null;
+          StateLoadException failure = null;
+          try {
+            result = read.run(storage, view);
+          } catch (StateLoadException e) {
+            failure = e;
           }
-          return result;
+          if (pass > 1 || view.stable()) {
+            if (failure != null) {
+              throw failure;
+            }
+            return result;
+          }
         }
-      } catch (IOException e) {
-        throw unreadable(target, e);
       }
+    } catch (IOException e) {
+      throw unreadable(pathOf(where), e);
     }
-  }
-
-  /** Reads and checks one file's bytes, the checksum verified when asked and present. */
-  private static Map<String, Object> read(StateFormat format, Path file, boolean verify)
-      throws IOException {
-    Path sum = file.resolveSibling(file.getFileName() + ".checksum");
-    String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
-    Reading r = readFile(format, file, expected != null);
-    // A mismatch wins over whatever the parse returned or threw.
-    if (expected != null) {
-      verify(file, expected, r.sha256());
-    }
-    if (r.failure() != null) {
-      throw r.failure();
-    }
-    return r.map();
   }
 
   /**
-   * What one read of a file found: the state map or why the bytes are not a state, the SHA-256 when
-   * asked for, and the size.
+   * What one read of a version found: the state map or why the bytes are not a state, the SHA-256
+   * when asked for, and the size.
    */
   private record Reading(
       Map<String, Object> map, StateLoadException failure, String sha256, long size) {}
 
   /**
-   * Reads one file through one open channel, hashing it when asked: in the parse where the codec
-   * can, otherwise on another core from positional reads of the same channel while this thread
-   * parses. Content errors are returned; I/O errors and a missing file are thrown.
+   * Reads one version through one open channel, hashing it when asked: in the parse where the codec
+   * can; otherwise, for a file, on another core from positional reads of the same channel while
+   * this thread parses, and for another channel after the parse. Content errors are returned; I/O
+   * errors are thrown, a vanished version as not found.
    */
-  private static Reading readFile(StateFormat format, Path file, boolean hash) throws IOException {
-    if (!Files.exists(file)) {
-      throw notFound(file, null);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+  private static Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
+      throws IOException {
+    try (SeekableByteChannel ch = v.open()) {
       long size = ch.size();
       StateCodec codec = Codecs.of(format);
       try {
@@ -241,14 +304,17 @@ public final class StateStore {
           return new Reading(parsed.map(), null, parsed.sha256(), size);
         }
       } catch (StateLoadException e) {
-        return new Reading(null, e, hash ? sha256(ch) : null, size);
+        return new Reading(null, e, hash ? Sha256.of(ch) : null, size);
       }
       ch.position(0);
-      Future<String> hashed = hash ? HashingSink.HASHERS.submit(() -> sha256(ch)) : null;
+      Future<String> hashed =
+          hash && ch instanceof FileChannel fc
+              ? HashingSink.HASHERS.submit(() -> Sha256.of(fc))
+              : null;
       Map<String, Object> map = null;
       StateLoadException failure = null;
       try {
-        map = parse(codec, ch, file);
+        map = parse(codec, ch, v.describe());
       } catch (StateLoadException e) {
         failure = e;
       } catch (IOException | RuntimeException e) {
@@ -257,7 +323,13 @@ public final class StateStore {
         }
         throw e;
       }
-      return new Reading(map, failure, hashed == null ? null : HashingSink.await(hashed), size);
+      String sha256 = null;
+      if (hashed != null) {
+        sha256 = HashingSink.await(hashed);
+      } else if (hash) {
+        sha256 = Sha256.of(ch);
+      }
+      return new Reading(map, failure, sha256, size);
     } catch (NoSuchFileException e) {
       throw notFound(file, e);
     }
@@ -268,30 +340,16 @@ public final class StateStore {
         StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
   }
 
-  private static Map<String, Object> parse(StateCodec codec, FileChannel ch, Path file)
+  private static Map<String, Object> parse(StateCodec codec, SeekableByteChannel ch, String source)
       throws IOException {
     try {
-      return codec.read(ch, file.toString());
+      return codec.read(ch, source);
     } catch (StateLoadException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new StateLoadException(
-          StateLoadException.Reason.MALFORMED, "Malformed state file " + file + ": " + e, e);
+          StateLoadException.Reason.MALFORMED, "Malformed state file " + source + ": " + e, e);
     }
-  }
-
-  /** SHA-256 of the whole file by positional reads, which leave the channel's position alone. */
-  private static String sha256(FileChannel ch) throws IOException {
-    MessageDigest md = HashingSink.sha256();
-    ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
-    long position = 0;
-    for (int n = ch.read(buf, position); n >= 0; n = ch.read(buf, position)) {
-      position += n;
-      buf.flip();
-      md.update(buf);
-      buf.clear();
-    }
-    return HashingSink.hex(md.digest());
   }
 
   private static void verify(Path file, String expected, String actual) {
@@ -309,7 +367,12 @@ public final class StateStore {
         StateLoadException.Reason.UNREADABLE, "Cannot read state file " + file + ": " + why, e);
   }
 
-  /** A decoded record and whether a migration produced it. */
+  /**
+   * A decoded record and whether a migration produced it.
+   *
+   * @param record the record
+   * @param migrated whether the file was of an older schema version
+   */
   public record Decoded(SystemStateRecord record, boolean migrated) {}
 
   /** Migrates and validates a decoded map. */
@@ -320,7 +383,7 @@ public final class StateStore {
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
-    int current = SystemStates.CURRENT_SCHEMA_VERSION;
+    int current = StateMaps.CURRENT_VERSION;
     if (version > current) {
       throw new StateLoadException(
           StateLoadException.Reason.UNSUPPORTED_VERSION,
@@ -368,30 +431,34 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- inspect
 
-  /** Implements {@code SystemStates.inspect}, whose Javadoc is the contract. */
+  /** Implements {@code SystemStates.inspect} for a local path. */
   public StateInspection inspect(Path path, LoadOptions options) {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(options, "options");
-    StateFormat format = format(path, options);
-    Path target = target(path);
-    return readOnly(target, () -> inspectOnce(format, target, options));
+    return inspect(StateLocation.of(Objects.requireNonNull(path, "path")), options);
   }
 
-  private static StateInspection inspectOnce(StateFormat format, Path file, LoadOptions options)
+  /** Implements {@code SystemStates.inspect}, whose Javadoc is the contract. */
+  public StateInspection inspect(StateLocation location, LoadOptions options) {
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(options, "options");
+    StateFormat format = format(location, options.format());
+    return readOnly(location, (storage, view) -> inspectOnce(format, storage, view, options));
+  }
+
+  private static StateInspection inspectOnce(
+      StateFormat format, StateStorage storage, StateStorage.ReadView view, LoadOptions options)
       throws IOException {
-    Path sum = file.resolveSibling(file.getFileName() + ".checksum");
+    Path file = pathOf(storage.describe());
+    StoredVersion v = view.current().orElseThrow(() -> notFound(file, null));
     String expected = null;
     boolean sumUnreadable = false;
-    if (DurableFile.exists(sum)) {
-      try {
-        expected = DurableFile.readChecksum(sum);
-        sumUnreadable = !DurableFile.isDigest(expected);
-      } catch (IOException e) {
-        LOG.debug("Unreadable checksum file {}: {}", sum, e.toString());
-        sumUnreadable = true;
-      }
+    try {
+      expected = v.recordedSha256().orElse(null);
+      sumUnreadable = expected != null && !Sha256.isDigest(expected);
+    } catch (IOException e) {
+      LOG.debug("Unreadable checksum of {}: {}", file, e.toString());
+      sumUnreadable = true;
     }
-    Reading r = readFile(format, file, true);
+    Reading r = readVersion(format, v, file, true);
     Optional<String> actual = Optional.of(r.sha256());
     ChecksumCheck checksum;
     if (sumUnreadable) {
@@ -425,233 +492,144 @@ public final class StateStore {
         versionFound,
         decoded != null && decoded.migrated(),
         checksum,
-        decoded == null ? List.of() : SystemStates.validateIntegrity(decoded.record()),
+        decoded == null ? List.of() : Integrity.warnings(decoded.record()),
         Optional.ofNullable(decoded).map(Decoded::record),
         Optional.ofNullable(failure),
-        checkBackup(format, file.resolveSibling(file.getFileName() + ".backup"), options));
+        checkBackup(format, view, options));
   }
 
-  private static BackupCheck checkBackup(StateFormat format, Path backup, LoadOptions options) {
-    if (!DurableFile.exists(backup)) {
+  private static BackupCheck checkBackup(
+      StateFormat format, StateStorage.ReadView view, LoadOptions options) throws IOException {
+    Optional<StoredVersion> backup = view.backup();
+    if (backup.isEmpty()) {
       return BackupCheck.ABSENT;
     }
+    Path file = pathOf(backup.get().describe());
     try {
-      Reading r = readFile(format, backup, false);
+      Reading r = readVersion(format, backup.get(), file, false);
       if (r.failure() != null) {
         throw r.failure();
       }
-      Instant updated = decode(r.map(), backup, options).record().updatedAt();
+      Instant updated = decode(r.map(), file, options).record().updatedAt();
       return new BackupCheck(true, Optional.of(updated), Optional.empty());
     } catch (StateLoadException e) {
       return new BackupCheck(true, Optional.empty(), Optional.of(e));
     } catch (IOException e) {
-      return new BackupCheck(true, Optional.empty(), Optional.of(unreadable(backup, e)));
+      return new BackupCheck(true, Optional.empty(), Optional.of(unreadable(file, e)));
     }
   }
 
   // ---------------------------------------------------------------- recover
 
-  /** Implements {@code SystemStates.recoverReport}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /** Implements {@code SystemStates.recoverReport} for a local path. */
   public RecoveryResult recover(Path path) {
-    Objects.requireNonNull(path, "path");
-    StateFormat format = StateFormat.of(path);
-    Path target = target(path);
-    DurableFile file = new DurableFile(ops, target);
+    return recover(StateLocation.of(Objects.requireNonNull(path, "path")));
+  }
+
+  /** Implements {@code SystemStates.recoverReport}, whose Javadoc is the contract. */
+  public RecoveryResult recover(StateLocation location) {
+    Objects.requireNonNull(location, "location");
+    StateFormat format = format(location, Optional.empty());
     LoadOptions options = LoadOptions.defaults();
-    try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      StateLoadException mainFailure;
-      try {
-        SystemStateRecord r = decode(read(format, target, true), target, options).record();
-        file.deleteStaleTemps();
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      Path target = pathOf(where);
+      StateLoadException mainFailure = notFound(target, null);
+      StateLoadException backupFailure = null;
+      boolean backupSeen = false;
+      for (StoredVersion c : session.candidates()) {
+        Path file = pathOf(c.describe());
+        boolean verify = c.kind() != StoredVersion.Kind.BACKUP;
+        SystemStateRecord r;
+        try {
+          String expected = verify ? c.recordedSha256().orElse(null) : null;
+          if (c.kind() == StoredVersion.Kind.INTERRUPTED && expected == null) {
+            continue;
+          }
+          Reading read = readVersion(format, c, file, expected != null);
+          if (expected != null) {
+            verify(file, expected, read.sha256());
+          }
+          if (read.failure() != null) {
+            throw read.failure();
+          }
+          // A version is decoded under the state's own name, as a load of it would be.
+          r =
+              decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
+                  .record();
+        } catch (StateLoadException | CorruptVersionException e) {
+          StateLoadException failure =
+              e instanceof StateLoadException sle ? sle : unreadable(file, (IOException) e);
+          switch (c.kind()) {
+            case CURRENT -> mainFailure = failure;
+            case BACKUP, GENERATION -> {
+              backupSeen = true;
+              backupFailure = failure;
+            }
+            case INTERRUPTED -> LOG.debug("Skipping {}: {}", file, failure.getMessage());
+          }
+          continue;
+        }
+        if (c.kind() == StoredVersion.Kind.CURRENT) {
+          session.cleanUp();
+          return new RecoveryResult(
+              r, RecoveryResult.Source.MAIN, Optional.of(file), Optional.empty());
+        }
+        LOG.info("Recovering {} from {}", target, file);
+        List<Optional<String>> kept = new ArrayList<>(1);
+        attempt(where, SaveOptions.defaults(), () -> kept.add(session.restore(c)));
+        RecoveryResult.Source source =
+            c.kind() == StoredVersion.Kind.INTERRUPTED
+                ? RecoveryResult.Source.INTERRUPTED_SAVE
+                : RecoveryResult.Source.BACKUP;
         return new RecoveryResult(
-            r, RecoveryResult.Source.MAIN, Optional.of(target), Optional.empty());
-      } catch (StateLoadException e) {
-        mainFailure = e;
+            r, source, Optional.of(file), kept.get(kept.size() - 1).map(StateStore::pathOf));
       }
-      RecoveryResult inFlight = recoverInterrupted(format, file, options);
-      if (inFlight != null) {
-        return inFlight;
-      }
-      Path backup = file.backup();
-      if (!Files.exists(backup)) {
+      if (!backupSeen) {
         throw new StateRecoveryException(
-            "Cannot recover "
-                + target
-                + ": "
-                + mainFailure.getMessage()
-                + "; no backup at "
-                + backup,
+            "Cannot recover " + target + ": " + mainFailure.getMessage() + "; no backup",
             mainFailure);
       }
-      SystemStateRecord fromBackup;
-      try {
-        fromBackup = decode(read(format, backup, false), backup, options).record();
-      } catch (StateLoadException e) {
-        StateRecoveryException ex =
-            new StateRecoveryException(
-                "Cannot recover "
-                    + target
-                    + ": "
-                    + mainFailure.getMessage()
-                    + "; the backup failed too: "
-                    + e.getMessage(),
-                mainFailure);
-        ex.addSuppressed(e);
-        throw ex;
-      }
-      LOG.info("Restoring {} from its backup {}", target, backup);
-      Optional<Path> kept = restoreFrom(file, backup);
-      return new RecoveryResult(
-          fromBackup, RecoveryResult.Source.BACKUP, Optional.of(backup), kept);
+      StateRecoveryException ex =
+          new StateRecoveryException(
+              "Cannot recover "
+                  + target
+                  + ": "
+                  + mainFailure.getMessage()
+                  + "; the backup failed too: "
+                  + backupFailure.getMessage(),
+              mainFailure);
+      ex.addSuppressed(backupFailure);
+      throw ex;
     } catch (IOException e) {
-      throw new StateRecoveryException("Cannot recover " + target + ": " + e, e);
+      throw new StateRecoveryException("Cannot recover " + where + ": " + e, e);
     }
-  }
-
-  /**
-   * Looks for the files an interrupted save left: a main file or a temp whose SHA-256 equals a
-   * checksum file or checksum temp. Returns the newest such state after making it the main file, or
-   * null.
-   */
-  private RecoveryResult recoverInterrupted(
-      StateFormat format, DurableFile file, LoadOptions options) throws IOException {
-    List<String> sums = new ArrayList<>();
-    addChecksum(sums, file.checksum());
-    for (Path p : file.temps(DurableFile.Kind.SUM)) {
-      addChecksum(sums, p);
-    }
-    for (Path p : file.temps(DurableFile.Kind.PREV_SUM)) {
-      addChecksum(sums, p);
-    }
-    if (sums.isEmpty()) {
-      return null;
-    }
-    List<Path> candidates = new ArrayList<>();
-    if (DurableFile.exists(file.main())) {
-      candidates.add(file.main());
-    }
-    List<Path> temps = new ArrayList<>(file.temps(DurableFile.Kind.MAIN));
-    temps.addAll(file.temps(DurableFile.Kind.PREV_MAIN));
-    temps.sort(Comparator.comparing(StateStore::modified).reversed());
-    candidates.addAll(temps);
-    for (Path c : candidates) {
-      if (!sums.contains(DurableFile.sha256(c))) {
-        continue;
-      }
-      SystemStateRecord r;
-      try {
-        r = decode(read(format, c, false), file.main(), options).record();
-      } catch (StateLoadException e) {
-        continue;
-      }
-      LOG.info("Recovering {} from the interrupted save's {}", file.main(), c);
-      Optional<Path> kept = restoreFrom(file, c);
-      return new RecoveryResult(r, RecoveryResult.Source.INTERRUPTED_SAVE, Optional.of(c), kept);
-    }
-    return null;
-  }
-
-  private static void addChecksum(List<String> sums, Path p) {
-    try {
-      if (Files.exists(p)) {
-        sums.add(DurableFile.readChecksum(p));
-      }
-    } catch (IOException e) {
-      LOG.debug("Unreadable checksum candidate {}: {}", p, e.toString());
-    }
-  }
-
-  private static long modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
-    } catch (IOException e) {
-      return Long.MIN_VALUE;
-    }
-  }
-
-  /**
-   * Makes {@code source}'s bytes the main file with a matching checksum; keeps the backup, and the
-   * main file it replaces (unless that is the source itself) as {@code NAME.damaged-<time>}.
-   *
-   * @return where the replaced main file was kept
-   */
-  private Optional<Path> restoreFrom(DurableFile file, Path source) throws IOException {
-    Optional<Path> kept =
-        !source.equals(file.main()) && DurableFile.exists(file.main())
-            ? Optional.of(file.keepMainAside(clock.instant()))
-            : Optional.empty();
-    attempt(file, SaveOptions.defaults(), () -> file.commitCopyOf(source));
-    file.deleteStaleTemps();
-    return kept;
   }
 
   // ---------------------------------------------------------------- delete
 
-  /** Implements {@code SystemStates.delete}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /** Implements {@code SystemStates.delete} for a local path. */
   public void delete(Path path, boolean deleteBackup) {
-    Objects.requireNonNull(path, "path");
-    StateFormat.of(path);
-    Path target = target(path);
-    DurableFile file = new DurableFile(ops, target);
-    try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      ops.delete(target);
-      ops.delete(file.checksum());
-      if (deleteBackup) {
-        ops.delete(file.backup());
-      }
-      file.deleteStaleTemps();
-      ops.forceDirectory(file.directory());
+    delete(StateLocation.of(Objects.requireNonNull(path, "path")), deleteBackup);
+  }
+
+  /** Implements {@code SystemStates.delete}, whose Javadoc is the contract. */
+  public void delete(StateLocation location, boolean deleteBackup) {
+    Objects.requireNonNull(location, "location");
+    format(location, Optional.empty());
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      session.delete(deleteBackup);
     } catch (IOException e) {
-      throw new StateSaveException("Failed to delete state " + target + ": " + e, e);
+      throw new StateSaveException("Failed to delete state " + where + ": " + e, e);
     }
   }
 
-  // ---------------------------------------------------------------- paths
-
-  /**
-   * The format to read a path in: the explicit one, after the path checks {@link StateFormat#of}
-   * makes; otherwise by extension.
-   */
-  private static StateFormat format(Path path, LoadOptions options) {
-    Optional<StateFormat> explicit = options.format();
-    if (explicit.isEmpty()) {
-      return StateFormat.of(path);
-    }
-    Path name = path.getFileName();
-    if (name == null || name.toString().isEmpty()) {
-      throw new IllegalArgumentException("State path has no file name: '" + path + "'");
-    }
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException("State path is a directory: " + path);
-    }
-    return explicit.get();
-  }
-
-  /**
-   * The file the store works on: the path itself, or, when it is a symbolic link, the file it
-   * resolves to (so the link keeps pointing at the state and the siblings live beside the target).
-   */
-  static Path target(Path path) {
-    Path abs = path.toAbsolutePath().normalize();
-    if (!Files.isSymbolicLink(abs)) {
-      return abs;
-    }
-    try {
-      return abs.toRealPath();
-    } catch (IOException e) {
-      Path link = abs;
-      try {
-        Path to = Files.readSymbolicLink(link);
-        return link.resolveSibling(to).normalize();
-      } catch (IOException ignored) {
-        return abs;
-      }
-    }
-  }
+  // ---------------------------------------------------------------- maps
 
   /** A mutable deep copy of a state map, so that migrations never change the caller's map. */
   public static Map<String, Object> copyMap(Map<String, ?> map) {
