@@ -8,12 +8,18 @@
 #   scripts/ceph-local.sh status [DIR]   exit 0 when all three daemons run, 3 when none, 1 else
 #   scripts/ceph-local.sh env    [DIR]   print `export AWS_...` lines: eval "$(... env DIR)"
 #   scripts/ceph-local.sh restart-rgw [DIR]   start radosgw again (after a test killed it)
+#   scripts/ceph-local.sh mb BUCKET [DIR]     create a bucket (curl with SigV4; for demos)
 #
 # DIR defaults to $CEPH_LOCAL_DIR or /tmp/mlsdm-ceph. CEPH_LOCAL_PORT fixes the S3 port (else a
 # free one is chosen). Everything lives in DIR; nothing outside it is written.
 set -euo pipefail
 
 cmd=${1:-}
+bucket=
+if [[ $cmd == mb ]]; then
+  bucket=${2:-}
+  shift
+fi
 dir=${2:-${CEPH_LOCAL_DIR:-/tmp/mlsdm-ceph}}
 access_key=mlsdm-local-access-key
 secret_key=mlsdm-local-secret-key-0123456789
@@ -202,5 +208,17 @@ case $cmd in
     stop_one rgw
     start_rgw
     ;;
-  *) die "usage: $0 start|stop|status|env|restart-rgw [DIR]" ;;
+  mb)
+    [[ -n $bucket ]] || die "usage: $0 mb BUCKET [DIR]"
+    [[ -f $dir/port ]] || die "no cluster in $dir (run: $0 start $dir)"
+    # 200 when created, 409 BucketAlreadyOwnedByYou when it exists: both leave the bucket there.
+    # S3 wants the payload's SHA-256 signed too; curl does not add it (here: of no bytes).
+    empty_sha=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:$region:s3" \
+      --user "$access_key:$secret_key" -H "x-amz-content-sha256: $empty_sha" \
+      "http://127.0.0.1:$(<"$dir/port")/$bucket")
+    [[ $code == 200 || $code == 409 ]] || die "creating bucket $bucket: HTTP $code"
+    echo "ceph-local: bucket $bucket" >&2
+    ;;
+  *) die "usage: $0 start|stop|status|env|restart-rgw [DIR], or mb BUCKET [DIR]" ;;
 esac

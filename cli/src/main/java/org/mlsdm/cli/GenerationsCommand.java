@@ -44,7 +44,7 @@ final class GenerationsCommand implements Callable<Integer> {
             ExitCode.NOT_FOUND, "No generations at " + Text.escape(uri.toString()));
       }
       out.printf(
-          "%-10s  %-24s  %12s  %-64s  %s%n", "generation", "updated_at", "size", "sha256", "id");
+          "%-10s  %-30s  %10s  %-64s  %s%n", "generation", "updated_at", "size", "sha256", "id");
       boolean bad = false;
       for (Generation g : all) {
         String status = "";
@@ -56,7 +56,7 @@ final class GenerationsCommand implements Callable<Integer> {
           status = mismatch.map(m -> "  CORRUPT: " + m).orElse("  ok");
         }
         out.printf(
-            "%-10d  %-24s  %12d  %-64s  %s%s%n",
+            "%-10d  %-30s  %10d  %-64s  %s%s%n",
             g.generation(),
             g.createdAt(),
             g.size(),
