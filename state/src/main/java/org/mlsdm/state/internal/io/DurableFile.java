@@ -101,6 +101,7 @@ public final class DurableFile {
   }
 
   private final FileOps ops;
+  private final Workers workers;
   private final Path main;
   private final Path dir;
   private final String name;
@@ -108,7 +109,16 @@ public final class DurableFile {
 
   /** The protocol for the state file {@code path}, doing its I/O through {@code ops}. */
   public DurableFile(FileOps ops, Path path) {
+    this(ops, path, Workers.shared());
+  }
+
+  /**
+   * The protocol for the state file {@code path}, doing its I/O through {@code ops} and hashing on
+   * {@code workers}.
+   */
+  public DurableFile(FileOps ops, Path path, Workers workers) {
     this.ops = ops;
+    this.workers = workers;
     this.main = path.toAbsolutePath().normalize();
     this.dir = main.getParent();
     this.name = main.getFileName().toString();
@@ -182,7 +192,7 @@ public final class DurableFile {
     private Pending(List<Path> temps, FileChannel channel) {
       this.temps = temps;
       this.channel = channel;
-      this.sink = new HashingSink(ops, channel);
+      this.sink = new HashingSink(ops, channel, workers);
     }
 
     /** Where the new main file's bytes go; not to be closed. */
@@ -332,7 +342,7 @@ public final class DurableFile {
   private String writeFile(Path path, Content content) throws IOException {
     FileChannel ch = ops.createNew(path);
     try {
-      HashingSink sink = new HashingSink(ops, ch);
+      HashingSink sink = new HashingSink(ops, ch, workers);
       content.writeTo(sink);
       CompletableFuture<String> digest = sink.finish();
       ops.force(ch);

@@ -35,9 +35,9 @@ import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.internal.io.FileOps;
-import org.mlsdm.state.internal.io.HashingSink;
 import org.mlsdm.state.internal.io.LocalStorageProvider;
 import org.mlsdm.state.internal.io.Sha256;
+import org.mlsdm.state.internal.io.Workers;
 import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.spi.CorruptVersionException;
@@ -165,11 +165,13 @@ public final class StateStore {
 
   /**
    * Runs {@code attempt} up to {@link SaveOptions#maxAttempts()} times, waiting the backoff before
-   * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS}.
+   * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS} (or the initial backoff, when
+   * the caller chose a longer one).
    */
   private static void attempt(String where, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
+    long cap = Math.max(backoff, MAX_BACKOFF_MILLIS);
     for (int i = 1; i <= options.maxAttempts(); i++) {
       try {
         attempt.run();
@@ -183,8 +185,8 @@ public final class StateStore {
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
-          sleep(Math.min(backoff, MAX_BACKOFF_MILLIS));
-          backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+          sleep(backoff);
+          backoff = Math.min(backoff * 2, cap);
         }
       }
     }
@@ -309,7 +311,7 @@ public final class StateStore {
       ch.position(0);
       Future<String> hashed =
           hash && ch instanceof FileChannel fc
-              ? HashingSink.HASHERS.submit(() -> Sha256.of(fc))
+              ? Workers.shared().submit(() -> Sha256.of(fc))
               : null;
       Map<String, Object> map = null;
       StateLoadException failure = null;
@@ -319,13 +321,13 @@ public final class StateStore {
         failure = e;
       } catch (IOException | RuntimeException e) {
         if (hashed != null) {
-          HashingSink.await(hashed);
+          Workers.await(hashed);
         }
         throw e;
       }
       String sha256 = null;
       if (hashed != null) {
-        sha256 = HashingSink.await(hashed);
+        sha256 = Workers.await(hashed);
       } else if (hash) {
         sha256 = Sha256.of(ch);
       }
