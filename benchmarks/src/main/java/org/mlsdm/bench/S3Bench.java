@@ -125,7 +125,9 @@ public final class S3Bench {
         }
         print(name, "save", reps, sv, fPut);
         print(name, "load", reps, ld, fGet);
-        state.delete(true);
+        try (StateStorage.WriteSession session = state.write()) {
+          session.delete(true);
+        }
         s3.deleteObject(b -> b.bucket(bucket).key("floor-" + name));
       }
     } finally {
@@ -160,14 +162,15 @@ public final class S3Bench {
       }
       S3StateStorage state = provider.open(URI.create("s3://" + bucket + "/streamed.npz"));
       long t = System.nanoTime();
-      try (StateStorage.Write w = state.begin()) {
+      try (StateStorage.WriteSession session = state.write();
+          StateStorage.Write w = session.begin()) {
         OutputStream out = w.out();
         SplittableRandom again = new SplittableRandom(Workload.SEED);
         for (long left = bytes; left > 0; left -= chunk.length) {
           again.nextBytes(chunk);
           out.write(chunk, 0, (int) Math.min(chunk.length, left));
         }
-        w.commit(digest, true, OptionalLong.empty());
+        check(digest, w.commit(true, OptionalLong.empty()));
       }
       long saved = System.nanoTime() - t;
       t = System.nanoTime();
@@ -181,7 +184,9 @@ public final class S3Bench {
           saved / 1e6,
           loaded / 1e6,
           rt.maxMemory() >> 20);
-      state.delete(true);
+      try (StateStorage.WriteSession session = state.write()) {
+        session.delete(true);
+      }
     }
   }
 
@@ -199,19 +204,29 @@ public final class S3Bench {
   }
 
   private static void save(S3StateStorage state, byte[] blob, String sha) throws IOException {
-    try (StateStorage.Write w = state.begin()) {
+    try (StateStorage.WriteSession session = state.write();
+        StateStorage.Write w = session.begin()) {
       OutputStream out = w.out();
       // In 1 MiB writes, as an encoder would hand them over.
       for (int off = 0; off < blob.length; off += 1 << 20) {
         out.write(blob, off, Math.min(1 << 20, blob.length - off));
       }
-      w.commit(sha, true, OptionalLong.empty());
+      check(sha, w.commit(true, OptionalLong.empty()));
+    }
+  }
+
+  /** The storage computes the digest of what it stored; it must be that of the bytes sent. */
+  private static void check(String sha, StateStorage.Published published) throws IOException {
+    if (!published.sha256().equals(sha)) {
+      throw new IOException(
+          "stored SHA-256 " + published.sha256() + " is not that of the bytes sent, " + sha);
     }
   }
 
   private static void load(S3StateStorage state) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-    try (SeekableByteChannel ch = state.current().orElseThrow().open()) {
+    try (StateStorage.ReadView view = state.read();
+        SeekableByteChannel ch = view.current().orElseThrow().open()) {
       while (ch.read(buf) >= 0) {
         buf.clear();
       }
