@@ -1,6 +1,8 @@
 package org.mlsdm.state.internal.store;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -10,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.mlsdm.state.BackupCheck;
 import org.mlsdm.state.ChecksumCheck;
 import org.mlsdm.state.LoadOptions;
@@ -34,11 +38,16 @@ import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.internal.io.FileOps;
+import org.mlsdm.state.internal.io.LinkPolicy;
 import org.mlsdm.state.internal.io.LocalStorageProvider;
+import org.mlsdm.state.internal.io.NotRegularFileException;
 import org.mlsdm.state.internal.io.Sha256;
 import org.mlsdm.state.internal.io.Workers;
+import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.state.internal.schema.Integrity;
+import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.spi.CorruptVersionException;
 import org.mlsdm.state.spi.StateStorage;
@@ -61,20 +70,32 @@ public final class StateStore {
 
   /** The store behind {@code SystemStates}: the real file system, the UTC clock, every provider. */
   public static final StateStore DEFAULT =
-      new StateStore(new LocalStorageProvider(), StorageProviders.installed(), Clock.systemUTC());
+      new StateStore(
+          new LocalStorageProvider(), StorageProviders.installed(), Clock.systemUTC(), Codecs::of);
 
   private final LocalStorageProvider local;
   private final StorageProviders providers;
   private final Clock clock;
+  private final Function<StateFormat, StateCodec> codecs;
 
   StateStore(FileOps ops, Clock clock) {
-    this(new LocalStorageProvider(ops, clock), StorageProviders.installed(), clock);
+    this(ops, clock, Codecs::of);
   }
 
-  private StateStore(LocalStorageProvider local, StorageProviders providers, Clock clock) {
+  /** A store whose codecs a test can replace, e.g. by one that fails on a chosen file. */
+  StateStore(FileOps ops, Clock clock, Function<StateFormat, StateCodec> codecs) {
+    this(new LocalStorageProvider(ops, clock), StorageProviders.installed(), clock, codecs);
+  }
+
+  private StateStore(
+      LocalStorageProvider local,
+      StorageProviders providers,
+      Clock clock,
+      Function<StateFormat, StateCodec> codecs) {
     this.local = Objects.requireNonNull(local, "local");
     this.providers = Objects.requireNonNull(providers, "providers");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
   // ---------------------------------------------------------------- locations
@@ -128,26 +149,84 @@ public final class StateStore {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
+    requireLoadableVersion(state);
     StateFormat format = format(location, Optional.empty());
     SystemStateRecord record = stamp(state, options);
-    StateCodec codec = Codecs.of(format);
+    StateCodec codec = Codecs.of(format, options.layout());
     String where = location.toString();
+    long start = System.nanoTime();
     try (StateStorage storage = open(location);
         StateStorage.WriteSession session = storage.write()) {
       where = storage.describe();
+      Path target = pathOf(where);
+      warnIntegrity(record, target);
       session.cleanUp();
-      attempt(
-          where,
-          options,
-          () -> {
-            try (StateStorage.Write write = session.begin()) {
-              codec.write(record, write.out());
-              write.commit(options.createBackup(), OptionalLong.empty());
-            }
-          });
+      long[] bytes = new long[1];
+      int attempts =
+          attempt(
+              where,
+              options,
+              () -> {
+                try (StateStorage.Write write = session.begin()) {
+                  Counting out = new Counting(write.out());
+                  codec.write(record, out);
+                  write.commit(options.createBackup(), OptionalLong.empty());
+                  bytes[0] = out.count;
+                }
+              });
+      LOG.info("State saved to {} ({} bytes, {} attempt(s))", where, bytes[0], attempts);
+      MetricsListeners.save(
+          target, bytes[0], Duration.ofNanos(System.nanoTime() - start), attempts);
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
+    }
+  }
+
+  /** A record of a newer schema would be written and then refused by every load: refuse it now. */
+  private static void requireLoadableVersion(SystemStateRecord state) {
+    if (state.version() > SystemStates.CURRENT_SCHEMA_VERSION) {
+      throw new StateValidationException(
+          "version",
+          "version must be at most "
+              + SystemStates.CURRENT_SCHEMA_VERSION
+              + " (the newest this library loads), got "
+              + state.version());
+    }
+  }
+
+  /** Logs the integrity warnings at WARN, as the Python store does on save and load. */
+  private static void warnIntegrity(SystemStateRecord record, Path file) {
+    if (LOG.isWarnEnabled()) {
+      for (String w : Integrity.warnings(record)) {
+        LOG.warn("State integrity warning for {}: {}", file, w);
+      }
+    }
+  }
+
+  /** Counts the bytes a codec writes, for the log and {@code StateMetrics}; closes nothing. */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
     }
   }
 
@@ -166,16 +245,16 @@ public final class StateStore {
   /**
    * Runs {@code attempt} up to {@link SaveOptions#maxAttempts()} times, waiting the backoff before
    * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS} (or the initial backoff, when
-   * the caller chose a longer one).
+   * the caller chose a longer one). Returns how many attempts ran.
    */
-  private static void attempt(String where, SaveOptions options, Attempt attempt) {
+  private static int attempt(String where, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
     long cap = Math.max(backoff, MAX_BACKOFF_MILLIS);
     for (int i = 1; i <= options.maxAttempts(); i++) {
       try {
         attempt.run();
-        return;
+        return i;
       } catch (IOException | UncheckedIOException e) {
         failures.add(e);
         LOG.warn(
@@ -185,6 +264,7 @@ public final class StateStore {
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
+          MetricsListeners.retry(pathOf(where), i, e);
           sleep(backoff);
           backoff = Math.min(backoff * 2, cap);
         }
@@ -230,6 +310,7 @@ public final class StateStore {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
     StateFormat format = format(location, options.format());
+    long start = System.nanoTime();
     return readOnly(
         location,
         (storage, view) -> {
@@ -244,7 +325,12 @@ public final class StateStore {
           if (r.failure() != null) {
             throw r.failure();
           }
-          return decode(r.map(), file, options).record();
+          DecodedRecord d = decode(r.map(), file, options);
+          LOG.info("State loaded from {} ({} bytes)", file, r.size());
+          warnIntegrity(d.record(), file);
+          MetricsListeners.load(
+              file, r.size(), Duration.ofNanos(System.nanoTime() - start), d.migrated());
+          return d.record();
         });
   }
 
@@ -286,8 +372,7 @@ public final class StateStore {
    * What one read of a version found: the state map or why the bytes are not a state, the SHA-256
    * when asked for, and the size.
    */
-  private record Reading(
-      Map<String, Object> map, StateLoadException failure, String sha256, long size) {}
+  private record Reading(Decoded map, StateLoadException failure, String sha256, long size) {}
 
   /**
    * Reads one version through one open channel, hashing it when asked: in the parse where the codec
@@ -295,15 +380,15 @@ public final class StateStore {
    * this thread parses, and for another channel after the parse. Content errors are returned; I/O
    * errors are thrown, a vanished version as not found.
    */
-  private static Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
+  private Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
       throws IOException {
     try (SeekableByteChannel ch = v.open()) {
       long size = ch.size();
-      StateCodec codec = Codecs.of(format);
+      StateCodec codec = codecs.apply(format);
       try {
         StateCodec.Hashed parsed = codec.readHashing(ch, hash);
         if (parsed != null) {
-          return new Reading(parsed.map(), null, parsed.sha256(), size);
+          return new Reading(parsed.decoded(), null, parsed.sha256(), size);
         }
       } catch (StateLoadException e) {
         return new Reading(null, e, hash ? Sha256.of(ch) : null, size);
@@ -313,13 +398,13 @@ public final class StateStore {
           hash && ch instanceof FileChannel fc
               ? Workers.shared().submit(() -> Sha256.of(fc))
               : null;
-      Map<String, Object> map = null;
+      Decoded map = null;
       StateLoadException failure = null;
       try {
         map = parse(codec, ch, v.describe());
       } catch (StateLoadException e) {
         failure = e;
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         if (hashed != null) {
           Workers.await(hashed);
         }
@@ -342,7 +427,7 @@ public final class StateStore {
         StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
   }
 
-  private static Map<String, Object> parse(StateCodec codec, SeekableByteChannel ch, String source)
+  private static Decoded parse(StateCodec codec, SeekableByteChannel ch, String source)
       throws IOException {
     try {
       return codec.read(ch, source);
@@ -351,11 +436,20 @@ public final class StateStore {
     } catch (RuntimeException e) {
       throw new StateLoadException(
           StateLoadException.Reason.MALFORMED, "Malformed state file " + source + ": " + e, e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // A backstop behind the readers' own limits: what the parse allocated is garbage once it
+      // unwinds, and a checksum mismatch found meanwhile must still be what the caller sees.
+      throw new StateLoadException(
+          StateLoadException.Reason.MALFORMED,
+          "State file " + source + " exhausted the JVM: " + e,
+          e);
     }
   }
 
   private static void verify(Path file, String expected, String actual) {
     if (!expected.equals(actual)) {
+      LOG.warn("Checksum mismatch for {}: expected {}, got {}", file, expected, actual);
+      MetricsListeners.checksumFailure(file, expected, actual);
       throw new StateCorruptionException(file, expected, actual);
     }
   }
@@ -375,17 +469,34 @@ public final class StateStore {
    * @param record the record
    * @param migrated whether the file was of an older schema version
    */
-  public record Decoded(SystemStateRecord record, boolean migrated) {}
+  public record DecodedRecord(SystemStateRecord record, boolean migrated) {}
 
-  /** Migrates and validates a decoded map. */
-  public static Decoded decode(Map<String, Object> map, Path file, LoadOptions options) {
+  /**
+   * The schema version a decoded file states: the current one when it was decoded typed.
+   *
+   * @throws StateValidationException if its raw form has no valid version
+   */
+  static int version(Decoded decoded) {
+    return decoded.isRaw() ? StateMaps.version(decoded.rawMap()) : Schema.CURRENT_VERSION;
+  }
+
+  /** Builds the record of a decoded file, migrating its raw form first when it is older. */
+  public static DecodedRecord decode(Decoded decoded, Path file, LoadOptions options) {
+    if (!decoded.isRaw()) {
+      try {
+        return new DecodedRecord(decoded.record(), false);
+      } catch (StateValidationException e) {
+        throw invalid(file, e);
+      }
+    }
+    Map<String, Object> map = decoded.rawMap();
     int version;
     try {
       version = StateMaps.version(map);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
-    int current = StateMaps.CURRENT_VERSION;
+    int current = Schema.CURRENT_VERSION;
     if (version > current) {
       throw new StateLoadException(
           StateLoadException.Reason.UNSUPPORTED_VERSION,
@@ -405,6 +516,7 @@ public final class StateStore {
             file + " has schema version " + version + " and auto-migration is off",
             null);
       }
+      LOG.info("Migrating state {} from version {} to {}", file, version, current);
       try {
         m = options.migrations().migrate(m, version, current);
       } catch (IllegalArgumentException e) {
@@ -420,7 +532,10 @@ public final class StateStore {
       }
     }
     try {
-      return new Decoded(StateMaps.toRecord(m, !migrated), migrated);
+      // A migration function may have put arrays it still holds: those are copied.
+      return new DecodedRecord(
+          StateMaps.toRecord(m, migrated ? StateMaps.Arrays.CALLER : StateMaps.Arrays.DECODED),
+          migrated);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
@@ -446,7 +561,7 @@ public final class StateStore {
     return readOnly(location, (storage, view) -> inspectOnce(format, storage, view, options));
   }
 
-  private static StateInspection inspectOnce(
+  private StateInspection inspectOnce(
       StateFormat format, StateStorage storage, StateStorage.ReadView view, LoadOptions options)
       throws IOException {
     Path file = pathOf(storage.describe());
@@ -473,11 +588,11 @@ public final class StateStore {
       checksum = new ChecksumCheck(status, Optional.of(expected), actual);
     }
     OptionalInt versionFound = OptionalInt.empty();
-    Decoded decoded = null;
+    DecodedRecord decoded = null;
     StateLoadException failure = r.failure();
     if (failure == null) {
       try {
-        versionFound = OptionalInt.of(StateMaps.version(r.map()));
+        versionFound = OptionalInt.of(version(r.map()));
       } catch (StateValidationException e) {
         LOG.debug("No schema version in {}: {}", file, e.getMessage());
       }
@@ -495,12 +610,12 @@ public final class StateStore {
         decoded != null && decoded.migrated(),
         checksum,
         decoded == null ? List.of() : Integrity.warnings(decoded.record()),
-        Optional.ofNullable(decoded).map(Decoded::record),
+        Optional.ofNullable(decoded).map(DecodedRecord::record),
         Optional.ofNullable(failure),
         checkBackup(format, view, options));
   }
 
-  private static BackupCheck checkBackup(
+  private BackupCheck checkBackup(
       StateFormat format, StateStorage.ReadView view, LoadOptions options) throws IOException {
     Optional<StoredVersion> backup = view.backup();
     if (backup.isEmpty()) {
@@ -546,22 +661,12 @@ public final class StateStore {
         boolean verify = c.kind() != StoredVersion.Kind.BACKUP;
         SystemStateRecord r;
         try {
-          String expected = verify ? c.recordedSha256().orElse(null) : null;
+          String expected = verify ? recorded(c, file) : null;
           if (c.kind() == StoredVersion.Kind.INTERRUPTED && expected == null) {
             continue;
           }
-          Reading read = readVersion(format, c, file, expected != null);
-          if (expected != null) {
-            verify(file, expected, read.sha256());
-          }
-          if (read.failure() != null) {
-            throw read.failure();
-          }
-          // A version is decoded under the state's own name, as a load of it would be.
-          r =
-              decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
-                  .record();
-        } catch (StateLoadException | CorruptVersionException e) {
+          r = candidate(format, c, file, expected, target, options);
+        } catch (StateLoadException | CorruptVersionException | NotRegularFileException e) {
           StateLoadException failure =
               e instanceof StateLoadException sle ? sle : unreadable(file, (IOException) e);
           switch (c.kind()) {
@@ -582,6 +687,7 @@ public final class StateStore {
         LOG.info("Recovering {} from {}", target, file);
         List<Optional<String>> kept = new ArrayList<>(1);
         attempt(where, SaveOptions.defaults(), () -> kept.add(session.restore(c)));
+        MetricsListeners.recovery(target, file);
         RecoveryResult.Source source =
             c.kind() == StoredVersion.Kind.INTERRUPTED
                 ? RecoveryResult.Source.INTERRUPTED_SAVE
@@ -610,6 +716,67 @@ public final class StateStore {
     }
   }
 
+  /**
+   * The digest recorded for a recovery candidate. A checksum that is not a regular file (a FIFO, a
+   * link) is not read: load refuses it, while recover judges the file without it rather than roll
+   * back to the backup.
+   */
+  private static String recorded(StoredVersion c, Path file) throws IOException {
+    try {
+      return c.recordedSha256().orElse(null);
+    } catch (NotRegularFileException e) {
+      LOG.warn("Ignoring the checksum of {}: {}", file, e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Reads and decodes one recovery candidate, isolating its failure so that the next candidate is
+   * still tried: every {@code Exception} and every {@code Error} a hostile file can provoke while
+   * it is parsed or decoded, {@code OutOfMemoryError} and {@code StackOverflowError} included (what
+   * they allocated is garbage once they unwind), becomes the candidate's {@link
+   * StateLoadException}. The other {@link VirtualMachineError}s ({@code InternalError}, {@code
+   * UnknownError}) say the JVM itself is broken and are rethrown; so is an {@code IOException}
+   * other than a refused non-regular file, which says the storage could not be read (recover then
+   * changes nothing).
+   */
+  private SystemStateRecord candidate(
+      StateFormat format,
+      StoredVersion c,
+      Path file,
+      String expected,
+      Path target,
+      LoadOptions options)
+      throws IOException {
+    try {
+      Reading read = readVersion(format, c, file, expected != null);
+      if (expected != null) {
+        verify(file, expected, read.sha256());
+      }
+      if (read.failure() != null) {
+        throw read.failure();
+      }
+      // A version is decoded under the state's own name, as a load of it would be.
+      return decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
+          .record();
+    } catch (StateLoadException | IOException e) {
+      throw e;
+    } catch (VirtualMachineError e) {
+      if (!(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
+        throw e;
+      }
+      throw failed(file, e);
+    } catch (RuntimeException | Error e) {
+      throw failed(file, e);
+    }
+  }
+
+  private static StateLoadException failed(Path file, Throwable e) {
+    LOG.warn("Recovery candidate {} failed: {}", file, e.toString());
+    return new StateLoadException(
+        StateLoadException.Reason.MALFORMED, "Cannot load " + file + ": " + e, e);
+  }
+
   // ---------------------------------------------------------------- delete
 
   /** Implements {@code SystemStates.delete} for a local path. */
@@ -629,6 +796,11 @@ public final class StateStore {
     } catch (IOException e) {
       throw new StateSaveException("Failed to delete state " + where + ": " + e, e);
     }
+  }
+
+  /** The file the store works on: see {@link LinkPolicy#stateFile}. */
+  static Path target(Path path) {
+    return LinkPolicy.stateFile(path);
   }
 
   // ---------------------------------------------------------------- maps
