@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +17,10 @@ import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.SaveOptions;
 import org.mlsdm.state.StateInspection;
+import org.mlsdm.state.StateLayout;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.StateLocation;
+import org.mlsdm.state.StateMetrics;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.s3.ceph.CephCluster;
@@ -105,5 +110,53 @@ class S3SystemStatesTest {
     // The restored state is published as a new, whole generation that loads.
     assertThat(generations(loc)).extracting(Generation::generation).startsWith(3L);
     assertThat(SystemStates.load(loc, LoadOptions.defaults()).id()).isEqualTo("good");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PYTHON_STATE_STORE", "PYTHON_MEMORY_MANAGER"})
+  void pythonLayoutsAndMetrics_workOnS3AsOnAFile(String layoutName) throws Exception {
+    StateLayout layout = StateLayout.valueOf(layoutName);
+    StateLocation loc = StateLocation.parse("s3://" + bucket + "/core/py-" + layoutName + ".npz");
+    SystemStateRecord state = SystemStates.createEmpty(8).withId("py");
+    List<Long> saved = new ArrayList<>();
+    List<Long> loaded = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    StateMetrics listener =
+        new StateMetrics() {
+          @Override
+          public void onSave(Path path, long bytes, Duration duration, int attempts) {
+            saved.add(bytes);
+            names.add(path.getFileName().toString());
+          }
+
+          @Override
+          public void onLoad(Path path, long bytes, Duration duration, boolean migrated) {
+            loaded.add(bytes);
+            names.add(path.getFileName().toString());
+          }
+        };
+    SystemStateRecord written;
+    SystemStateRecord back;
+    StateMetrics.Registration reg = StateMetrics.register(listener);
+    try {
+      written = SystemStates.save(state, loc, SaveOptions.defaults().withLayout(layout));
+      back = SystemStates.load(loc, LoadOptions.defaults());
+    } finally {
+      reg.close();
+    }
+
+    // The layout reaches the object: the MemoryManager layout has no id and migrates on load.
+    if (layout == StateLayout.PYTHON_MEMORY_MANAGER) {
+      assertThat(back.id()).isNull();
+      assertThat(back.memoryState()).isEqualTo(written.memoryState());
+      assertThat(back.qilm()).isEqualTo(written.qilm());
+    } else {
+      assertThat(back).isEqualTo(written);
+    }
+    // The listeners see the bytes of the one generation written and read, under the key's name.
+    long size = generations(loc).get(0).size();
+    assertThat(saved).containsExactly(size);
+    assertThat(loaded).containsExactly(size);
+    assertThat(names).containsOnly(loc.name());
   }
 }
