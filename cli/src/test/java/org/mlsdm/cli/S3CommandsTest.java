@@ -192,4 +192,30 @@ class S3CommandsTest {
     Cli.Run inspect = run("inspect", loc);
     assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
   }
+
+  @Test
+  void labelledPhases_convertToS3_inspectAndDiffThere_keepTheLabels() throws Exception {
+    Path python = Cli.pythonFile(dir, "manager-labelled.npz");
+    String loc = "s3://" + bucket() + "/py/labelled.json";
+
+    Cli.Run up = run("convert", python, loc);
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+    assertThat(generations(loc)).hasSize(1);
+
+    Cli.Run inspect = run("inspect", loc);
+    assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+    assertThat(inspect.out()).contains("  phases     [wake, wake, wake, sleep, sleep]");
+    Cli.Run diff = run("diff", python, loc);
+    assertThat(diff.exitCode()).as(diff.toString()).isZero();
+    assertThat(diff.out())
+        .contains("  phases     equal: [wake, wake, wake, sleep, sleep]")
+        .contains("result: the states match");
+
+    Path back = dir.resolve("back.npz");
+    Cli.Run down = run("convert", loc, back);
+    assertThat(down.exitCode()).as(down.toString()).isZero();
+    SystemStateRecord restored = SystemStates.load(back);
+    assertThat(restored.qilm().hasLabels()).isTrue();
+    assertThat(restored.qilm().phaseList()).isEqualTo(SystemStates.load(python).qilm().phaseList());
+  }
 }
