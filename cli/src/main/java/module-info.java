@@ -9,6 +9,7 @@ module org.mlsdm.cli {
   requires info.picocli;
   requires java.desktop;
   requires org.mlsdm.state;
+  requires org.mlsdm.state.s3;
   requires org.slf4j;
 
   opens org.mlsdm.cli to

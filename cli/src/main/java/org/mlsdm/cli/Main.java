@@ -1,5 +1,6 @@
 package org.mlsdm.cli;
 
+import java.io.IOException;
 import picocli.CommandLine;
 
 /**
@@ -21,7 +22,7 @@ public final class Main {
   @SuppressWarnings("SystemConsoleNull")
   public static void main(String[] args) {
     configureLogging();
-    System.exit(commandLine(new StateTool(System.console() != null)).execute(args));
+    System.exit(execute(commandLine(new StateTool(System.console() != null)), args));
   }
 
   /** Builds the command tree with its one-line error handling and the exit-code table. */
@@ -34,8 +35,59 @@ public final class Main {
     cmd.setExecutionExceptionHandler(errors);
     cmd.setParameterExceptionHandler(errors);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setExecutionStrategy(parsed -> runStaged(tool, parsed));
     applyExitCodeTable(cmd);
     return cmd;
+  }
+
+  /**
+   * Runs the parsed command with its {@code s3://} locations staged: downloaded before, published
+   * after success (see {@link Remote}). The converter stages them while parsing, which happens
+   * inside {@link CommandLine#execute}, so the run is opened before and closed after it: {@link
+   * #execute(CommandLine, String[])}.
+   */
+  private static int runStaged(StateTool tool, CommandLine.ParseResult parsed) {
+    Remote remote = Remote.current();
+    if (remote == null || !remote.any()) {
+      return new CommandLine.RunLast().execute(parsed);
+    }
+    remote.configure(tool.endpointUrl, tool.retain());
+    try {
+      remote.download();
+    } catch (IOException | RuntimeException e) {
+      throw new CommandLine.ExecutionException(
+          parsed.commandSpec().commandLine(),
+          "S3 read failed",
+          new CliException(ExitCode.UNREADABLE, "Cannot read from S3: " + e.getMessage(), e));
+    }
+    int code = new CommandLine.RunLast().execute(parsed);
+    if (code == 0) {
+      try {
+        remote.publish();
+      } catch (IOException | RuntimeException e) {
+        throw new CommandLine.ExecutionException(
+            parsed.commandSpec().commandLine(),
+            "S3 publish failed",
+            new CliException(ExitCode.FAILURE, "Cannot publish to S3: " + e.getMessage(), e));
+      }
+    }
+    return code;
+  }
+
+  /**
+   * Executes a command line with a fresh {@link Remote} run around it.
+   *
+   * @param cmd the command tree from {@link #commandLine}
+   * @param args the arguments
+   * @return the exit code
+   */
+  static int execute(CommandLine cmd, String[] args) {
+    Remote remote = Remote.open();
+    try {
+      return cmd.execute(args);
+    } finally {
+      remote.close();
+    }
   }
 
   private static void applyExitCodeTable(CommandLine cmd) {

@@ -42,7 +42,8 @@ final class Options {
   static final class StateFileName implements ITypeConverter<Path> {
     @Override
     public Path convert(String value) {
-      Path path = Path.of(value);
+      boolean s3 = Remote.isS3(value);
+      Path path = s3 ? Path.of(value.substring(value.lastIndexOf('/') + 1)) : Path.of(value);
       Path name = path.getFileName();
       String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
       if (!(lower.endsWith(".json") || lower.endsWith(".npz"))) {
@@ -50,6 +51,13 @@ final class Options {
             "Unsupported file format: '"
                 + Text.escape(value)
                 + "' (expected a .json or .npz file name)");
+      }
+      if (s3) {
+        try {
+          return Remote.stage(value);
+        } catch (IllegalArgumentException e) {
+          throw new TypeConversionException(e.getMessage());
+        }
       }
       return path;
     }
@@ -62,8 +70,35 @@ final class Options {
         index = "0",
         paramLabel = "FILE",
         converter = StateFileName.class,
-        description = "The state file (a .json or .npz file name).")
+        description = "The state file (a .json or .npz file name, or s3://BUCKET/KEY.json|npz).")
     Path file;
+  }
+
+  /** The {@code LOCATION} argument of the commands that work on S3 only. */
+  @Command
+  static final class Location {
+    @Parameters(
+        index = "0",
+        paramLabel = "LOCATION",
+        description = "The state on S3: s3://BUCKET/KEY.json|npz.")
+    String location;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** The location as a URI; a usage error when it is not an S3 location. */
+    java.net.URI uri() {
+      if (!Remote.isS3(location)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "Expected an s3://BUCKET/KEY.json|npz location, got '" + Text.escape(location) + "'");
+      }
+      try {
+        return Remote.parse(location);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+    }
   }
 
   /** {@code --force}: replace an existing output file, keeping the previous one as its backup. */

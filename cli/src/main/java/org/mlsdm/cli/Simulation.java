@@ -125,6 +125,7 @@ final class Simulation {
   private void save(long step) {
     long start = System.nanoTime();
     manager.save(file);
+    Remote.checkpointed(file);
     LOG.debug(
         "checkpoint at step {} written to {} in {}",
         step,

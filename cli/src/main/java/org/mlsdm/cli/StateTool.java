@@ -1,5 +1,6 @@
 package org.mlsdm.cli;
 
+import java.net.URI;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Spec;
       MigrateCommand.class,
       ConvertCommand.class,
       DiffCommand.class,
-      SimulateCommand.class
+      SimulateCommand.class,
+      GenerationsCommand.class,
+      GcCommand.class
     })
 final class StateTool implements Runnable {
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -60,6 +63,40 @@ final class StateTool implements Runnable {
     if (verbose) {
       System.setProperty(LOG_LEVEL_PROPERTY, "debug");
     }
+  }
+
+  /**
+   * {@code --endpoint-url}: the S3 endpoint for {@code s3://} locations; {@code AWS_ENDPOINT_URL}
+   * when absent, else AWS.
+   */
+  @Option(
+      names = "--endpoint-url",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      description =
+          "S3 endpoint for s3:// locations (default: AWS_ENDPOINT_URL, else AWS). Credentials and"
+              + " region come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID,"
+              + " AWS_SECRET_ACCESS_KEY, AWS_REGION, profiles).")
+  URI endpointUrl;
+
+  /** {@code --retain N}: generations an S3 state keeps; the library default when absent. */
+  private Integer retain;
+
+  @Option(
+      names = "--retain",
+      paramLabel = "N",
+      scope = ScopeType.INHERIT,
+      description =
+          "Generations an s3:// state keeps when this command writes or prunes it (>= 1).")
+  void setRetain(int value) {
+    if (value < 1) {
+      throw new ParameterException(spec.commandLine(), "--retain must be >= 1, got " + value);
+    }
+    this.retain = value;
+  }
+
+  Integer retain() {
+    return retain;
   }
 
   boolean verbose() {

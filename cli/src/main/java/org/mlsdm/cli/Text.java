@@ -94,7 +94,8 @@ final class Text {
 
   /** A path for messages, escaped. */
   static String path(Path p) {
-    return escape(String.valueOf(p));
+    // A staged copy of an S3 location is shown as that location.
+    return escape(p == null ? "null" : Remote.display(p));
   }
 
   private static String escaped(char c) {

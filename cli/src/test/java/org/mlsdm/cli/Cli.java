@@ -48,7 +48,7 @@ final class Cli {
     for (int i = 0; i < args.length; i++) {
       strings[i] = args[i].toString();
     }
-    int code = cmd.execute(strings);
+    int code = Main.execute(cmd, strings);
     return new Run(code, out.toString(), err.toString());
   }
 
