@@ -134,6 +134,16 @@ public final class Qilm {
     return new QilmStateRecord(Arrays.copyOf(vectors, size), Arrays.copyOf(phases, size));
   }
 
+  /** The vectors from {@code from} on, shared (stored vectors are never mutated). */
+  double[][] rowsFrom(int from) {
+    return Arrays.copyOfRange(vectors, from, size);
+  }
+
+  /** The phases from {@code from} on. */
+  double[] phasesFrom(int from) {
+    return Arrays.copyOfRange(phases, from, size);
+  }
+
   /** An independent copy; stored vectors are never mutated, so they can be shared. */
   Qilm copy() {
     return new Qilm(Arrays.copyOf(vectors, size), Arrays.copyOf(phases, size));

@@ -49,14 +49,18 @@ public final class StateStore {
   /** The store behind {@code SystemStates}: real file operations and the UTC clock. */
   public static final StateStore DEFAULT = new StateStore(RealFileOps.INSTANCE, Clock.systemUTC());
 
-  private static final PathLocks LOCKS = new PathLocks();
+  static final PathLocks LOCKS = new PathLocks();
 
-  private final FileOps ops;
+  final FileOps ops;
   private final Clock clock;
 
   StateStore(FileOps ops, Clock clock) {
     this.ops = Objects.requireNonNull(ops, "ops");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   // ---------------------------------------------------------------- save
@@ -68,24 +72,48 @@ public final class StateStore {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    StateFormat format = StateFormat.of(path);
+    StateFormat.of(path);
     Path target = target(path);
     SystemStateRecord record = stamp(state, options);
-    DurableFile file = new DurableFile(ops, target);
-    StateCodec codec = format.codec();
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      file.deleteStaleTemps();
-      attempt(
-          file,
-          options,
-          () -> file.commit(out -> codec.write(record, out), options.createBackup()));
+      commitWhole(record, target, options);
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + target + ": " + e, e);
     }
   }
 
-  private SystemStateRecord stamp(SystemStateRecord state, SaveOptions options) {
+  /**
+   * A whole-file save under a held exclusive lock: the durable commit, then the reset of the
+   * journal. Returns the new base's SHA-256. Once the new main file is renamed into place the old
+   * journal's chain root is no longer the base's SHA-256, so a crash before the journal is deleted
+   * leaves a stale journal that no load applies; deleting it is housekeeping, and its failure is
+   * only logged.
+   */
+  String commitWhole(SystemStateRecord record, Path target, SaveOptions options)
+      throws IOException {
+    DurableFile file = new DurableFile(ops, target);
+    StateCodec codec = StateFormat.of(target).codec();
+    file.deleteStaleTemps();
+    String[] digest = new String[1];
+    attempt(
+        file,
+        options,
+        () -> digest[0] = file.commit(out -> codec.write(record, out), options.createBackup()));
+    Path journal = JournalFormat.journalPath(target);
+    if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        ops.delete(journal);
+        ops.forceDirectory(file.directory());
+      } catch (IOException e) {
+        LOG.warn(
+            "Could not reset the journal {} after a whole-file save: {}", journal, e.toString());
+      }
+    }
+    return digest[0];
+  }
+
+  SystemStateRecord stamp(SystemStateRecord state, SaveOptions options) {
     Instant now = clock.instant();
     Instant updated = now.isBefore(state.createdAt()) ? state.createdAt() : now;
     String id = options.stateId() != null ? options.stateId() : state.id();
@@ -156,17 +184,81 @@ public final class StateStore {
     Objects.requireNonNull(options, "options");
     StateFormat format = StateFormat.of(path);
     Path target = target(path);
-    Map<String, Object> map;
     try (PathLocks.Held lock = LOCKS.shared(target)) {
-      map = read(format, target, options.verifyChecksum());
+      return loadLocked(format, target, options, false).record();
     } catch (IOException e) {
       throw unreadable(target, e);
     }
-    return decode(map, target, options);
   }
+
+  /**
+   * A base and its journal as a load sees them.
+   *
+   * @param record the base with every whole frame that chains applied
+   * @param baseSha256 the base's SHA-256 (lowercase hex), or null when it was not needed
+   * @param baseRows the base's QILM size
+   * @param scan what the journal held
+   */
+  public record Loaded(
+      SystemStateRecord record, String baseSha256, long baseRows, JournalFormat.Scan scan) {}
+
+  /**
+   * Reads the base and applies its journal; the caller holds a lock. A journal is only read, never
+   * changed: a stale journal or a torn tail is logged and left for the next writer.
+   */
+  Loaded loadLocked(StateFormat format, Path target, LoadOptions options, boolean needSha)
+      throws IOException {
+    Path jp = JournalFormat.journalPath(target);
+    boolean journal = Files.exists(jp, LinkOption.NOFOLLOW_LINKS);
+    Read r = read(format, target, options.verifyChecksum(), journal || needSha);
+    SystemStateRecord base = decode(r.map(), target, options);
+    long baseRows = base.qilm().size();
+    if (!journal) {
+      return new Loaded(base, r.sha256(), baseRows, JournalFormat.scan(null, jp, r.sha256(), 0, 0));
+    }
+    JournalFormat.Scan scan;
+    try (FileChannel ch =
+        FileChannel.open(jp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      scan = JournalFormat.scan(ch, jp, r.sha256(), base.memoryState().dimension(), baseRows);
+    } catch (NoSuchFileException e) {
+      scan = JournalFormat.scan(null, jp, r.sha256(), 0, 0);
+    }
+    if (scan.kind() == JournalFormat.Kind.STALE) {
+      LOG.warn("Ignoring the stale journal {}: {}", jp, scan.problem());
+    } else if (scan.problem() != null) {
+      LOG.warn(
+          "Journal {}: {}; {} byte(s) not loaded",
+          jp,
+          scan.problem(),
+          scan.size() - scan.validLength());
+    }
+    return new Loaded(JournalApply.apply(base, scan.frames(), jp), r.sha256(), baseRows, scan);
+  }
+
+  /** Implements {@code Checkpointer.status}: a load that reports what the journal held. */
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
+  public Loaded inspect(Path path, LoadOptions options) {
+    Objects.requireNonNull(path, "path");
+    StateFormat format = StateFormat.of(path);
+    Path target = target(path);
+    try (PathLocks.Held lock = LOCKS.shared(target)) {
+      return loadLocked(format, target, options, false);
+    } catch (IOException e) {
+      throw unreadable(target, e);
+    }
+  }
+
+  /** A base file's parsed map and, when asked for, its SHA-256. */
+  private record Read(Map<String, Object> map, String sha256) {}
 
   /** Reads and checks one file's bytes; the caller holds a lock. */
   private Map<String, Object> read(StateFormat format, Path file, boolean verify)
+      throws IOException {
+    return read(format, file, verify, false).map();
+  }
+
+  private Read read(StateFormat format, Path file, boolean verify, boolean needSha)
       throws IOException {
     if (!Files.exists(file)) {
       throw new StateLoadException(
@@ -177,32 +269,33 @@ public final class StateStore {
       String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
       // One pass that hashes while it parses where the codec can; a mismatch still wins over the
       // parsed contents, as it does below.
-      StateCodec.Hashed parsed = format.codec().readHashing(ch, expected != null);
+      boolean hash = expected != null || needSha;
+      StateCodec.Hashed parsed = format.codec().readHashing(ch, hash);
       if (parsed != null) {
         if (expected != null) {
           verify(file, expected, parsed.sha256());
         }
-        return parsed.map();
+        return new Read(parsed.map(), hash ? parsed.sha256() : null);
       }
       ch.position(0);
       // Otherwise the checksum is computed on another core, from positional reads of the same
       // file, while this thread parses; it is awaited on every path, and a mismatch still wins
       // over whatever the parse returned or threw.
-      Future<String> hashed =
-          expected == null ? null : HashingSink.HASHERS.submit(() -> sha256(ch));
+      Future<String> hashed = hash ? HashingSink.HASHERS.submit(() -> sha256(ch)) : null;
       Map<String, Object> map;
       try {
         map = parse(format, ch, file);
       } catch (IOException | RuntimeException e) {
-        if (hashed != null) {
+        if (expected != null) {
           verify(file, expected, HashingSink.await(hashed));
         }
         throw e;
       }
-      if (hashed != null) {
-        verify(file, expected, HashingSink.await(hashed));
+      String actual = hashed == null ? null : HashingSink.await(hashed);
+      if (expected != null) {
+        verify(file, expected, actual);
       }
-      return map;
+      return new Read(map, actual);
     } catch (NoSuchFileException e) {
       throw new StateLoadException(
           StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
@@ -319,7 +412,7 @@ public final class StateStore {
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       StateLoadException mainFailure;
       try {
-        SystemStateRecord r = decode(read(format, target, true), target, options);
+        SystemStateRecord r = loadLocked(format, target, options, false).record();
         file.deleteStaleTemps();
         return r;
       } catch (StateLoadException e) {
@@ -327,7 +420,8 @@ public final class StateStore {
       }
       SystemStateRecord inFlight = recoverInterrupted(format, file, options);
       if (inFlight != null) {
-        return inFlight;
+        // The restored main file may be the base a journal chains to.
+        return withJournal(format, target, inFlight);
       }
       Path backup = file.backup();
       if (!Files.exists(backup)) {
@@ -358,7 +452,7 @@ public final class StateStore {
       }
       LOG.info("Restoring {} from its backup {}", target, backup);
       restoreFrom(file, backup);
-      return fromBackup;
+      return withJournal(format, target, fromBackup);
     } catch (IOException e) {
       throw new StateRecoveryException("Cannot recover " + target + ": " + e, e);
     }
@@ -407,6 +501,19 @@ public final class StateStore {
     return null;
   }
 
+  private SystemStateRecord withJournal(StateFormat format, Path target, SystemStateRecord base)
+      throws IOException {
+    if (!Files.exists(JournalFormat.journalPath(target), LinkOption.NOFOLLOW_LINKS)) {
+      return base;
+    }
+    try {
+      return loadLocked(format, target, LoadOptions.defaults(), false).record();
+    } catch (StateLoadException e) {
+      LOG.warn("Recovered {} without its journal: {}", target, e.getMessage());
+      return base;
+    }
+  }
+
   private static void addChecksum(List<String> sums, Path p) {
     try {
       if (Files.exists(p)) {
@@ -444,6 +551,7 @@ public final class StateStore {
     try (PathLocks.Held lock = LOCKS.exclusive(target)) {
       ops.delete(target);
       ops.delete(file.checksum());
+      ops.delete(JournalFormat.journalPath(target));
       if (deleteBackup) {
         ops.delete(file.backup());
       }
