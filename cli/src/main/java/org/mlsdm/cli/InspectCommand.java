@@ -100,6 +100,7 @@ final class InspectCommand implements Callable<Integer> {
     Report.row(out, "parameters", Report.parameters(m.parameters()));
     Report.row(out, "norms", Report.norms(m));
     Report.row(out, "qilm", state.qilm().size() + " rows");
+    Report.row(out, "journal", StateFiles.journal(file));
     String checksum =
         switch (facts.checked().checksum()) {
           case OK -> "ok (" + SystemStates.checksumPath(file).getFileName() + ")";

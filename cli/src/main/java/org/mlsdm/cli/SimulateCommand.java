@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.mlsdm.memory.MemoryManager;
+import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import picocli.CommandLine.Command;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Parameters;
       "Run a MemoryManager on synthetic events, checkpointing to FILE and resuming from it.",
       "Events have a wake/sleep rhythm (a day is 200 steps: 150 awake with strong events, 50"
           + " asleep with weak ones). The manager is checkpointed atomically to FILE every K steps"
-          + " and at the end.",
+          + " and at the end: by default incrementally (one frame appended to FILE.journal, folded"
+          + " into FILE when the journal is as large as FILE), or as a whole file with"
+          + " --whole-file.",
       "If FILE exists the run resumes from it: a file holds as many steps as QILM rows (each step"
           + " entangles one event), and --steps is the total to reach. Events depend only on the"
           + " seed and the step number, so an interrupted and resumed run ends exactly as an"
@@ -79,6 +82,13 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Draw the L1/L2/L3 norms over the steps of this run as a PNG image.")
   Path plot;
 
+  @Option(
+      names = "--whole-file",
+      description =
+          "Save the whole FILE at every checkpoint instead of appending to its journal (slower"
+              + " as the state grows; FILE alone then always holds the last checkpoint).")
+  boolean wholeFile;
+
   /** A test's stand-in for Ctrl-C: when set, the run stops as if interrupted once it is true. */
   BooleanSupplier stopRequest;
 
@@ -106,10 +116,12 @@ final class SimulateCommand implements Callable<Integer> {
           "starting %s: new state, dimension %d, seed %d%n", file, manager.dimension(), seed);
     }
     long start = System.nanoTime();
-    Simulation simulation =
-        new Simulation(manager, file, seed, checkpointEvery, progress, plot != null);
     // Closed only after the summary and the plot: a Ctrl-C waits until they are written.
-    try (ShutdownSignal signal = ShutdownSignal.install()) {
+    try (ShutdownSignal signal = ShutdownSignal.install();
+        Checkpointer checkpointer = checkpointer(opened)) {
+      Simulation simulation =
+          new Simulation(
+              manager, file, seed, checkpointEvery, progress, plot != null, checkpointer);
       BooleanSupplier test = stopRequest;
       Simulation.Result result =
           simulation.run(
@@ -146,7 +158,16 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** The manager to run and the steps it already holds (its QILM rows). */
-  private record Opened(MemoryManager manager, long done, boolean resumed) {}
+  private record Opened(
+      MemoryManager manager, long done, boolean resumed, Checkpointer checkpointer) {}
+
+  /** The checkpointer of an incremental run: opened on resume, created on FILE otherwise. */
+  private Checkpointer checkpointer(Opened opened) {
+    if (wholeFile || opened.checkpointer() != null) {
+      return opened.checkpointer();
+    }
+    return Checkpointer.create(file, opened.manager().snapshot());
+  }
 
   /** A manager restored from FILE, or a new one when FILE does not exist. */
   private Opened open(Progress progress) {
@@ -154,22 +175,37 @@ final class SimulateCommand implements Callable<Integer> {
       return new Opened(
           new MemoryManager(dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension),
           0,
-          false);
+          false,
+          null);
     }
     SystemStateRecord state;
+    Checkpointer checkpointer = null;
     try {
-      state = StateFiles.load(file, progress);
+      if (wholeFile) {
+        state = StateFiles.load(file, progress);
+      } else {
+        // Loads base + journal, cuts a torn tail and sets a stale journal aside.
+        checkpointer = Checkpointer.open(file);
+        state = checkpointer.state();
+      }
     } catch (StateLoadException e) {
       throw StateFiles.withRecoveryHint(e, file);
     }
     int n = state.memoryState().dimension();
     if (dimension != null && dimension != n) {
+      if (checkpointer != null) {
+        checkpointer.close();
+      }
       throw console.usage(
           "--dimension " + dimension + " does not match " + file + ", which has dimension " + n);
     }
     MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());
-    manager.restore(state);
-    return new Opened(manager, state.qilm().size(), true);
+    if (checkpointer != null) {
+      manager.restore(checkpointer);
+    } else {
+      manager.restore(state);
+    }
+    return new Opened(manager, state.qilm().size(), true, checkpointer);
   }
 
   private void summary(

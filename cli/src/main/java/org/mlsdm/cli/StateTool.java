@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       MigrateCommand.class,
       ConvertCommand.class,
       DiffCommand.class,
-      SimulateCommand.class
+      SimulateCommand.class,
+      CompactCommand.class
     })
 final class StateTool implements Runnable {
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

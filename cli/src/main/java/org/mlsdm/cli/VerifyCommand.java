@@ -74,6 +74,7 @@ final class VerifyCommand implements Callable<Integer> {
     Report.row(
         out, "  integrity", warnings.isEmpty() ? "no warnings" : warnings.size() + " warning(s)");
     warnings.forEach(w -> Report.row(out, "    warning", w));
+    Report.row(out, "  journal", StateFiles.journal(file));
     Report.row(out, "  backup", backupStatus(progress));
     out.flush();
     return strict && !sound ? ExitCode.WARNINGS.code() : ExitCode.OK.code();

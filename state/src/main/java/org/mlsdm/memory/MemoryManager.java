@@ -130,6 +130,19 @@ public final class MemoryManager {
   }
 
   /**
+   * Restores the state a checkpointer opened at ({@link Checkpointer#state()}), so that the next
+   * {@link #checkpoint(Checkpointer)} appends a delta instead of rewriting the file.
+   *
+   * @param checkpointer a checkpointer just opened on this manager's file
+   * @throws IllegalArgumentException as {@link #restore(SystemStateRecord)}
+   * @throws NullPointerException if {@code checkpointer} is null
+   */
+  public synchronized void restore(Checkpointer checkpointer) {
+    restore(checkpointer.state());
+    rewriteNext = false;
+  }
+
+  /**
    * Checkpoints incrementally: appends the QILM rows added since the checkpointer's last
    * checkpoint, the three levels, the id and the update time as one journal frame, without copying
    * the QILM. The checkpointer must hold this manager's state: created from its {@link
