@@ -17,7 +17,10 @@ import org.mlsdm.state.internal.store.StateStore;
  * <p>For {@code dir/state.json} the store keeps {@code state.json}, {@code state.json.checksum}
  * (lowercase hex SHA-256 of the main file), {@code state.json.backup} (the previous main file, byte
  * for byte, when saving with backups on, the default) and {@code state.json.lock} (the
- * inter-process lock; never deleted). NPZ files get the same three companions.
+ * inter-process lock; never deleted). NPZ files get the same three companions. A {@link
+ * Checkpointer} adds {@code state.json.journal}, the incremental checkpoints since the last
+ * whole-file save or compaction: {@link #load(Path)} applies it, {@link #save} resets it as part of
+ * its commit, {@link #delete(Path)} deletes it.
  *
  * <p><b>Guarantees.</b> A save is atomic and durable: at no instant, including a crash or a power
  * loss at any point of a save, can a load or a recovery observe a partial file, and a state whose
@@ -103,8 +106,11 @@ public final class SystemStates {
 
   /**
    * Loads a state. Reads the Java and the Python system's files of both formats, including the
-   * legacy v0 layouts. Bad contents only ever raise {@link StateLoadException}, and a load never
-   * allocates far more than the file could hold.
+   * legacy v0 layouts. When a journal ({@code NAME.journal}, written by a {@link Checkpointer})
+   * chains to the file, every whole frame of it is applied, so the result is the newest checkpoint;
+   * a torn last frame is logged and skipped, a journal that does not chain to the file is logged
+   * and ignored, and the journal is never changed by a load. Bad contents only ever raise {@link
+   * StateLoadException}, and a load never allocates far more than the file could hold.
    *
    * @param path a {@code .json} or {@code .npz} file
    * @param options checksum and migration settings
@@ -112,7 +118,8 @@ public final class SystemStates {
    * @throws StateCorruptionException if checksum verification is on, the checksum file exists and
    *     the file does not match it
    * @throws StateLoadException if the file is missing ({@code not found}), unreadable, malformed,
-   *     invalid, of a newer schema version, or of an older one with migration off or no route
+   *     invalid, of a newer schema version, or of an older one with migration off or no route; or
+   *     if a journal frame followed by others is corrupt ({@code CORRUPT}) or invalid
    * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
    * @throws NullPointerException if an argument is null
    */

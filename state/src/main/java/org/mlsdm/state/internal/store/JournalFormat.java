@@ -87,7 +87,12 @@ public final class JournalFormat {
 
   private JournalFormat() {}
 
-  /** The journal file of a state file: {@code NAME.journal} beside it. */
+  /**
+   * The journal file of a state file: {@code NAME.journal} beside it.
+   *
+   * @param state the state file
+   * @return its journal's path
+   */
   public static Path journalPath(Path state) {
     return state.resolveSibling(state.getFileName() + ".journal");
   }
@@ -215,13 +220,29 @@ public final class JournalFormat {
    */
   public record Scan(
       Kind kind, long size, long validLength, List<Frame> frames, byte[] chainEnd, String problem) {
-    /** Bytes past the last whole frame that chains: a torn or corrupt tail. */
+    /**
+     * Bytes past the last whole frame that chains: a torn or corrupt tail.
+     *
+     * @return the count, 0 unless the journal chains
+     */
     public long tornBytes() {
       return kind == Kind.CHAINS ? size - validLength : 0;
     }
   }
 
-  /** One decoded frame. */
+  /**
+   * One decoded frame.
+   *
+   * @param seq its number, from 1
+   * @param updatedAt the state's update time
+   * @param id the state's id, or null
+   * @param l1 level 1
+   * @param l2 level 2
+   * @param l3 level 3
+   * @param rowsBefore the QILM size it extends
+   * @param rows the appended vectors
+   * @param phases their phases
+   */
   public record Frame(
       long seq,
       Instant updatedAt,
