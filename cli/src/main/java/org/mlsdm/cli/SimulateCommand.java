@@ -201,7 +201,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());
     if (checkpointer != null) {
-      manager.restore(checkpointer);
+      manager.resumeFrom(checkpointer);
     } else {
       manager.restore(state);
     }

@@ -137,7 +137,7 @@ public final class MemoryManager {
    * @throws IllegalArgumentException as {@link #restore(SystemStateRecord)}
    * @throws NullPointerException if {@code checkpointer} is null
    */
-  public synchronized void restore(Checkpointer checkpointer) {
+  public synchronized void resumeFrom(Checkpointer checkpointer) {
     restore(checkpointer.state());
     rewriteNext = false;
   }
