@@ -146,11 +146,11 @@ public final class MemoryManager {
    * Checkpoints incrementally: appends the QILM rows added since the checkpointer's last
    * checkpoint, the three levels, the id and the update time as one journal frame, without copying
    * the QILM. The checkpointer must hold this manager's state: created from its {@link
-   * #snapshot()}, or opened on a file whose {@link Checkpointer#state()} this manager was built or
-   * restored from. After a {@link #restore(SystemStateRecord)} the next checkpoint rewrites the
-   * whole file instead (a restored state is not the old one plus rows). Events may be processed
-   * while the checkpoint's fsync runs: the manager's lock is held only while the delta is taken,
-   * and concurrent checkpoints of one checkpointer share an fsync.
+   * #snapshot()}, or opened on its file and adopted with {@link #resumeFrom(Checkpointer)}. After a
+   * {@link #restore(SystemStateRecord)} the next checkpoint rewrites the whole file instead (a
+   * restored state is not the old one plus rows). Events may be processed while the checkpoint's
+   * fsync runs: the manager's lock is held only while the delta is taken, and concurrent
+   * checkpoints of one checkpointer share an fsync.
    *
    * @param checkpointer the state file's checkpointer
    * @throws org.mlsdm.state.StateSaveException if the append fails; the journal then holds the
