@@ -266,4 +266,24 @@ class JournalTest {
     assertThat(got.qilm()).isEqualTo(m.snapshot().qilm());
     assertThat(got.qilm().size()).isEqualTo(4);
   }
+
+  @Test
+  void wholeFileSave_byAnotherWriter_failsTheNextCheckpoint_andDeleteRemovesTheJournal() {
+    Path p = dir.resolve("state.json");
+    try (Checkpointer cp = Checkpointer.create(p, TestStates.sample(8))) {
+      cp.checkpoint(JournalTesting.delta(cp.rows(), 1, DIM, 1));
+      SystemStateRecord other = SystemStates.save(TestStates.sample(9), p);
+      Throwable t = catchThrowable(() -> cp.checkpoint(JournalTesting.delta(cp.rows(), 2, DIM, 1)));
+      assertThat(t)
+          .isInstanceOf(org.mlsdm.state.StateSaveException.class)
+          .hasMessageContaining("another writer");
+      assertThat(SystemStates.load(p)).isEqualTo(other);
+    }
+    try (Checkpointer cp = Checkpointer.open(p)) {
+      cp.checkpoint(JournalTesting.delta(cp.rows(), 3, DIM, 1));
+    }
+    assertThat(journal(p)).exists();
+    SystemStates.delete(p);
+    assertThat(journal(p)).doesNotExist();
+  }
 }
