@@ -329,18 +329,26 @@ public final class JournalWriter implements AutoCloseable {
       p.failure = failure;
     }
     if (failure != null) {
-      synchronized (queueLock) {
-        submittedRows = rows + queuedRows();
-      }
+      failQueued(failure);
     }
   }
 
-  private long queuedRows() {
-    long n = 0;
-    for (Pending p : queue) {
-      n += p.delta.rows().length;
+  /**
+   * Fails every checkpoint still queued (each extends rows that are not durable) and restarts the
+   * row count at the durable rows, so the next checkpoint extends what is on disk.
+   */
+  private void failQueued(RuntimeException cause) {
+    synchronized (queueLock) {
+      for (Pending p : queue) {
+        p.done = true;
+        p.failure =
+            new StateSaveException(
+                "Checkpoint of " + target + " not written: an earlier checkpoint it extends failed",
+                cause);
+      }
+      queue.clear();
+      submittedRows = rows;
     }
-    return n;
   }
 
   private void append(List<Pending> batch) throws IOException {
@@ -490,10 +498,8 @@ public final class JournalWriter implements AutoCloseable {
         chain = HexBytes.of(baseSha);
         seq = 0;
         journalSize = 0;
-        synchronized (queueLock) {
-          rows = stamped.qilm().size();
-          submittedRows = rows + queuedRows();
-        }
+        rows = stamped.qilm().size();
+        failQueued(new StateSaveException("the state was rewritten whole", null));
         return stamped;
       } catch (IOException e) {
         throw new StateSaveException("Failed to save state to " + target + ": " + e, e);

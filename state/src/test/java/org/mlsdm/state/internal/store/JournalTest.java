@@ -286,4 +286,30 @@ class JournalTest {
     SystemStates.delete(p);
     assertThat(journal(p)).doesNotExist();
   }
+
+  @Test
+  void failedCheckpoint_isNotInTheJournal_andTheNextOneExtendsTheDurableRows() {
+    Path p = dir.resolve("state.json");
+    SystemStateRecord start = TestStates.sample(10);
+    SystemStates.save(start, p);
+    SystemStateRecord base = SystemStates.load(p);
+    FaultyFileOps ops = new FaultyFileOps(org.mlsdm.state.internal.io.RealFileOps.INSTANCE);
+    StateStore store = new StateStore(ops, java.time.Clock.systemUTC());
+    org.mlsdm.state.SaveOptions once = org.mlsdm.state.SaveOptions.defaults().withMaxAttempts(1);
+    try (JournalWriter w = JournalWriter.open(store, p, null, 100, once).writer()) {
+      StateDelta first = JournalTesting.delta(w.rows(), 1, DIM, 2);
+      w.checkpoint(rows -> JournalFaultInjectionTest.frameOf(first));
+      // The next operation is the second checkpoint's write: it fails, with no retry.
+      ops.failOnce(ops.calls().size() + 1);
+      StateDelta lost = JournalTesting.delta(w.rows(), 2, DIM, 2);
+      assertThat(
+              catchThrowable(() -> w.checkpoint(rows -> JournalFaultInjectionTest.frameOf(lost))))
+          .isInstanceOf(org.mlsdm.state.StateSaveException.class);
+      assertThat(w.rows()).isEqualTo(start.qilm().size() + 2L);
+      StateDelta third = JournalTesting.delta(w.rows(), 3, DIM, 2);
+      w.checkpoint(rows -> JournalFaultInjectionTest.frameOf(third));
+      assertThat(SystemStates.load(p).qilm())
+          .isEqualTo(JournalTesting.apply(base, List.of(first, third)).qilm());
+    }
+  }
 }
