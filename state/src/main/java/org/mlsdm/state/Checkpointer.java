@@ -244,7 +244,7 @@ public final class Checkpointer implements AutoCloseable {
    * @throws NullPointerException if {@code path} is null
    */
   public static JournalStatus status(Path path) {
-    StateStore.Loaded l = StateStore.DEFAULT.inspect(path, LoadOptions.defaults());
+    StateStore.Loaded l = StateStore.DEFAULT.loadJournaled(path, LoadOptions.defaults());
     JournalFormat.Scan s = l.scan();
     boolean present = s.size() > 0 || s.kind() != JournalFormat.Kind.ABSENT;
     return new JournalStatus(

@@ -1,25 +1,29 @@
 package org.mlsdm.state;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How {@link SystemStates#load(java.nio.file.Path, LoadOptions)} reads. An immutable value: start
  * from {@link #defaults()} and change it with the {@code withX} methods.
  *
- * <p>Defaults: verify the checksum when a checksum file exists, and migrate older schema versions
- * through {@link MigrationRegistry#global()}.
+ * <p>Defaults: verify the checksum when a checksum file exists, migrate older schema versions
+ * through {@link MigrationRegistry#global()}, and choose the format by the file name's extension.
  */
 public final class LoadOptions {
-  private static final LoadOptions DEFAULTS = new LoadOptions(true, true, null);
+  private static final LoadOptions DEFAULTS = new LoadOptions(true, true, null, null);
 
   private final boolean verifyChecksum;
   private final boolean autoMigrate;
   private final MigrationRegistry registry;
+  private final StateFormat format;
 
-  private LoadOptions(boolean verifyChecksum, boolean autoMigrate, MigrationRegistry registry) {
+  private LoadOptions(
+      boolean verifyChecksum, boolean autoMigrate, MigrationRegistry registry, StateFormat format) {
     this.verifyChecksum = verifyChecksum;
     this.autoMigrate = autoMigrate;
     this.registry = registry;
+    this.format = format;
   }
 
   /**
@@ -38,7 +42,7 @@ public final class LoadOptions {
    * @return new options
    */
   public LoadOptions withVerifyChecksum(boolean enabled) {
-    return new LoadOptions(enabled, autoMigrate, registry);
+    return new LoadOptions(enabled, autoMigrate, registry, format);
   }
 
   /**
@@ -48,7 +52,7 @@ public final class LoadOptions {
    * @return new options
    */
   public LoadOptions withAutoMigrate(boolean enabled) {
-    return new LoadOptions(verifyChecksum, enabled, registry);
+    return new LoadOptions(verifyChecksum, enabled, registry, format);
   }
 
   /**
@@ -60,7 +64,28 @@ public final class LoadOptions {
    */
   public LoadOptions withMigrations(MigrationRegistry migrations) {
     return new LoadOptions(
-        verifyChecksum, autoMigrate, Objects.requireNonNull(migrations, "migrations"));
+        verifyChecksum, autoMigrate, Objects.requireNonNull(migrations, "migrations"), format);
+  }
+
+  /**
+   * Returns options that read the file in an explicit format instead of the one its name's
+   * extension gives: for backups ({@code state.npz.backup}) and copies under other names. A file
+   * name without a state extension is then accepted.
+   *
+   * @param format the format, or null to choose by extension again (the default)
+   * @return new options
+   */
+  public LoadOptions withFormat(StateFormat format) {
+    return new LoadOptions(verifyChecksum, autoMigrate, registry, format);
+  }
+
+  /**
+   * The explicit format, if one was set.
+   *
+   * @return the format set with {@link #withFormat}, or empty to choose by extension
+   */
+  public Optional<StateFormat> format() {
+    return Optional.ofNullable(format);
   }
 
   /**
@@ -95,16 +120,23 @@ public final class LoadOptions {
     return o instanceof LoadOptions l
         && verifyChecksum == l.verifyChecksum
         && autoMigrate == l.autoMigrate
-        && Objects.equals(registry, l.registry);
+        && Objects.equals(registry, l.registry)
+        && format == l.format;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(verifyChecksum, autoMigrate, registry);
+    return Objects.hash(verifyChecksum, autoMigrate, registry, format);
   }
 
   @Override
   public String toString() {
-    return "LoadOptions[verifyChecksum=" + verifyChecksum + ", autoMigrate=" + autoMigrate + "]";
+    return "LoadOptions[verifyChecksum="
+        + verifyChecksum
+        + ", autoMigrate="
+        + autoMigrate
+        + ", format="
+        + (format == null ? "by extension" : format)
+        + "]";
   }
 }

@@ -7,11 +7,20 @@ import java.util.Objects;
  * How {@link SystemStates#save(SystemStateRecord, java.nio.file.Path, SaveOptions)} writes. An
  * immutable value: start from {@link #defaults()} and change it with the {@code withX} methods.
  *
- * <p>Defaults: keep a backup of the previous main file, keep the record's id, 3 attempts, 20 ms
- * initial backoff doubling per retry.
+ * <p>Defaults: keep a backup of the previous main file, keep the record's id, 3 attempts, 500 ms
+ * initial backoff doubling per retry (so 0.5 s, then 1 s), never more than 2 s between attempts
+ * unless the initial backoff itself is longer.
+ *
+ * <p>Why 500 ms: the transient failures a retry can outlast are a network file system's hiccups (an
+ * NFS server failing over, a lease being re-established, an SMB reconnect), which last hundreds of
+ * milliseconds; 20 ms and 40 ms, the former default, were both spent inside one such hiccup. The
+ * Python system waits 0.5 s, then 1 s, and a shared directory should see the same patience from
+ * both. A local disk's errors are rarely transient, so the wait costs nothing on the common path:
+ * it is only paid after a failure. Tests and latency-bound callers set {@link #withRetryBackoff}.
  */
 public final class SaveOptions {
-  private static final SaveOptions DEFAULTS = new SaveOptions(true, null, 3, Duration.ofMillis(20));
+  private static final SaveOptions DEFAULTS =
+      new SaveOptions(true, null, 3, Duration.ofMillis(500));
 
   private final boolean createBackup;
   private final String stateId;
@@ -29,7 +38,7 @@ public final class SaveOptions {
   /**
    * Returns the default options.
    *
-   * @return backup on, no id override, 3 attempts, 20 ms backoff
+   * @return backup on, no id override, 3 attempts, 500 ms backoff
    */
   public static SaveOptions defaults() {
     return DEFAULTS;
@@ -74,7 +83,8 @@ public final class SaveOptions {
   }
 
   /**
-   * Returns options with another initial backoff; it doubles after each failed attempt.
+   * Returns options with another initial backoff; it doubles after each failed attempt, up to 2 s
+   * or the initial backoff if that is longer.
    *
    * @param backoff the wait before the second attempt, zero to one minute
    * @return new options

@@ -2,10 +2,11 @@ package org.mlsdm.state;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mlsdm.state.internal.io.Companions;
+import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.internal.store.StateStore;
 
@@ -17,7 +18,9 @@ import org.mlsdm.state.internal.store.StateStore;
  * <p>For {@code dir/state.json} the store keeps {@code state.json}, {@code state.json.checksum}
  * (lowercase hex SHA-256 of the main file), {@code state.json.backup} (the previous main file, byte
  * for byte, when saving with backups on, the default) and {@code state.json.lock} (the
- * inter-process lock; never deleted). NPZ files get the same three companions. A {@link
+ * inter-process lock, created by the first save, recovery or deletion and never deleted; loads and
+ * inspections never create it). NPZ files get the same three companions. {@link #recoverReport}
+ * keeps a main file it replaces as {@code state.json.damaged-<yyyyMMdd'T'HHmmss'Z'>}. A {@link
  * Checkpointer} adds {@code state.json.journal}, the incremental checkpoints since the last
  * whole-file save or compaction: {@link #load(Path)} applies it, {@link #save} resets it as part of
  * its commit, {@link #delete(Path)} deletes it.
@@ -32,7 +35,9 @@ import org.mlsdm.state.internal.store.StateStore;
  * with backoff), each attempt with new temporary files; a save that finally fails leaves the
  * previous main file, checksum and backup byte for byte as they were. Saves and loads of one path
  * are serialized across threads (an in-JVM lock) and processes (a {@code FileLock} on the lock
- * file), so a load never sees a main file and a checksum from different saves.
+ * file, shared for loads when the lock file exists; a load that ran without it and finds that a
+ * writer created it meanwhile reads again under it), so a load never sees a main file and a
+ * checksum from different saves.
  *
  * <p>A state path that is a symbolic link is followed: the file it points to is replaced and the
  * checksum, backup and lock live beside that file. Every file the store creates is owner-only
@@ -46,10 +51,7 @@ import org.mlsdm.state.internal.store.StateStore;
  */
 public final class SystemStates {
   /** The schema version this library writes and reads without migration: 1. */
-  public static final int CURRENT_SCHEMA_VERSION = 1;
-
-  /** Values whose magnitude exceeds this draw a {@code very large} integrity warning. */
-  static final double LARGE_VALUE = 1e10;
+  public static final int CURRENT_SCHEMA_VERSION = StateMaps.CURRENT_VERSION;
 
   private SystemStates() {}
 
@@ -112,8 +114,9 @@ public final class SystemStates {
    * and ignored, and the journal is never changed by a load. Bad contents only ever raise {@link
    * StateLoadException}, and a load never allocates far more than the file could hold.
    *
-   * @param path a {@code .json} or {@code .npz} file
-   * @param options checksum and migration settings
+   * @param path a {@code .json} or {@code .npz} file, or any name with {@link
+   *     LoadOptions#withFormat}
+   * @param options checksum, migration and format settings
    * @return the state
    * @throws StateCorruptionException if checksum verification is on, the checksum file exists and
    *     the file does not match it
@@ -128,12 +131,8 @@ public final class SystemStates {
   }
 
   /**
-   * Loads a state, repairing what a crash or corruption left. In order: the main file, verified
-   * against its checksum; then the state of an interrupted save (a main file or temporary file
-   * whose SHA-256 equals a checksum file or a checksum temp), which is the state that was in flight
-   * or the last acknowledged one; then the backup, validated and migrated. Whatever is found is
-   * restored as the main file together with a matching checksum, so a plain {@link #load(Path)}
-   * works afterwards; the backup itself is kept.
+   * Loads a state, repairing what a crash or corruption left; {@link #recoverReport(Path)} also
+   * says how.
    *
    * @param path a {@code .json} or {@code .npz} file
    * @return the recovered state
@@ -143,7 +142,66 @@ public final class SystemStates {
    * @throws NullPointerException if {@code path} is null
    */
   public static SystemStateRecord recover(Path path) {
+    return recoverReport(path).state();
+  }
+
+  /**
+   * Loads a state, repairing what a crash or corruption left, and reports what it used. In order:
+   * the main file, verified against its checksum ({@link RecoveryResult.Source#MAIN}; nothing is
+   * changed); then the state of an interrupted save, a main file or temporary file whose SHA-256
+   * equals a checksum file or a checksum temp ({@code INTERRUPTED_SAVE}), which is the state that
+   * was in flight or the last acknowledged one; then the backup, validated and migrated ({@code
+   * BACKUP}). Whatever is found is restored as the main file together with a matching checksum, so
+   * a plain {@link #load(Path)} works afterwards. Nothing is discarded: the backup stays, and a
+   * main file that is replaced is first kept as {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} beside
+   * it (a hard link), which {@link RecoveryResult#replacedKeptAt()} names.
+   *
+   * @param path a {@code .json} or {@code .npz} file
+   * @return the recovered state, its source, the file it came from and where the replaced main file
+   *     was kept
+   * @throws StateRecoveryException if nothing yields a valid state; the message says {@code no
+   *     backup} when there was none, the cause is the main file's failure
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws NullPointerException if {@code path} is null
+   */
+  public static RecoveryResult recoverReport(Path path) {
     return StateStore.DEFAULT.recover(path);
+  }
+
+  /**
+   * Inspects a state file with the default options (format by extension, migration on).
+   *
+   * @param path a {@code .json} or {@code .npz} file
+   * @return what was found
+   * @throws StateLoadException if the file is missing ({@code NOT_FOUND}) or cannot be read ({@code
+   *     UNREADABLE}); bad contents are reported in the result instead
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws NullPointerException if {@code path} is null
+   * @see #inspect(Path, LoadOptions)
+   */
+  public static StateInspection inspect(Path path) {
+    return inspect(path, LoadOptions.defaults());
+  }
+
+  /**
+   * Reads a state file once and reports what a diagnosis needs: the format, the size, the schema
+   * version as found and whether loading migrated it, the checksum comparison with both digests
+   * (the file is hashed while it is parsed), the integrity warnings, the state or why it does not
+   * load, and the backup's status. Writes nothing, not even a lock file. The checksum is always
+   * compared, whatever {@link LoadOptions#verifyChecksum()} says; a mismatch is reported in {@link
+   * StateInspection#checksum()} and does not keep the state from being parsed and shown.
+   *
+   * @param path a state file: {@code .json} or {@code .npz}, or any name with {@link
+   *     LoadOptions#withFormat}
+   * @param options the format and migration settings
+   * @return what was found
+   * @throws StateLoadException if the file is missing ({@code NOT_FOUND}) or cannot be read ({@code
+   *     UNREADABLE}); bad contents are reported in the result instead
+   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws NullPointerException if an argument is null
+   */
+  public static StateInspection inspect(Path path, LoadOptions options) {
+    return StateStore.DEFAULT.inspect(path, options);
   }
 
   /**
@@ -173,6 +231,81 @@ public final class SystemStates {
   }
 
   /**
+   * Saves a state to a location: a local path or a URI whose scheme an installed {@link
+   * org.mlsdm.state.spi.StateStorageProvider} serves. Otherwise as {@link #save(SystemStateRecord,
+   * Path, SaveOptions)}, with the guarantees the location's storage documents.
+   *
+   * @param state the state to save
+   * @param location where, its name ending in {@code .json} or {@code .npz}
+   * @param options backup, id and retry settings
+   * @return the record as written
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   *     (the message names the schemes available)
+   * @throws StateSaveException if the save failed after its retries
+   * @throws NullPointerException if an argument is null
+   */
+  public static SystemStateRecord save(
+      SystemStateRecord state, StateLocation location, SaveOptions options) {
+    return StateStore.DEFAULT.save(state, location, options);
+  }
+
+  /**
+   * Loads a state from a location; as {@link #load(Path, LoadOptions)}.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @param options checksum, migration and format settings
+   * @return the state
+   * @throws StateLoadException as {@link #load(Path, LoadOptions)} does
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if an argument is null
+   */
+  public static SystemStateRecord load(StateLocation location, LoadOptions options) {
+    return StateStore.DEFAULT.load(location, options);
+  }
+
+  /**
+   * Inspects a state at a location; as {@link #inspect(Path, LoadOptions)}.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @param options format and migration settings
+   * @return what was found
+   * @throws StateLoadException if the state is missing or cannot be read
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if an argument is null
+   */
+  public static StateInspection inspect(StateLocation location, LoadOptions options) {
+    return StateStore.DEFAULT.inspect(location, options);
+  }
+
+  /**
+   * Recovers a state at a location; as {@link #recoverReport(Path)}. For other storages than local
+   * files, {@link RecoveryResult#usedFile()} and {@link RecoveryResult#replacedKeptAt()} hold the
+   * storage's description of the version as a path.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @return the recovered state and how
+   * @throws StateRecoveryException if nothing yields a valid state
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if {@code location} is null
+   */
+  public static RecoveryResult recoverReport(StateLocation location) {
+    return StateStore.DEFAULT.recover(location);
+  }
+
+  /**
+   * Deletes a state at a location; as {@link #delete(Path, boolean)}.
+   *
+   * @param location a local path or a URI whose scheme an installed provider serves
+   * @param deleteBackup whether to delete the backup too
+   * @throws StateSaveException if deleting failed
+   * @throws IllegalArgumentException for an unsupported extension, or a scheme no provider serves
+   * @throws NullPointerException if {@code location} is null
+   */
+  public static void delete(StateLocation location, boolean deleteBackup) {
+    StateStore.DEFAULT.delete(location, deleteBackup);
+  }
+
+  /**
    * Returns the checksum file of a state file: {@code NAME.checksum} beside it.
    *
    * @param path a state file
@@ -181,7 +314,7 @@ public final class SystemStates {
    * @throws IllegalArgumentException if {@code path} has no file name
    */
   public static Path checksumPath(Path path) {
-    return sibling(path, ".checksum");
+    return Companions.checksum(Objects.requireNonNull(path, "path"));
   }
 
   /**
@@ -193,15 +326,7 @@ public final class SystemStates {
    * @throws IllegalArgumentException if {@code path} has no file name
    */
   public static Path backupPath(Path path) {
-    return sibling(path, ".backup");
-  }
-
-  private static Path sibling(Path path, String suffix) {
-    Path name = Objects.requireNonNull(path, "path").getFileName();
-    if (name == null) {
-      throw new IllegalArgumentException("State path has no file name: '" + path + "'");
-    }
-    return path.resolveSibling(name + suffix);
+    return Companions.backup(Objects.requireNonNull(path, "path"));
   }
 
   /**
@@ -213,48 +338,7 @@ public final class SystemStates {
    * @throws NullPointerException if {@code state} is null
    */
   public static List<String> validateIntegrity(SystemStateRecord state) {
-    Objects.requireNonNull(state, "state");
-    List<String> warnings = new ArrayList<>();
-    MemoryStateRecord m = state.memoryState();
-    large(warnings, "memory_state.state_l1", m.l1());
-    large(warnings, "memory_state.state_l2", m.l2());
-    large(warnings, "memory_state.state_l3", m.l3());
-    QilmStateRecord q = state.qilm();
-    double[][] rows = q.rows();
-    for (int i = 0; i < rows.length; i++) {
-      String field = "qilm.memory[" + i + "]";
-      if (rows[i].length == 0) {
-        warnings.add(field + " is empty");
-      } else if (rows[i].length != m.dimension()) {
-        warnings.add(
-            field + " has " + rows[i].length + " values, expected dimension=" + m.dimension());
-      }
-      large(warnings, field, rows[i]);
-    }
-    large(warnings, "qilm.phases", q.phaseArray());
-    return warnings;
-  }
-
-  private static void large(List<String> warnings, String field, double[] values) {
-    int count = 0;
-    int first = -1;
-    for (int i = 0; i < values.length; i++) {
-      if (Math.abs(values[i]) > LARGE_VALUE) {
-        if (count++ == 0) {
-          first = i;
-        }
-      }
-    }
-    if (count > 0) {
-      warnings.add(
-          field
-              + " has "
-              + count
-              + " very large value(s) (|v| > 1e10), first at index "
-              + first
-              + ": "
-              + values[first]);
-    }
+    return Integrity.warnings(Objects.requireNonNull(state, "state"));
   }
 
   /**

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,58 +29,80 @@ class ConcurrencyTest {
 
   @TempDir Path dir;
 
+  /**
+   * Writers save in sequence while readers load. What is counted is what would change if a save
+   * were torn, lost or rolled back: every load is a complete saved state; per writer, the saves a
+   * reader observes never go back (an older save resurfacing after a newer one was seen would be a
+   * rollback); and the final state is one writer's last save (a lost save would leave an earlier
+   * one).
+   */
   @ParameterizedTest
   @MethodSource("org.mlsdm.testing.StoreFiles#formats")
-  void concurrentSavesAndLoads_everyLoadIsACompleteSavedState(String ext) throws Exception {
+  void concurrentSavesAndLoads_loadsAreWholeMonotoneAndNoSaveIsLost(String ext) throws Exception {
     Path p = dir.resolve("state." + ext);
     SystemStates.save(TestStates.sample(0, 16, 8), p);
-    Set<QilmStateRecord> saved = ConcurrentHashMap.newKeySet();
-    saved.add(TestStates.sample(0, 16, 8).qilm());
+    Map<QilmStateRecord, int[]> origin = new HashMap<>();
+    origin.put(TestStates.sample(0, 16, 8).qilm(), new int[] {-1, -1});
     for (int w = 0; w < WRITERS; w++) {
       for (int i = 0; i < SAVES_PER_WRITER; i++) {
-        saved.add(TestStates.sample(seed(w, i), 16, 8).qilm());
+        origin.put(TestStates.sample(seed(w, i), 16, 8).qilm(), new int[] {w, i});
       }
     }
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS);
     CountDownLatch start = new CountDownLatch(1);
-    List<Future<Integer>> results = new ArrayList<>();
+    List<Future<?>> writers = new ArrayList<>();
+    List<Future<Set<QilmStateRecord>>> readers = new ArrayList<>();
     try {
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
-        results.add(
+        writers.add(
             pool.submit(
                 () -> {
                   start.await();
                   for (int i = 0; i < SAVES_PER_WRITER; i++) {
                     SystemStates.save(TestStates.sample(seed(writer, i), 16, 8), p);
                   }
-                  return SAVES_PER_WRITER;
+                  return null;
                 }));
       }
       for (int r = 0; r < READERS; r++) {
-        results.add(
+        readers.add(
             pool.submit(
                 () -> {
                   start.await();
-                  int ok = 0;
+                  int[] newestSeen = new int[WRITERS];
+                  Arrays.fill(newestSeen, -1);
+                  Set<QilmStateRecord> seen = new HashSet<>();
                   for (int i = 0; i < LOADS_PER_READER; i++) {
-                    SystemStateRecord s = SystemStates.load(p);
-                    assertThat(saved).contains(s.qilm());
-                    ok++;
+                    QilmStateRecord q = SystemStates.load(p).qilm();
+                    int[] from = origin.get(q);
+                    assertThat(from).as("load %d is a complete saved state", i).isNotNull();
+                    if (from[0] >= 0) {
+                      assertThat(from[1])
+                          .as("writer %d's save went back after a newer one was seen", from[0])
+                          .isGreaterThanOrEqualTo(newestSeen[from[0]]);
+                      newestSeen[from[0]] = from[1];
+                    }
+                    seen.add(q);
                   }
-                  return ok;
+                  return seen;
                 }));
       }
       start.countDown();
-      int total = 0;
-      for (Future<Integer> f : results) {
-        total += f.get(5, TimeUnit.MINUTES);
+      for (Future<?> f : writers) {
+        f.get(5, TimeUnit.MINUTES);
       }
-      assertThat(total).isEqualTo(WRITERS * SAVES_PER_WRITER + READERS * LOADS_PER_READER);
+      for (Future<Set<QilmStateRecord>> f : readers) {
+        assertThat(f.get(5, TimeUnit.MINUTES)).isNotEmpty().isSubsetOf(origin.keySet());
+      }
     } finally {
       pool.shutdownNow();
     }
-    assertThat(saved).contains(SystemStates.load(p).qilm());
+    int[] last = origin.get(SystemStates.load(p).qilm());
+    assertThat(last[0]).as("the final state comes from a writer").isNotNegative();
+    assertThat(last[1])
+        .as("the final state is its writer's last save")
+        .isEqualTo(SAVES_PER_WRITER - 1);
     assertThat(StoreFiles.temps(dir)).isEmpty();
   }
 

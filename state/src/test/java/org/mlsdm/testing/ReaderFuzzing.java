@@ -12,7 +12,7 @@ import java.util.Objects;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.internal.io.HashingSink;
+import org.mlsdm.state.internal.io.Sha256;
 import org.mlsdm.state.internal.store.StateCodec;
 import org.mlsdm.state.internal.store.StateStore;
 
@@ -56,7 +56,7 @@ public final class ReaderFuzzing {
       return null;
     }
     try {
-      return StateStore.decode(full, source, LoadOptions.defaults());
+      return StateStore.decode(full, source, LoadOptions.defaults()).record();
     } catch (StateLoadException expected) {
       return null;
     }
@@ -95,7 +95,7 @@ public final class ReaderFuzzing {
   }
 
   private static String sha256(byte[] input) {
-    MessageDigest md = HashingSink.sha256();
+    MessageDigest md = Sha256.newDigest();
     return HexFormat.of().formatHex(md.digest(input));
   }
 }

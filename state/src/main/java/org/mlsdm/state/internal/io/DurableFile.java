@@ -1,18 +1,18 @@
 package org.mlsdm.state.internal.io;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -101,6 +101,7 @@ public final class DurableFile {
   }
 
   private final FileOps ops;
+  private final Workers workers;
   private final Path main;
   private final Path dir;
   private final String name;
@@ -108,13 +109,20 @@ public final class DurableFile {
 
   /** The protocol for the state file {@code path}, doing its I/O through {@code ops}. */
   public DurableFile(FileOps ops, Path path) {
+    this(ops, path, Workers.shared());
+  }
+
+  /**
+   * The protocol for the state file {@code path}, doing its I/O through {@code ops} and hashing on
+   * {@code workers}.
+   */
+  public DurableFile(FileOps ops, Path path, Workers workers) {
     this.ops = ops;
+    this.workers = workers;
     this.main = path.toAbsolutePath().normalize();
     this.dir = main.getParent();
     this.name = main.getFileName().toString();
-    this.tempPattern =
-        Pattern.compile(
-            "\\." + Pattern.quote(name) + "\\.(main|sum|bak|pmain|psum|pbak)-[0-9a-f]{16}\\.tmp");
+    this.tempPattern = Companions.tempPattern(name);
   }
 
   /** The main file, absolute and normalized. */
@@ -124,12 +132,12 @@ public final class DurableFile {
 
   /** The checksum companion, {@code <name>.checksum}. */
   public Path checksum() {
-    return dir.resolve(name + ".checksum");
+    return Companions.checksum(main);
   }
 
   /** The backup companion, {@code <name>.backup}. */
   public Path backup() {
-    return dir.resolve(name + ".backup");
+    return Companions.backup(main);
   }
 
   /** The directory holding the main file and its companions. */
@@ -145,11 +153,102 @@ public final class DurableFile {
    * @throws IOException after undoing what this attempt did, as far as the file system allows
    */
   public String commit(Content content, boolean rotateBackup) throws IOException {
+    try (Pending pending = begin()) {
+      content.writeTo(pending.out());
+      return pending.commit(rotateBackup);
+    }
+  }
+
+  /**
+   * Begins step 1: creates the {@code main} temp, whose stream hashes what it writes. A crash or an
+   * abandoned write leaves only the temp, which the next save or recovery deletes.
+   *
+   * @return the write in progress; {@link Pending#commit} runs the remaining steps, {@link
+   *     Pending#close} without a commit deletes the temp
+   */
+  public Pending begin() throws IOException {
     List<Path> temps = new ArrayList<>();
-    boolean keepPreserved = false;
+    Path tMain = createTemp(Kind.MAIN, temps);
+    FileChannel ch;
     try {
-      Path tMain = createTemp(Kind.MAIN, temps);
-      String digest = writeFile(tMain, content);
+      ch = ops.createNew(tMain);
+    } catch (IOException | RuntimeException e) {
+      // Whatever sits at the name now (a planted link, a half-created file) is not kept.
+      deleteTemps(temps, false);
+      throw e;
+    }
+    return new Pending(temps, ch);
+  }
+
+  /** A new main file being written: steps 1 to 9 of one save, begun by {@link #begin}. */
+  public final class Pending implements Closeable {
+    private final List<Path> temps;
+    private final FileChannel channel;
+    private final HashingSink sink;
+    private boolean channelClosed;
+    private boolean keepPreserved;
+    private boolean done;
+
+    private Pending(List<Path> temps, FileChannel channel) {
+      this.temps = temps;
+      this.channel = channel;
+      this.sink = new HashingSink(ops, channel, workers);
+    }
+
+    /** Where the new main file's bytes go; not to be closed. */
+    public OutputStream out() {
+      return sink;
+    }
+
+    /**
+     * Finishes step 1 and runs steps 2–9.
+     *
+     * @return the lowercase hex SHA-256 of the new main file
+     * @throws IOException after undoing what this attempt did, as far as the file system allows
+     */
+    public String commit(boolean rotateBackup) throws IOException {
+      if (done) {
+        throw new IllegalStateException("already committed or closed");
+      }
+      done = true;
+      try {
+        CompletableFuture<String> hashed = sink.finish();
+        ops.force(channel);
+        String digest = hashed.join();
+        closeChannel();
+        return publish(digest, rotateBackup);
+      } finally {
+        closeQuietly();
+      }
+    }
+
+    private void closeChannel() throws IOException {
+      if (!channelClosed) {
+        channelClosed = true;
+        ops.close(channel);
+      }
+    }
+
+    private void closeQuietly() {
+      try {
+        closeChannel();
+      } catch (IOException e) {
+        LOG.warn("Could not close temporary file of {}: {}", main, e.toString());
+      }
+      deleteTemps(temps, keepPreserved);
+    }
+
+    /** Deletes this attempt's temps unless it was committed (which already did). */
+    @Override
+    public void close() {
+      if (!done) {
+        done = true;
+        closeQuietly();
+      }
+    }
+
+    private String publish(String digest, boolean rotateBackup) throws IOException {
+      Path tMain = temps.get(0);
       Path tSum = createTemp(Kind.SUM, temps);
       writeFile(tSum, out -> out.write(digest.getBytes(StandardCharsets.US_ASCII)));
 
@@ -202,8 +301,6 @@ public final class DurableFile {
         throw e;
       }
       return digest;
-    } finally {
-      deleteTemps(temps, keepPreserved);
     }
   }
 
@@ -236,7 +333,7 @@ public final class DurableFile {
   private Path createTemp(Kind kind, List<Path> temps) {
     byte[] r = new byte[8];
     RANDOM.nextBytes(r);
-    Path p = dir.resolve("." + name + "." + kind.tag + "-" + HexFormat.of().formatHex(r) + ".tmp");
+    Path p = Companions.temp(main, kind.tag, HexFormat.of().formatHex(r));
     temps.add(p);
     return p;
   }
@@ -245,7 +342,7 @@ public final class DurableFile {
   private String writeFile(Path path, Content content) throws IOException {
     FileChannel ch = ops.createNew(path);
     try {
-      HashingSink sink = new HashingSink(ops, ch);
+      HashingSink sink = new HashingSink(ops, ch, workers);
       content.writeTo(sink);
       CompletableFuture<String> digest = sink.finish();
       ops.force(ch);
@@ -266,8 +363,8 @@ public final class DurableFile {
     return t;
   }
 
-  private static void copy(Path source, OutputStream out) throws IOException {
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+  private void copy(Path source, OutputStream out) throws IOException {
+    try (FileChannel in = ops.openRead(source)) {
       ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
       while (in.read(buf) >= 0) {
         out.write(buf.array(), 0, buf.position());
@@ -281,6 +378,29 @@ public final class DurableFile {
     return commit(out -> copy(source, out), false);
   }
 
+  /**
+   * Keeps the main file under a new name, {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} (with {@code
+   * -2}, {@code -3} … when taken), before recovery replaces it: a hard link (a copy where links are
+   * unsupported), made durable by an fsync of the directory. A crash before the fsync leaves the
+   * main file as it was, possibly without the new name; nothing else changes.
+   *
+   * @param now the time to name it by
+   * @return the new name's path
+   */
+  public Path keepMainAside(Instant now) throws IOException {
+    Path kept = Companions.damaged(main, now, 1);
+    for (int k = 2; exists(kept); k++) {
+      kept = Companions.damaged(main, now, k);
+    }
+    try {
+      ops.link(kept, main);
+    } catch (UnsupportedOperationException e) {
+      writeFile(kept, out -> copy(main, out));
+    }
+    ops.forceDirectory(dir);
+    return kept;
+  }
+
   /** Whether {@code p} exists, without following a final symbolic link. */
   public static boolean exists(Path p) {
     return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
@@ -289,12 +409,10 @@ public final class DurableFile {
   /** Temporary names of this state file left by interrupted saves, of one kind. */
   public List<Path> temps(Kind kind) throws IOException {
     List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + glob(name) + ".*.tmp")) {
-      for (Path p : ds) {
-        Matcher m = tempPattern.matcher(p.getFileName().toString());
-        if (m.matches() && m.group(1).equals(kind.tag)) {
-          out.add(p);
-        }
+    for (Path p : ops.list(dir, Companions.tempGlob(name))) {
+      Matcher m = tempPattern.matcher(p.getFileName().toString());
+      if (m.matches() && m.group(1).equals(kind.tag)) {
+        out.add(p);
       }
     }
     return out;
@@ -318,38 +436,28 @@ public final class DurableFile {
     }
   }
 
-  private static String glob(String s) {
-    return s.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
-  }
-
-  /** Lowercase hex SHA-256 of a file's bytes. */
-  static String sha256(SeekableByteChannel ch) throws IOException {
-    MessageDigest md = HashingSink.sha256();
-    ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
-    ch.position(0);
-    while (ch.read(buf) >= 0) {
-      buf.flip();
-      md.update(buf);
-      buf.clear();
-    }
-    ch.position(0);
-    return HashingSink.hex(md.digest());
-  }
-
   /** Lowercase hex SHA-256 of a file's bytes. */
   public static String sha256(Path p) throws IOException {
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      return sha256(ch);
+      return Sha256.of(ch);
     }
+  }
+
+  /**
+   * Whether {@link #readChecksum} found a digest, rather than the abbreviated text of something
+   * else.
+   */
+  public static boolean isDigest(String checksum) {
+    return Sha256.isDigest(checksum);
   }
 
   /**
    * Reads a checksum file: 64 hex digits, surrounding whitespace ignored, any case. Anything else
    * (too long, not hex) is returned abbreviated so that it can never match a digest.
    */
-  public static String readChecksum(Path p) throws IOException {
+  public String readChecksum(Path p) throws IOException {
     byte[] raw;
-    try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ)) {
+    try (SeekableByteChannel ch = ops.openRead(p)) {
       ByteBuffer buf = ByteBuffer.allocate(257);
       int n = 0;
       while (n >= 0 && buf.hasRemaining()) {
@@ -359,7 +467,7 @@ public final class DurableFile {
       buf.flip().get(raw);
     }
     String text = new String(raw, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
-    if (raw.length > 256 || !text.matches("[0-9a-f]{64}")) {
+    if (raw.length > 256 || !Sha256.isDigest(text)) {
       String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
       return "<not a SHA-256 digest: '" + shown + "'>";
     }

@@ -3,12 +3,19 @@ package org.mlsdm.state.internal.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every file-system step of the durable write protocol, one method each, so that a test can fail
  * the k-th step once or for good, or model what a power loss would keep (see {@link DurableFile}).
- * Reads are not routed through here: they change nothing on disk.
+ * The reads of the local storage ({@link LocalStateStorage}) come through here too ({@link
+ * #openRead}, {@link #list}), so that a test can fail a load, an inspection or a recovery's reads;
+ * their defaults read the file system as it is.
  */
 public interface FileOps {
 
@@ -37,4 +44,22 @@ public interface FileOps {
 
   /** Makes the directory's entries (creations, renames, deletions) durable. */
   void forceDirectory(Path dir) throws IOException;
+
+  /**
+   * Opens an existing file for reading.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   */
+  default FileChannel openRead(Path path) throws IOException {
+    return FileChannel.open(path, StandardOpenOption.READ);
+  }
+
+  /** The entries of a directory whose names match a glob, in no particular order. */
+  default List<Path> list(Path dir, String glob) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
+      ds.forEach(out::add);
+    }
+    return out;
+  }
 }

@@ -5,13 +5,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -22,15 +23,28 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * NAME.lock}, shared for loads and exclusive for saves, recovery and deletion. The JVM holds one OS
  * lock per file for all its threads, so the in-JVM layer comes first and concurrent loads in one
  * JVM share a single reference-counted shared lock: {@code OverlappingFileLockException} cannot
- * arise. The lock file is never deleted, since a process waiting on a deleted lock file's inode
- * would exclude nobody. Where the lock file cannot be created (a read-only directory), loads
- * proceed under the in-JVM lock alone: nothing can write there either.
+ * arise.
+ *
+ * <p>Only writers create the lock file. The lock file is never deleted, since a process waiting on
+ * a deleted lock file's inode would exclude nobody. Readers never create it (a read-only operation
+ * writes nothing, not even a lock file, beside the Python system's files): {@link #shared} locks
+ * the lock file when it exists and can be opened for reading, and otherwise holds the in-JVM lock
+ * alone and says so through {@link Held#interProcess()}. A reader without the inter-process lock
+ * checks afterwards whether the lock file has appeared (a writer creates it before it changes
+ * anything) and reads again under it if so.
  */
 public final class PathLocks {
   /** A held lock; closing it releases both layers. */
   public interface Held extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * Whether this lock excludes other processes' writers too, not only this JVM's.
+     *
+     * @return true when the OS lock on the lock file is held
+     */
+    boolean interProcess();
   }
 
   private static final class Entry {
@@ -45,19 +59,25 @@ public final class PathLocks {
 
   /** The inter-process lock file beside a state file: {@code <name>.lock}. */
   public static Path lockFile(Path path) {
-    return path.resolveSibling(path.getFileName() + ".lock");
+    return Companions.lock(path);
   }
 
-  /** Takes the shared lock for a load. */
+  /**
+   * Takes the shared lock for a load: the in-JVM read lock, and the OS shared lock when the lock
+   * file exists; never creates the lock file.
+   */
   public Held shared(Path path) throws IOException {
     Path key = key(path);
     Entry e = enter(key);
     boolean ok = false;
     e.rw.readLock().lock();
     try {
+      boolean interProcess;
       synchronized (e) {
-        if (e.sharedHolders == 0) {
-          FileChannel ch = openLockFile(path, false);
+        // Also when other readers already hold the entry without an OS lock: the lock file may
+        // have appeared since, and a reader that asks again must not share their unlocked state.
+        if (e.sharedChannel == null) {
+          FileChannel ch = openExistingLockFile(path);
           if (ch != null) {
             try {
               e.sharedLock = ch.lock(0, Long.MAX_VALUE, true);
@@ -69,20 +89,29 @@ public final class PathLocks {
           e.sharedChannel = ch;
         }
         e.sharedHolders++;
+        interProcess = e.sharedChannel != null;
       }
       ok = true;
-      return () -> {
-        try {
-          synchronized (e) {
-            if (--e.sharedHolders == 0) {
-              closeQuietly(e.sharedChannel);
-              e.sharedChannel = null;
-              e.sharedLock = null;
+      return new Held() {
+        @Override
+        public void close() {
+          try {
+            synchronized (e) {
+              if (--e.sharedHolders == 0) {
+                closeQuietly(e.sharedChannel);
+                e.sharedChannel = null;
+                e.sharedLock = null;
+              }
             }
+          } finally {
+            e.rw.readLock().unlock();
+            leave(key, e);
           }
-        } finally {
-          e.rw.readLock().unlock();
-          leave(key, e);
+        }
+
+        @Override
+        public boolean interProcess() {
+          return interProcess;
         }
       };
     } finally {
@@ -100,7 +129,7 @@ public final class PathLocks {
     boolean ok = false;
     e.rw.writeLock().lock();
     try {
-      FileChannel ch = openLockFile(path, true);
+      FileChannel ch = openLockFile(path);
       try {
         ch.lock();
       } catch (IOException | RuntimeException ex) {
@@ -108,12 +137,20 @@ public final class PathLocks {
         throw ex;
       }
       ok = true;
-      return () -> {
-        try {
-          closeQuietly(ch);
-        } finally {
-          e.rw.writeLock().unlock();
-          leave(key, e);
+      return new Held() {
+        @Override
+        public void close() {
+          try {
+            closeQuietly(ch);
+          } finally {
+            e.rw.writeLock().unlock();
+            leave(key, e);
+          }
+        }
+
+        @Override
+        public boolean interProcess() {
+          return true;
         }
       };
     } finally {
@@ -124,27 +161,30 @@ public final class PathLocks {
     }
   }
 
-  private static FileChannel openLockFile(Path path, boolean required) throws IOException {
-    Path lock = lockFile(path);
+  private static FileChannel openLockFile(Path path) throws IOException {
+    return FileChannel.open(
+        lockFile(path),
+        Set.of(
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS),
+        RealFileOps.ownerOnly());
+  }
+
+  /** The lock file opened for a shared lock, or null where it does not exist or cannot be read. */
+  private static FileChannel openExistingLockFile(Path path) throws IOException {
     try {
       return FileChannel.open(
-          lock,
-          java.util.Set.of(
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS),
-          RealFileOps.ownerOnly());
-    } catch (AccessDeniedException | ReadOnlyFileSystemException | NoSuchFileException e) {
-      if (required) {
-        throw e;
-      }
+          lockFile(path), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException | AccessDeniedException e) {
       return null;
     } catch (FileSystemException e) {
-      if (required || !"Read-only file system".equals(e.getReason())) {
-        throw e;
+      // A symbolic link planted at the lock path (ELOOP): not ours to lock, nor to follow.
+      if (Files.isSymbolicLink(lockFile(path))) {
+        return null;
       }
-      return null;
+      throw e;
     }
   }
 

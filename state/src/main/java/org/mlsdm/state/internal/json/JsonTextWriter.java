@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 import org.mlsdm.state.internal.io.HashingSink;
+import org.mlsdm.state.internal.io.Workers;
 
 /**
  * The byte-level writer behind {@link JsonStateCodec#write}: ASCII text and numbers go straight
@@ -22,10 +23,17 @@ final class JsonTextWriter {
   private static final int MAX_DOUBLE_CHARS = 32;
 
   private final OutputStream out;
+  private final Workers workers;
   private final byte[] buf = new byte[BUFFER_SIZE];
   private int count;
 
   JsonTextWriter(OutputStream out) {
+    this(out, Workers.shared());
+  }
+
+  /** A writer that formats large matrices on {@code workers}. */
+  JsonTextWriter(OutputStream out, Workers workers) {
+    this.workers = workers;
     this.out = out;
   }
 
@@ -96,8 +104,8 @@ final class JsonTextWriter {
   /**
    * Appends the QILM rows, each on a line of its own after a newline and six spaces, comma
    * separated. A large matrix is formatted in slices of about {@value #SLICE_VALUES} numbers on
-   * {@link HashingSink#HASHERS} threads, at most {@value #SLICES_IN_FLIGHT} slices ahead of the one
-   * being written, and written in order: the same bytes, on every spare core.
+   * {@link Workers} threads, at most {@value #SLICES_IN_FLIGHT} slices ahead of the one being
+   * written, and written in order: the same bytes, on every spare core.
    */
   JsonTextWriter rows(double[][] rows) throws IOException {
     int first = sliceEnd(rows, 0);
@@ -111,10 +119,10 @@ final class JsonTextWriter {
       while (next < rows.length && pending.size() < SLICES_IN_FLIGHT) {
         int from = next;
         int to = sliceEnd(rows, from);
-        pending.add(HashingSink.HASHERS.submit(() -> slice(rows, from, to)));
+        pending.add(workers.submit(() -> slice(rows, from, to)));
         next = to;
       }
-      HashingSink.await(pending.remove()).writeTo(out);
+      Workers.await(pending.remove()).writeTo(out);
     }
     return this;
   }

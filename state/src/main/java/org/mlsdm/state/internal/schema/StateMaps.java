@@ -19,6 +19,9 @@ import org.mlsdm.state.internal.store.StateCodec;
  * codecs share. See {@link StateCodec} for the keys.
  */
 public final class StateMaps {
+  /** The schema version this library writes: {@code SystemStates.CURRENT_SCHEMA_VERSION}. */
+  public static final int CURRENT_VERSION = 1;
+
   private StateMaps() {}
 
   /** The map's schema version: its {@code version}, or 0 for the legacy layout without one. */

@@ -2,7 +2,7 @@ package org.mlsdm.state.internal.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.mlsdm.state.StateLoadException;
-import org.mlsdm.state.internal.io.HashingSink;
+import org.mlsdm.state.internal.io.Companions;
+import org.mlsdm.state.internal.io.Sha256;
 
 /**
  * The journal's byte layout: what a checkpoint appends beside a state file, and how a load reads it
@@ -94,7 +95,7 @@ public final class JournalFormat {
    * @return its journal's path
    */
   public static Path journalPath(Path state) {
-    return state.resolveSibling(state.getFileName() + ".journal");
+    return Companions.journal(state);
   }
 
   /**
@@ -185,7 +186,7 @@ public final class JournalFormat {
   }
 
   static byte[] chain(byte[] prev, int crc, int payload, long seq) {
-    MessageDigest md = HashingSink.sha256();
+    MessageDigest md = Sha256.newDigest();
     md.update(prev);
     md.update(ByteBuffer.allocate(16).putInt(crc).putInt(payload).putLong(seq).array());
     return md.digest();
@@ -265,7 +266,7 @@ public final class JournalFormat {
    * @throws StateLoadException if a frame in the middle is corrupt, or a whole frame fails to chain
    *     or to decode
    */
-  static Scan scan(FileChannel ch, Path journal, String baseSha256Hex, int dimension, long baseRows)
+  static Scan scan(SeekableByteChannel ch, Path journal, String baseSha256Hex, int dimension, long baseRows)
       throws IOException {
     if (ch == null) {
       byte[] r = baseSha256Hex == null ? null : root(baseSha256Hex);
@@ -286,13 +287,11 @@ public final class JournalFormat {
           null);
     }
     ByteBuffer all = ByteBuffer.allocate((int) size);
-    long pos = 0;
+    ch.position(0);
     while (all.hasRemaining()) {
-      int n = ch.read(all, pos);
-      if (n < 0) {
+      if (ch.read(all) < 0) {
         break;
       }
-      pos += n;
     }
     all.flip();
     byte[] magic = new byte[8];

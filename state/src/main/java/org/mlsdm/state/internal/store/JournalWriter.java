@@ -12,13 +12,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.SaveOptions;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.internal.io.PathLocks;
+import org.mlsdm.state.StateFormat;
+import org.mlsdm.state.StateLocation;
+import org.mlsdm.state.spi.Journal;
+import org.mlsdm.state.spi.StateStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Group commit.</b> A checkpoint is queued under a short lock, then its thread takes the
  * commit lock; the first thread to get it drains the whole queue, appends every frame in one write
  * and makes them durable with one fsync, so threads that checkpoint while an fsync runs share the
- * next one. Each batch holds the state's exclusive path lock (the lock of whole-file saves) and
+ * next one. Each batch holds the storage's write session (the exclusion of whole-file saves) and
  * first checks that the base file is still the one the chain starts at (same file key) and that the
  * journal has the size this writer left it at; otherwise another writer intervened and the batch
  * fails.
@@ -43,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Compaction, and what a crash at each step leaves.</b> When the journal reaches the
  * threshold (its size at least {@code threshold} × the base's size; default 1, which keeps the
  * amortized cost of checkpoints linear in the data written), the writer loads base + journal and
- * commits the result as a whole-file save through {@link org.mlsdm.state.internal.io.DurableFile}
- * (new main and checksum temps fsynced, backup linked, checksum then main renamed, directory
- * fsynced), then deletes the journal and fsyncs the directory:
+ * commits the result as a whole-file save through the storage's write session (locally {@link
+ * org.mlsdm.state.internal.io.DurableFile}: new main and checksum temps fsynced, backup linked,
+ * checksum then main renamed, directory fsynced), then deletes the journal ({@link Journal#delete},
+ * locally a delete and a directory fsync):
  *
  * <pre>
  * crash                                       what a load sees
@@ -69,11 +74,13 @@ public final class JournalWriter implements AutoCloseable {
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
   private final StateStore store;
+  private final StateStorage storage;
   private final Path target;
   private final StateFormat format;
+  private final StateCodec codec;
   private final double threshold;
   private final SaveOptions options;
-  private final LocalJournal io;
+  private final Journal io;
 
   private final Object queueLock = new Object();
   private final List<Pending> queue = new ArrayList<>();
@@ -110,13 +117,21 @@ public final class JournalWriter implements AutoCloseable {
    */
   public record Opened(JournalWriter writer, SystemStateRecord state) {}
 
-  private JournalWriter(StateStore store, Path target, double threshold, SaveOptions options) {
+  private JournalWriter(
+      StateStore store,
+      StateStorage storage,
+      StateFormat format,
+      double threshold,
+      SaveOptions options)
+      throws IOException {
     this.store = store;
-    this.target = target;
-    this.format = StateFormat.of(target);
+    this.storage = storage;
+    this.target = Path.of(storage.describe());
+    this.format = format;
+    this.codec = Codecs.of(format);
     this.threshold = threshold;
     this.options = options;
-    this.io = new LocalJournal(store.ops, JournalFormat.journalPath(target));
+    this.io = storage.journal();
   }
 
   /**
@@ -146,18 +161,31 @@ public final class JournalWriter implements AutoCloseable {
     if (!(threshold > 0) || Double.isInfinite(threshold)) {
       throw new IllegalArgumentException("threshold must be > 0 and finite, got " + threshold);
     }
-    StateFormat.of(path);
-    Path target = StateStore.target(path);
-    JournalWriter w = new JournalWriter(store, target, threshold, options);
-    try (PathLocks.Held lock = StateStore.LOCKS.exclusive(target)) {
+    StateLocation location = StateLocation.of(path);
+    StateFormat format = StateStore.format(location, Optional.empty());
+    StateStorage storage;
+    try {
+      storage = store.open(location);
+    } catch (IOException e) {
+      throw new StateSaveException("Cannot open the journal of " + path + ": " + e, e);
+    }
+    if (!storage.supportsJournal()) {
+      closeQuietly(storage);
+      throw new UnsupportedOperationException(
+          "The storage of " + storage.describe() + " keeps no journal");
+    }
+    JournalWriter w = null;
+    try (StateStorage.WriteSession session = storage.write()) {
+      w = new JournalWriter(store, storage, format, threshold, options);
       SystemStateRecord state;
       if (initial != null) {
         state = store.stamp(initial, options);
-        w.baseSha = store.commitWhole(state, target, options);
+        w.baseSha = store.commitWhole(state, w.codec, storage, session, options);
         w.chain = HexBytes.of(w.baseSha);
         w.journalSize = 0;
       } else {
-        StateStore.Loaded l = store.loadLocked(w.format, target, LoadOptions.defaults(), true);
+        StateStore.Loaded l =
+            store.loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), true);
         state = l.record();
         w.baseSha = l.baseSha256();
         w.adoptJournal(l.scan());
@@ -167,7 +195,28 @@ public final class JournalWriter implements AutoCloseable {
       w.noteBase();
       return new Opened(w, state);
     } catch (IOException e) {
-      throw new StateSaveException("Cannot open the journal of " + target + ": " + e, e);
+      w = closeOnFailure(w, storage);
+      throw new StateSaveException("Cannot open the journal of " + storage.describe() + ": " + e, e);
+    } catch (RuntimeException e) {
+      w = closeOnFailure(w, storage);
+      throw e;
+    }
+  }
+
+  /** Releases what a failed open took; returns null. */
+  private static JournalWriter closeOnFailure(JournalWriter w, StateStorage storage) {
+    if (w != null) {
+      w.closeQuietly();
+    }
+    closeQuietly(storage);
+    return null;
+  }
+
+  private static void closeQuietly(StateStorage storage) {
+    try {
+      storage.close();
+    } catch (IOException ignored) {
+      // Nothing was written through it; the failure that got here is the one to report.
     }
   }
 
@@ -182,8 +231,7 @@ public final class JournalWriter implements AutoCloseable {
       }
       case ABSENT -> {
         if (scan.size() > 0) {
-          store.ops.delete(io.path());
-          store.ops.forceDirectory(target.getParent());
+          io.delete();
         }
         journalSize = 0;
         chain = HexBytes.of(baseSha);
@@ -194,7 +242,7 @@ public final class JournalWriter implements AutoCloseable {
           LOG.warn(
               "Cutting {} byte(s) of torn tail from {}: {}",
               scan.tornBytes(),
-              io.path(),
+              storage.describe() + ".journal",
               scan.problem());
           io.truncate(scan.validLength());
           io.close();
@@ -207,14 +255,17 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   private void setAside(String why) throws IOException {
-    Path aside =
-        io.path()
-            .resolveSibling(
-                io.path().getFileName() + ".stale-" + STALE_TIME.format(store.clock().instant()));
-    LOG.warn("Setting the stale journal {} aside as {}: {}", io.path(), aside, why);
+    String journal = storage.describe() + ".journal";
     io.close();
-    store.ops.rename(io.path(), aside);
-    store.ops.forceDirectory(target.getParent());
+    try {
+      String aside = io.setAside(".stale-" + STALE_TIME.format(store.clock().instant()));
+      LOG.warn("Set the stale journal {} aside as {}: {}", journal, aside, why);
+    } catch (UnsupportedOperationException e) {
+      // A storage that cannot keep it aside loses nothing acknowledged: a stale journal's frames
+      // never applied to the current base.
+      LOG.warn("Deleting the stale journal {}: {}", journal, why);
+      io.delete();
+    }
   }
 
   private void noteBase() throws IOException {
@@ -317,7 +368,7 @@ public final class JournalWriter implements AutoCloseable {
       return;
     }
     RuntimeException failure = null;
-    try (PathLocks.Held lock = StateStore.LOCKS.exclusive(target)) {
+    try (StateStorage.WriteSession session = storage.write()) {
       append(live);
     } catch (IOException e) {
       failure = new StateSaveException("Failed to checkpoint " + target + ": " + e, e);
@@ -403,7 +454,9 @@ public final class JournalWriter implements AutoCloseable {
         LOG.warn("Checkpoint of {} failed (attempt {}): {}", target, attempt, e.toString());
         closeQuietly();
         try {
-          if (Files.exists(io.path(), LinkOption.NOFOLLOW_LINKS)) {
+          // Cut back through a fresh channel whatever the failed attempt left (even when the
+          // journal is as long as before: its bytes since the last good sync are not trusted).
+          if (journalSize > 0 || io.size() > 0) {
             io.truncate(journalSize);
           }
           closeQuietly();
@@ -453,20 +506,21 @@ public final class JournalWriter implements AutoCloseable {
    */
   @SuppressWarnings("try")
   private void compactLocked() {
-    try (PathLocks.Held lock = StateStore.LOCKS.exclusive(target)) {
+    try (StateStorage.WriteSession session = storage.write()) {
       if (!sameBase() || io.size() != journalSize) {
         throw new StateSaveException(
             "Cannot compact " + target + ": the base or the journal was changed by another writer",
             null);
       }
-      StateStore.Loaded l = store.loadLocked(format, target, LoadOptions.defaults(), false);
+      StateStore.Loaded l =
+          store.loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), false);
       if (l.scan().validLength() != journalSize || l.record().qilm().size() != rows) {
         throw new StateSaveException(
             "Cannot compact " + target + ": the journal does not hold what this writer wrote",
             null);
       }
       io.close();
-      baseSha = store.commitWhole(l.record(), target, options);
+      baseSha = store.commitWhole(l.record(), codec, storage, session, options);
       noteBase();
       chain = HexBytes.of(baseSha);
       seq = 0;
@@ -490,10 +544,10 @@ public final class JournalWriter implements AutoCloseable {
     commitLock.lock();
     try {
       commitQueued();
-      try (PathLocks.Held lock = StateStore.LOCKS.exclusive(target)) {
+      try (StateStorage.WriteSession session = storage.write()) {
         io.close();
         SystemStateRecord stamped = store.stamp(state, options);
-        baseSha = store.commitWhole(stamped, target, options);
+        baseSha = store.commitWhole(stamped, codec, storage, session, options);
         noteBase();
         chain = HexBytes.of(baseSha);
         seq = 0;
@@ -559,6 +613,7 @@ public final class JournalWriter implements AutoCloseable {
     try {
       commitQueued();
       io.close();
+      storage.close();
     } catch (IOException e) {
       LOG.warn("Closing the journal of {}: {}", target, e.toString());
     } finally {

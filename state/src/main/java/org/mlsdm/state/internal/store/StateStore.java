@@ -2,60 +2,79 @@ package org.mlsdm.state.internal.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Future;
+import org.mlsdm.state.BackupCheck;
+import org.mlsdm.state.ChecksumCheck;
 import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.SaveOptions;
 import org.mlsdm.state.StateCorruptionException;
+import org.mlsdm.state.StateFormat;
+import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.SystemStates;
-import org.mlsdm.state.internal.io.DurableFile;
 import org.mlsdm.state.internal.io.FileOps;
-import org.mlsdm.state.internal.io.HashingSink;
-import org.mlsdm.state.internal.io.PathLocks;
-import org.mlsdm.state.internal.io.RealFileOps;
+import org.mlsdm.state.internal.io.LocalStorageProvider;
+import org.mlsdm.state.internal.io.Sha256;
+import org.mlsdm.state.internal.io.Workers;
+import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.StateMaps;
+import org.mlsdm.state.spi.CorruptVersionException;
+import org.mlsdm.state.spi.Journal;
+import org.mlsdm.state.spi.StateStorage;
+import org.mlsdm.state.spi.StoredVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store behind {@link SystemStates}: format choice, locking, retries, checksum verification,
- * migration and recovery over a {@link FileOps} seam. Tests build one over a failing or
- * crash-modelling {@code FileOps}; the library uses {@link #DEFAULT}.
+ * The core behind {@code SystemStates}: format choice, codecs, checksum verification, migration,
+ * retries and recovery decisions, over a {@link StateStorage} that keeps the bytes, the locks, the
+ * companion files and the temporary files. Local paths go to the {@code file} storage ({@link
+ * LocalStorageProvider}; tests build one over a failing or crash-modelling {@link FileOps}); other
+ * schemes to the providers {@link StorageProviders} finds.
  */
 public final class StateStore {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
-  /** The store behind {@code SystemStates}: real file operations and the UTC clock. */
-  public static final StateStore DEFAULT = new StateStore(RealFileOps.INSTANCE, Clock.systemUTC());
+  /** The longest wait between two attempts, however many there are. */
+  static final long MAX_BACKOFF_MILLIS = 2000;
 
-  static final PathLocks LOCKS = new PathLocks();
+  /** The store behind {@code SystemStates}: the real file system, the UTC clock, every provider. */
+  public static final StateStore DEFAULT =
+      new StateStore(new LocalStorageProvider(), StorageProviders.installed(), Clock.systemUTC());
 
-  final FileOps ops;
+  private final LocalStorageProvider local;
+  private final StorageProviders providers;
   private final Clock clock;
 
   StateStore(FileOps ops, Clock clock) {
-    this.ops = Objects.requireNonNull(ops, "ops");
+    this(new LocalStorageProvider(ops, clock), StorageProviders.installed(), clock);
+  }
+
+  private StateStore(LocalStorageProvider local, StorageProviders providers, Clock clock) {
+    this.local = Objects.requireNonNull(local, "local");
+    this.providers = Objects.requireNonNull(providers, "providers");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -63,51 +82,103 @@ public final class StateStore {
     return clock;
   }
 
+  // ---------------------------------------------------------------- locations
+
+  /**
+   * The format of a location: the explicit one, or by the name's extension; a local path is also
+   * checked for a file name and for being a directory.
+   */
+  static StateFormat format(StateLocation location, Optional<StateFormat> explicit) {
+    Optional<Path> path = location.path();
+    if (path.isPresent()) {
+      Path p = path.get();
+      if (explicit.isEmpty()) {
+        return StateFormat.of(p);
+      }
+      Path name = p.getFileName();
+      if (name == null || name.toString().isEmpty()) {
+        throw new IllegalArgumentException("State path has no file name: '" + p + "'");
+      }
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalArgumentException("State path is a directory: " + p);
+      }
+      return explicit.get();
+    }
+    return explicit.orElseGet(() -> StateFormat.ofName(location.name()));
+  }
+
+  StateStorage open(StateLocation location) throws IOException {
+    Optional<Path> path = location.path();
+    if (path.isPresent()) {
+      return local.open(path.get());
+    }
+    return providers.forScheme(location.scheme()).open(location.uri());
+  }
+
+  /** A storage's location as a {@code Path}, for the exceptions and reports that take one. */
+  private static Path pathOf(String described) {
+    return Path.of(described);
+  }
+
   // ---------------------------------------------------------------- save
 
-  /** Implements {@code SystemStates.save}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /** Implements {@code SystemStates.save} for a local path. */
   public SystemStateRecord save(SystemStateRecord state, Path path, SaveOptions options) {
+    return save(state, StateLocation.of(Objects.requireNonNull(path, "path")), options);
+  }
+
+  /** Implements {@code SystemStates.save}, whose Javadoc is the contract. */
+  public SystemStateRecord save(
+      SystemStateRecord state, StateLocation location, SaveOptions options) {
     Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
-    StateFormat.of(path);
-    Path target = target(path);
+    StateFormat format = format(location, Optional.empty());
     SystemStateRecord record = stamp(state, options);
-    try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      commitWhole(record, target, options);
+    StateCodec codec = Codecs.of(format);
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      commitWhole(record, codec, storage, session, options);
       return record;
     } catch (IOException e) {
-      throw new StateSaveException("Failed to save state to " + target + ": " + e, e);
+      throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
     }
   }
 
   /**
-   * A whole-file save under a held exclusive lock: the durable commit, then the reset of the
-   * journal. Returns the new base's SHA-256. Once the new main file is renamed into place the old
-   * journal's chain root is no longer the base's SHA-256, so a crash before the journal is deleted
-   * leaves a stale journal that no load applies; deleting it is housekeeping, and its failure is
-   * only logged.
+   * A whole-file save in a held write session: the durable commit, then the reset of the journal.
+   * Returns the new base's SHA-256. Once the new version is current the old journal's chain root is
+   * no longer the base's SHA-256, so a crash before the journal is removed leaves a stale journal
+   * that no load applies; removing it is housekeeping, and its failure is only logged.
    */
-  String commitWhole(SystemStateRecord record, Path target, SaveOptions options)
+  String commitWhole(
+      SystemStateRecord record,
+      StateCodec codec,
+      StateStorage storage,
+      StateStorage.WriteSession session,
+      SaveOptions options)
       throws IOException {
-    DurableFile file = new DurableFile(ops, target);
-    StateCodec codec = StateFormat.of(target).codec();
-    file.deleteStaleTemps();
+    String where = storage.describe();
+    session.cleanUp();
     String[] digest = new String[1];
     attempt(
-        file,
+        where,
         options,
-        () -> digest[0] = file.commit(out -> codec.write(record, out), options.createBackup()));
-    Path journal = JournalFormat.journalPath(target);
-    if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        ops.delete(journal);
-        ops.forceDirectory(file.directory());
+        () -> {
+          try (StateStorage.Write write = session.begin()) {
+            codec.write(record, write.out());
+            digest[0] = write.commit(options.createBackup(), OptionalLong.empty()).sha256();
+          }
+        });
+    if (storage.supportsJournal()) {
+      try (Journal j = storage.journal()) {
+        if (j.size() > 0) {
+          j.delete();
+        }
       } catch (IOException e) {
-        LOG.warn(
-            "Could not reset the journal {} after a whole-file save: {}", journal, e.toString());
+        LOG.warn("Could not reset the journal of {} after a whole-file save: {}", where, e.toString());
       }
     }
     return digest[0];
@@ -125,9 +196,15 @@ public final class StateStore {
     void run() throws IOException;
   }
 
-  private void attempt(DurableFile file, SaveOptions options, Attempt attempt) {
+  /**
+   * Runs {@code attempt} up to {@link SaveOptions#maxAttempts()} times, waiting the backoff before
+   * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS} (or the initial backoff, when
+   * the caller chose a longer one).
+   */
+  private static void attempt(String where, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
+    long cap = Math.max(backoff, MAX_BACKOFF_MILLIS);
     for (int i = 1; i <= options.maxAttempts(); i++) {
       try {
         attempt.run();
@@ -136,13 +213,13 @@ public final class StateStore {
         failures.add(e);
         LOG.warn(
             "Save of {} failed (attempt {} of {}): {}",
-            file.main(),
+            where,
             i,
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
           sleep(backoff);
-          backoff *= 2;
+          backoff = Math.min(backoff * 2, cap);
         }
       }
     }
@@ -150,7 +227,7 @@ public final class StateStore {
     StateSaveException ex =
         new StateSaveException(
             "Failed to save state to "
-                + file.main()
+                + where
                 + " after "
                 + failures.size()
                 + " attempt(s): "
@@ -176,19 +253,20 @@ public final class StateStore {
 
   // ---------------------------------------------------------------- load
 
-  /** Implements {@code SystemStates.load}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /** Implements {@code SystemStates.load} for a local path. */
   public SystemStateRecord load(Path path, LoadOptions options) {
-    Objects.requireNonNull(path, "path");
+    return load(StateLocation.of(Objects.requireNonNull(path, "path")), options);
+  }
+
+  /** Implements {@code SystemStates.load}, whose Javadoc is the contract. */
+  public SystemStateRecord load(StateLocation location, LoadOptions options) {
+    Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
-    StateFormat format = StateFormat.of(path);
-    Path target = target(path);
-    try (PathLocks.Held lock = LOCKS.shared(target)) {
-      return loadLocked(format, target, options, false).record();
-    } catch (IOException e) {
-      throw unreadable(target, e);
-    }
+    StateFormat format = format(location, options.format());
+    return readOnly(
+            location,
+            (storage, view) -> loadWithJournal(format, storage, view.current(), options, false))
+        .record();
   }
 
   /**
@@ -203,129 +281,174 @@ public final class StateStore {
       SystemStateRecord record, String baseSha256, long baseRows, JournalFormat.Scan scan) {}
 
   /**
-   * Reads the base and applies its journal; the caller holds a lock. A journal is only read, never
-   * changed: a stale journal or a torn tail is logged and left for the next writer.
+   * Reads the base ({@code current}, from a read view or a write session) and applies its journal.
+   * A journal is only read, never changed: a stale journal or a torn tail is logged and left for
+   * the next writer.
    */
-  Loaded loadLocked(StateFormat format, Path target, LoadOptions options, boolean needSha)
+  Loaded loadWithJournal(
+      StateFormat format,
+      StateStorage storage,
+      Optional<StoredVersion> current,
+      LoadOptions options,
+      boolean needSha)
       throws IOException {
-    Path jp = JournalFormat.journalPath(target);
-    boolean journal = Files.exists(jp, LinkOption.NOFOLLOW_LINKS);
-    Read r = read(format, target, options.verifyChecksum(), journal || needSha);
-    SystemStateRecord base = decode(r.map(), target, options);
-    long baseRows = base.qilm().size();
-    if (!journal) {
-      return new Loaded(base, r.sha256(), baseRows, JournalFormat.scan(null, jp, r.sha256(), 0, 0));
+    Path file = pathOf(storage.describe());
+    StoredVersion v = current.orElseThrow(() -> notFound(file, null));
+    Journal journal = storage.supportsJournal() ? storage.journal() : null;
+    try {
+      boolean hasJournal = journal != null && journal.size() > 0;
+      String expected = options.verifyChecksum() ? v.recordedSha256().orElse(null) : null;
+      Reading r = readVersion(format, v, file, expected != null || hasJournal || needSha);
+      // A mismatch wins over whatever the parse returned or threw.
+      if (expected != null) {
+        verify(file, expected, r.sha256());
+      }
+      if (r.failure() != null) {
+        throw r.failure();
+      }
+      SystemStateRecord base = decode(r.map(), file, options).record();
+      long baseRows = base.qilm().size();
+      Path jp = Path.of(storage.describe() + ".journal");
+      if (!hasJournal) {
+        return new Loaded(
+            base, r.sha256(), baseRows, JournalFormat.scan(null, jp, r.sha256(), 0, 0));
+      }
+      JournalFormat.Scan scan;
+      try (SeekableByteChannel ch = journal.read()) {
+        scan = JournalFormat.scan(ch, jp, r.sha256(), base.memoryState().dimension(), baseRows);
+      }
+      if (scan.kind() == JournalFormat.Kind.STALE) {
+        LOG.warn("Ignoring the stale journal {}: {}", jp, scan.problem());
+      } else if (scan.problem() != null) {
+        LOG.warn(
+            "Journal {}: {}; {} byte(s) not loaded",
+            jp,
+            scan.problem(),
+            scan.size() - scan.validLength());
+      }
+      return new Loaded(JournalApply.apply(base, scan.frames(), jp), r.sha256(), baseRows, scan);
+    } finally {
+      if (journal != null) {
+        journal.close();
+      }
     }
-    JournalFormat.Scan scan;
-    try (FileChannel ch =
-        FileChannel.open(jp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      scan = JournalFormat.scan(ch, jp, r.sha256(), base.memoryState().dimension(), baseRows);
-    } catch (NoSuchFileException e) {
-      scan = JournalFormat.scan(null, jp, r.sha256(), 0, 0);
-    }
-    if (scan.kind() == JournalFormat.Kind.STALE) {
-      LOG.warn("Ignoring the stale journal {}: {}", jp, scan.problem());
-    } else if (scan.problem() != null) {
-      LOG.warn(
-          "Journal {}: {}; {} byte(s) not loaded",
-          jp,
-          scan.problem(),
-          scan.size() - scan.validLength());
-    }
-    return new Loaded(JournalApply.apply(base, scan.frames(), jp), r.sha256(), baseRows, scan);
   }
 
   /** Implements {@code Checkpointer.status}: a load that reports what the journal held. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
-  public Loaded inspect(Path path, LoadOptions options) {
+  public Loaded loadJournaled(Path path, LoadOptions options) {
     Objects.requireNonNull(path, "path");
-    StateFormat format = StateFormat.of(path);
-    Path target = target(path);
-    try (PathLocks.Held lock = LOCKS.shared(target)) {
-      return loadLocked(format, target, options, false);
-    } catch (IOException e) {
-      throw unreadable(target, e);
-    }
+    Objects.requireNonNull(options, "options");
+    StateLocation location = StateLocation.of(path);
+    StateFormat format = format(location, options.format());
+    return readOnly(
+        location,
+        (storage, view) -> loadWithJournal(format, storage, view.current(), options, false));
   }
 
-  /** A base file's parsed map and, when asked for, its SHA-256. */
-  private record Read(Map<String, Object> map, String sha256) {}
-
-  /** Reads and checks one file's bytes; the caller holds a lock. */
-  private Map<String, Object> read(StateFormat format, Path file, boolean verify)
-      throws IOException {
-    return read(format, file, verify, false).map();
+  private interface Read<T> {
+    T run(StateStorage storage, StateStorage.ReadView view) throws IOException;
   }
 
-  private Read read(StateFormat format, Path file, boolean verify, boolean needSha)
-      throws IOException {
-    if (!Files.exists(file)) {
-      throw new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, null);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      Path sum = file.resolveSibling(file.getFileName() + ".checksum");
-      String expected = verify && Files.exists(sum) ? DurableFile.readChecksum(sum) : null;
-      // One pass that hashes while it parses where the codec can; a mismatch still wins over the
-      // parsed contents, as it does below.
-      boolean hash = expected != null || needSha;
-      StateCodec.Hashed parsed = format.codec().readHashing(ch, hash);
-      if (parsed != null) {
-        if (expected != null) {
-          verify(file, expected, parsed.sha256());
+  /**
+   * Runs a read through a read view, which writes nothing; once more through a new view when the
+   * first was not {@linkplain StateStorage.ReadView#stable() stable}. The second pass is final.
+   */
+  private <T> T readOnly(StateLocation location, Read<T> read) {
+    String where = location.toString();
+    try (StateStorage storage = open(location)) {
+      where = storage.describe();
+      for (int pass = 1; ; pass++) {
+        try (StateStorage.ReadView view = storage.read()) {
+          T result = null;
+          StateLoadException failure = null;
+          try {
+            result = read.run(storage, view);
+          } catch (StateLoadException e) {
+            failure = e;
+          }
+          if (pass > 1 || view.stable()) {
+            if (failure != null) {
+              throw failure;
+            }
+            return result;
+          }
         }
-        return new Read(parsed.map(), hash ? parsed.sha256() : null);
+      }
+    } catch (IOException e) {
+      throw unreadable(pathOf(where), e);
+    }
+  }
+
+  /**
+   * What one read of a version found: the state map or why the bytes are not a state, the SHA-256
+   * when asked for, and the size.
+   */
+  private record Reading(
+      Map<String, Object> map, StateLoadException failure, String sha256, long size) {}
+
+  /**
+   * Reads one version through one open channel, hashing it when asked: in the parse where the codec
+   * can; otherwise, for a file, on another core from positional reads of the same channel while
+   * this thread parses, and for another channel after the parse. Content errors are returned; I/O
+   * errors are thrown, a vanished version as not found.
+   */
+  private static Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
+      throws IOException {
+    try (SeekableByteChannel ch = v.open()) {
+      long size = ch.size();
+      StateCodec codec = Codecs.of(format);
+      try {
+        StateCodec.Hashed parsed = codec.readHashing(ch, hash);
+        if (parsed != null) {
+          return new Reading(parsed.map(), null, parsed.sha256(), size);
+        }
+      } catch (StateLoadException e) {
+        return new Reading(null, e, hash ? Sha256.of(ch) : null, size);
       }
       ch.position(0);
-      // Otherwise the checksum is computed on another core, from positional reads of the same
-      // file, while this thread parses; it is awaited on every path, and a mismatch still wins
-      // over whatever the parse returned or threw.
-      Future<String> hashed = hash ? HashingSink.HASHERS.submit(() -> sha256(ch)) : null;
-      Map<String, Object> map;
+      Future<String> hashed =
+          hash && ch instanceof FileChannel fc
+              ? Workers.shared().submit(() -> Sha256.of(fc))
+              : null;
+      Map<String, Object> map = null;
+      StateLoadException failure = null;
       try {
-        map = parse(format, ch, file);
+        map = parse(codec, ch, v.describe());
+      } catch (StateLoadException e) {
+        failure = e;
       } catch (IOException | RuntimeException e) {
-        if (expected != null) {
-          verify(file, expected, HashingSink.await(hashed));
+        if (hashed != null) {
+          Workers.await(hashed);
         }
         throw e;
       }
-      String actual = hashed == null ? null : HashingSink.await(hashed);
-      if (expected != null) {
-        verify(file, expected, actual);
+      String sha256 = null;
+      if (hashed != null) {
+        sha256 = Workers.await(hashed);
+      } else if (hash) {
+        sha256 = Sha256.of(ch);
       }
-      return new Read(map, actual);
+      return new Reading(map, failure, sha256, size);
     } catch (NoSuchFileException e) {
-      throw new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+      throw notFound(file, e);
     }
   }
 
-  private static Map<String, Object> parse(StateFormat format, FileChannel ch, Path file)
+  private static StateLoadException notFound(Path file, Exception cause) {
+    return new StateLoadException(
+        StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
+  }
+
+  private static Map<String, Object> parse(StateCodec codec, SeekableByteChannel ch, String source)
       throws IOException {
     try {
-      return format.codec().read(ch, file.toString());
+      return codec.read(ch, source);
     } catch (StateLoadException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new StateLoadException(
-          StateLoadException.Reason.MALFORMED, "Malformed state file " + file + ": " + e, e);
+          StateLoadException.Reason.MALFORMED, "Malformed state file " + source + ": " + e, e);
     }
-  }
-
-  /** SHA-256 of the whole file by positional reads, which leave the channel's position alone. */
-  private static String sha256(FileChannel ch) throws IOException {
-    MessageDigest md = HashingSink.sha256();
-    ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
-    long position = 0;
-    for (int n = ch.read(buf, position); n >= 0; n = ch.read(buf, position)) {
-      position += n;
-      buf.flip();
-      md.update(buf);
-      buf.clear();
-    }
-    return HashingSink.hex(md.digest());
   }
 
   private static void verify(Path file, String expected, String actual) {
@@ -336,23 +459,30 @@ public final class StateStore {
 
   private static StateLoadException unreadable(Path file, IOException e) {
     if (e instanceof NoSuchFileException) {
-      return new StateLoadException(
-          StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, e);
+      return notFound(file, e);
     }
     String why = e instanceof AccessDeniedException ? "access denied" : e.toString();
     return new StateLoadException(
         StateLoadException.Reason.UNREADABLE, "Cannot read state file " + file + ": " + why, e);
   }
 
+  /**
+   * A decoded record and whether a migration produced it.
+   *
+   * @param record the record
+   * @param migrated whether the file was of an older schema version
+   */
+  public record Decoded(SystemStateRecord record, boolean migrated) {}
+
   /** Migrates and validates a decoded map. */
-  public static SystemStateRecord decode(Map<String, Object> map, Path file, LoadOptions options) {
+  public static Decoded decode(Map<String, Object> map, Path file, LoadOptions options) {
     int version;
     try {
       version = StateMaps.version(map);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
-    int current = SystemStates.CURRENT_SCHEMA_VERSION;
+    int current = StateMaps.CURRENT_VERSION;
     if (version > current) {
       throw new StateLoadException(
           StateLoadException.Reason.UNSUPPORTED_VERSION,
@@ -387,7 +517,7 @@ public final class StateStore {
       }
     }
     try {
-      return StateMaps.toRecord(m, !migrated);
+      return new Decoded(StateMaps.toRecord(m, !migrated), migrated);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
@@ -398,193 +528,246 @@ public final class StateStore {
         StateLoadException.Reason.INVALID, "Invalid state in " + file + ": " + e.getMessage(), e);
   }
 
+  // ---------------------------------------------------------------- inspect
+
+  /** Implements {@code SystemStates.inspect} for a local path. */
+  public StateInspection inspect(Path path, LoadOptions options) {
+    return inspect(StateLocation.of(Objects.requireNonNull(path, "path")), options);
+  }
+
+  /** Implements {@code SystemStates.inspect}, whose Javadoc is the contract. */
+  public StateInspection inspect(StateLocation location, LoadOptions options) {
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(options, "options");
+    StateFormat format = format(location, options.format());
+    return readOnly(location, (storage, view) -> inspectOnce(format, storage, view, options));
+  }
+
+  private static StateInspection inspectOnce(
+      StateFormat format, StateStorage storage, StateStorage.ReadView view, LoadOptions options)
+      throws IOException {
+    Path file = pathOf(storage.describe());
+    StoredVersion v = view.current().orElseThrow(() -> notFound(file, null));
+    String expected = null;
+    boolean sumUnreadable = false;
+    try {
+      expected = v.recordedSha256().orElse(null);
+      sumUnreadable = expected != null && !Sha256.isDigest(expected);
+    } catch (IOException e) {
+      LOG.debug("Unreadable checksum of {}: {}", file, e.toString());
+      sumUnreadable = true;
+    }
+    Reading r = readVersion(format, v, file, true);
+    Optional<String> actual = Optional.of(r.sha256());
+    ChecksumCheck checksum;
+    if (sumUnreadable) {
+      checksum = new ChecksumCheck(ChecksumCheck.Status.UNREADABLE, Optional.empty(), actual);
+    } else if (expected == null) {
+      checksum = new ChecksumCheck(ChecksumCheck.Status.MISSING, Optional.empty(), actual);
+    } else {
+      ChecksumCheck.Status status =
+          expected.equals(r.sha256()) ? ChecksumCheck.Status.OK : ChecksumCheck.Status.MISMATCH;
+      checksum = new ChecksumCheck(status, Optional.of(expected), actual);
+    }
+    OptionalInt versionFound = OptionalInt.empty();
+    Decoded decoded = null;
+    StateLoadException failure = r.failure();
+    if (failure == null) {
+      try {
+        versionFound = OptionalInt.of(StateMaps.version(r.map()));
+      } catch (StateValidationException e) {
+        LOG.debug("No schema version in {}: {}", file, e.getMessage());
+      }
+      try {
+        decoded = decode(r.map(), file, options);
+      } catch (StateLoadException e) {
+        failure = e;
+      }
+    }
+    return new StateInspection(
+        file,
+        format,
+        r.size(),
+        versionFound,
+        decoded != null && decoded.migrated(),
+        checksum,
+        decoded == null ? List.of() : Integrity.warnings(decoded.record()),
+        Optional.ofNullable(decoded).map(Decoded::record),
+        Optional.ofNullable(failure),
+        checkBackup(format, view, options));
+  }
+
+  private static BackupCheck checkBackup(
+      StateFormat format, StateStorage.ReadView view, LoadOptions options) throws IOException {
+    Optional<StoredVersion> backup = view.backup();
+    if (backup.isEmpty()) {
+      return BackupCheck.ABSENT;
+    }
+    Path file = pathOf(backup.get().describe());
+    try {
+      Reading r = readVersion(format, backup.get(), file, false);
+      if (r.failure() != null) {
+        throw r.failure();
+      }
+      Instant updated = decode(r.map(), file, options).record().updatedAt();
+      return new BackupCheck(true, Optional.of(updated), Optional.empty());
+    } catch (StateLoadException e) {
+      return new BackupCheck(true, Optional.empty(), Optional.of(e));
+    } catch (IOException e) {
+      return new BackupCheck(true, Optional.empty(), Optional.of(unreadable(file, e)));
+    }
+  }
+
   // ---------------------------------------------------------------- recover
 
-  /** Implements {@code SystemStates.recover}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
-  public SystemStateRecord recover(Path path) {
-    Objects.requireNonNull(path, "path");
-    StateFormat format = StateFormat.of(path);
-    Path target = target(path);
-    DurableFile file = new DurableFile(ops, target);
+  /** Implements {@code SystemStates.recoverReport} for a local path. */
+  public RecoveryResult recover(Path path) {
+    return recover(StateLocation.of(Objects.requireNonNull(path, "path")));
+  }
+
+  /** Implements {@code SystemStates.recoverReport}, whose Javadoc is the contract. */
+  public RecoveryResult recover(StateLocation location) {
+    Objects.requireNonNull(location, "location");
+    StateFormat format = format(location, Optional.empty());
     LoadOptions options = LoadOptions.defaults();
-    try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      StateLoadException mainFailure;
-      try {
-        SystemStateRecord r = loadLocked(format, target, options, false).record();
-        file.deleteStaleTemps();
-        return r;
-      } catch (StateLoadException e) {
-        mainFailure = e;
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      Path target = pathOf(where);
+      StateLoadException mainFailure = notFound(target, null);
+      StateLoadException backupFailure = null;
+      boolean backupSeen = false;
+      for (StoredVersion c : session.candidates()) {
+        Path file = pathOf(c.describe());
+        boolean verify = c.kind() != StoredVersion.Kind.BACKUP;
+        SystemStateRecord r;
+        try {
+          String expected = verify ? c.recordedSha256().orElse(null) : null;
+          if (c.kind() == StoredVersion.Kind.INTERRUPTED && expected == null) {
+            continue;
+          }
+          Reading read = readVersion(format, c, file, expected != null);
+          if (expected != null) {
+            verify(file, expected, read.sha256());
+          }
+          if (read.failure() != null) {
+            throw read.failure();
+          }
+          // A version is decoded under the state's own name, as a load of it would be.
+          r =
+              decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
+                  .record();
+        } catch (StateLoadException | CorruptVersionException e) {
+          StateLoadException failure =
+              e instanceof StateLoadException sle ? sle : unreadable(file, (IOException) e);
+          switch (c.kind()) {
+            case CURRENT -> mainFailure = failure;
+            case BACKUP, GENERATION -> {
+              backupSeen = true;
+              backupFailure = failure;
+            }
+            case INTERRUPTED -> LOG.debug("Skipping {}: {}", file, failure.getMessage());
+          }
+          continue;
+        }
+        if (c.kind() == StoredVersion.Kind.CURRENT) {
+          session.cleanUp();
+          return new RecoveryResult(
+              withJournal(format, storage, session, r),
+              RecoveryResult.Source.MAIN,
+              Optional.of(file),
+              Optional.empty());
+        }
+        LOG.info("Recovering {} from {}", target, file);
+        List<Optional<String>> kept = new ArrayList<>(1);
+        attempt(where, SaveOptions.defaults(), () -> kept.add(session.restore(c)));
+        RecoveryResult.Source source =
+            c.kind() == StoredVersion.Kind.INTERRUPTED
+                ? RecoveryResult.Source.INTERRUPTED_SAVE
+                : RecoveryResult.Source.BACKUP;
+        // The restored version may be the base a journal chains to.
+        return new RecoveryResult(
+            withJournal(format, storage, session, r),
+            source,
+            Optional.of(file),
+            kept.get(kept.size() - 1).map(StateStore::pathOf));
       }
-      SystemStateRecord inFlight = recoverInterrupted(format, file, options);
-      if (inFlight != null) {
-        // The restored main file may be the base a journal chains to.
-        return withJournal(format, target, inFlight);
-      }
-      Path backup = file.backup();
-      if (!Files.exists(backup)) {
+      if (!backupSeen) {
         throw new StateRecoveryException(
-            "Cannot recover "
-                + target
-                + ": "
-                + mainFailure.getMessage()
-                + "; no backup at "
-                + backup,
+            "Cannot recover " + target + ": " + mainFailure.getMessage() + "; no backup",
             mainFailure);
       }
-      SystemStateRecord fromBackup;
-      try {
-        fromBackup = decode(read(format, backup, false), backup, options);
-      } catch (StateLoadException e) {
-        StateRecoveryException ex =
-            new StateRecoveryException(
-                "Cannot recover "
-                    + target
-                    + ": "
-                    + mainFailure.getMessage()
-                    + "; the backup failed too: "
-                    + e.getMessage(),
-                mainFailure);
-        ex.addSuppressed(e);
-        throw ex;
-      }
-      LOG.info("Restoring {} from its backup {}", target, backup);
-      restoreFrom(file, backup);
-      return withJournal(format, target, fromBackup);
+      StateRecoveryException ex =
+          new StateRecoveryException(
+              "Cannot recover "
+                  + target
+                  + ": "
+                  + mainFailure.getMessage()
+                  + "; the backup failed too: "
+                  + backupFailure.getMessage(),
+              mainFailure);
+      ex.addSuppressed(backupFailure);
+      throw ex;
     } catch (IOException e) {
-      throw new StateRecoveryException("Cannot recover " + target + ": " + e, e);
+      throw new StateRecoveryException("Cannot recover " + where + ": " + e, e);
     }
   }
 
   /**
-   * Looks for the files an interrupted save left: a main file or a temp whose SHA-256 equals a
-   * checksum file or checksum temp. Returns the newest such state after making it the main file, or
-   * null.
+   * {@code base}, the current version, with its journal applied when one chains to it; the base as
+   * it is when there is no journal or applying it fails (logged).
    */
-  private SystemStateRecord recoverInterrupted(
-      StateFormat format, DurableFile file, LoadOptions options) throws IOException {
-    List<String> sums = new ArrayList<>();
-    addChecksum(sums, file.checksum());
-    for (Path p : file.temps(DurableFile.Kind.SUM)) {
-      addChecksum(sums, p);
-    }
-    for (Path p : file.temps(DurableFile.Kind.PREV_SUM)) {
-      addChecksum(sums, p);
-    }
-    if (sums.isEmpty()) {
-      return null;
-    }
-    List<Path> candidates = new ArrayList<>();
-    if (DurableFile.exists(file.main())) {
-      candidates.add(file.main());
-    }
-    List<Path> temps = new ArrayList<>(file.temps(DurableFile.Kind.MAIN));
-    temps.addAll(file.temps(DurableFile.Kind.PREV_MAIN));
-    temps.sort(Comparator.comparing(StateStore::modified).reversed());
-    candidates.addAll(temps);
-    for (Path c : candidates) {
-      if (!sums.contains(DurableFile.sha256(c))) {
-        continue;
-      }
-      SystemStateRecord r;
-      try {
-        r = decode(read(format, c, false), file.main(), options);
-      } catch (StateLoadException e) {
-        continue;
-      }
-      LOG.info("Recovering {} from the interrupted save's {}", file.main(), c);
-      restoreFrom(file, c);
-      return r;
-    }
-    return null;
-  }
-
-  private SystemStateRecord withJournal(StateFormat format, Path target, SystemStateRecord base)
+  private SystemStateRecord withJournal(
+      StateFormat format,
+      StateStorage storage,
+      StateStorage.WriteSession session,
+      SystemStateRecord base)
       throws IOException {
-    if (!Files.exists(JournalFormat.journalPath(target), LinkOption.NOFOLLOW_LINKS)) {
+    if (!storage.supportsJournal()) {
       return base;
     }
-    try {
-      return loadLocked(format, target, LoadOptions.defaults(), false).record();
-    } catch (StateLoadException e) {
-      LOG.warn("Recovered {} without its journal: {}", target, e.getMessage());
-      return base;
-    }
-  }
-
-  private static void addChecksum(List<String> sums, Path p) {
-    try {
-      if (Files.exists(p)) {
-        sums.add(DurableFile.readChecksum(p));
+    try (Journal j = storage.journal()) {
+      if (j.size() == 0) {
+        return base;
       }
-    } catch (IOException e) {
-      LOG.debug("Unreadable checksum candidate {}: {}", p, e.toString());
     }
-  }
-
-  private static long modified(Path p) {
     try {
-      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
-    } catch (IOException e) {
-      return Long.MIN_VALUE;
+      return loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), false)
+          .record();
+    } catch (StateLoadException e) {
+      LOG.warn("Recovered {} without its journal: {}", storage.describe(), e.getMessage());
+      return base;
     }
-  }
-
-  /** Makes {@code source}'s bytes the main file with a matching checksum; keeps the backup. */
-  private void restoreFrom(DurableFile file, Path source) throws IOException {
-    attempt(file, SaveOptions.defaults(), () -> file.commitCopyOf(source));
-    file.deleteStaleTemps();
   }
 
   // ---------------------------------------------------------------- delete
 
-  /** Implements {@code SystemStates.delete}, whose Javadoc is the contract. */
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /** Implements {@code SystemStates.delete} for a local path. */
   public void delete(Path path, boolean deleteBackup) {
-    Objects.requireNonNull(path, "path");
-    StateFormat.of(path);
-    Path target = target(path);
-    DurableFile file = new DurableFile(ops, target);
-    try (PathLocks.Held lock = LOCKS.exclusive(target)) {
-      ops.delete(target);
-      ops.delete(file.checksum());
-      ops.delete(JournalFormat.journalPath(target));
-      if (deleteBackup) {
-        ops.delete(file.backup());
+    delete(StateLocation.of(Objects.requireNonNull(path, "path")), deleteBackup);
+  }
+
+  /** Implements {@code SystemStates.delete}, whose Javadoc is the contract. */
+  public void delete(StateLocation location, boolean deleteBackup) {
+    Objects.requireNonNull(location, "location");
+    format(location, Optional.empty());
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      session.delete(deleteBackup);
+      if (storage.supportsJournal()) {
+        try (Journal j = storage.journal()) {
+          j.delete();
+        }
       }
-      file.deleteStaleTemps();
-      ops.forceDirectory(file.directory());
     } catch (IOException e) {
-      throw new StateSaveException("Failed to delete state " + target + ": " + e, e);
+      throw new StateSaveException("Failed to delete state " + where + ": " + e, e);
     }
   }
 
-  // ---------------------------------------------------------------- paths
-
-  /**
-   * The file the store works on: the path itself, or, when it is a symbolic link, the file it
-   * resolves to (so the link keeps pointing at the state and the siblings live beside the target).
-   */
-  static Path target(Path path) {
-    Path abs = path.toAbsolutePath().normalize();
-    if (!Files.isSymbolicLink(abs)) {
-      return abs;
-    }
-    try {
-      return abs.toRealPath();
-    } catch (IOException e) {
-      Path link = abs;
-      try {
-        Path to = Files.readSymbolicLink(link);
-        return link.resolveSibling(to).normalize();
-      } catch (IOException ignored) {
-        return abs;
-      }
-    }
-  }
+  // ---------------------------------------------------------------- maps
 
   /** A mutable deep copy of a state map, so that migrations never change the caller's map. */
   public static Map<String, Object> copyMap(Map<String, ?> map) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mlsdm.state.StateCorruptionException;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStates;
-import org.mlsdm.state.internal.io.HashingSink;
+import org.mlsdm.state.internal.io.Sha256;
 import org.mlsdm.state.internal.store.StateCodec;
 import org.mlsdm.testing.BytesChannel;
 
@@ -95,7 +95,7 @@ class JsonFastReaderTest {
 
     assertThat(fast).isNotNull();
     assertSame(fast.map(), JsonStateCodecSupport.read(bytes));
-    assertThat(fast.sha256()).isEqualTo(HashingSink.hex(HashingSink.sha256().digest(bytes)));
+    assertThat(fast.sha256()).isEqualTo(Sha256.hex(Sha256.newDigest().digest(bytes)));
   }
 
   @ParameterizedTest
@@ -184,7 +184,7 @@ class JsonFastReaderTest {
     Files.writeString(file, text);
     Files.writeString(
         SystemStates.checksumPath(file),
-        HashingSink.hex(HashingSink.sha256().digest(text.getBytes(StandardCharsets.UTF_8))));
+        Sha256.hex(Sha256.newDigest().digest(text.getBytes(StandardCharsets.UTF_8))));
 
     assertThat(SystemStates.load(file).id()).isEqualTo("x");
   }

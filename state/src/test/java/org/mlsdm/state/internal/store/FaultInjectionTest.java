@@ -61,14 +61,18 @@ class FaultInjectionTest {
     return counting.calls().size();
   }
 
-  static Stream<Arguments> everyStep() throws java.io.IOException {
-    Path scratch = java.nio.file.Files.createTempDirectory("faults");
+  static Stream<Arguments> everyStep() {
+    Path scratch = StoreFiles.tempDirectory("faults");
     List<Arguments> out = new ArrayList<>();
-    StoreFiles.formats()
-        .forEach(
-            ext ->
-                IntStream.rangeClosed(1, operationsPerSave(scratch, ext))
-                    .forEach(k -> out.add(Arguments.of(ext, k))));
+    try {
+      StoreFiles.formats()
+          .forEach(
+              ext ->
+                  IntStream.rangeClosed(1, operationsPerSave(scratch, ext))
+                      .forEach(k -> out.add(Arguments.of(ext, k))));
+    } finally {
+      StoreFiles.deleteRecursively(scratch);
+    }
     return out.stream();
   }
 

@@ -13,7 +13,9 @@ import org.mlsdm.state.internal.io.FileOps;
  * A {@link FileOps} that records every operation and fails the ones a test schedules: the k-th
  * operation once (a transient fault), or the k-th and every later operation of the same kind
  * (renames: onto the same target) for good (a persistent fault such as a full disk or a failing
- * device).
+ * device). Reads ({@link Op#OPEN_READ}, {@link Op#LIST}) are numbered on their own, so that the
+ * write steps keep their numbers: {@link #failReadOnce} and {@link #failReadFrom} fail the k-th
+ * read once or it and every later read.
  */
 final class FaultyFileOps implements FileOps {
   enum Op {
@@ -24,7 +26,9 @@ final class FaultyFileOps implements FileOps {
     LINK,
     RENAME,
     DELETE,
-    FORCE_DIR
+    FORCE_DIR,
+    OPEN_READ,
+    LIST
   }
 
   /** One operation as performed (or attempted). */
@@ -36,6 +40,9 @@ final class FaultyFileOps implements FileOps {
   private boolean persistent;
   private Call persistentKey;
   private String message = "injected I/O error";
+  private int reads;
+  private int failReadAt = -1;
+  private boolean readsPersistent;
 
   FaultyFileOps(FileOps real) {
     this.real = real;
@@ -53,6 +60,25 @@ final class FaultyFileOps implements FileOps {
     this.failAt = k;
     this.persistent = true;
     return this;
+  }
+
+  /** Fails the k-th read (1-based) once. */
+  FaultyFileOps failReadOnce(int k) {
+    this.failReadAt = k;
+    this.readsPersistent = false;
+    return this;
+  }
+
+  /** Fails the k-th read and every later read, for good. */
+  FaultyFileOps failReadFrom(int k) {
+    this.failReadAt = k;
+    this.readsPersistent = true;
+    return this;
+  }
+
+  /** How many reads were performed or attempted. */
+  synchronized int reads() {
+    return reads;
   }
 
   FaultyFileOps withMessage(String m) {
@@ -83,6 +109,27 @@ final class FaultyFileOps implements FileOps {
       }
       throw new IOException(message + " (" + op + " " + path + ", operation " + k + ")");
     }
+  }
+
+  private synchronized void read(Op op, Path path) throws IOException {
+    int k = ++reads;
+    boolean fail = failReadAt > 0 && (k == failReadAt || (readsPersistent && k > failReadAt));
+    // Reads are not in calls(): the write steps keep their numbers.
+    if (fail) {
+      throw new IOException(message + " (" + op + " " + path + ", read " + k + ")");
+    }
+  }
+
+  @Override
+  public FileChannel openRead(Path path) throws IOException {
+    read(Op.OPEN_READ, path);
+    return real.openRead(path);
+  }
+
+  @Override
+  public List<Path> list(Path dir, String glob) throws IOException {
+    read(Op.LIST, dir);
+    return real.list(dir, glob);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.List;
 import org.mlsdm.state.internal.io.FileOps;
 
 /** A {@link FileOps} that forwards every call; tests override the steps they intercept. */
@@ -52,5 +53,15 @@ abstract class ForwardingFileOps implements FileOps {
   @Override
   public void forceDirectory(Path dir) throws IOException {
     delegate.forceDirectory(dir);
+  }
+
+  @Override
+  public FileChannel openRead(Path path) throws IOException {
+    return delegate.openRead(path);
+  }
+
+  @Override
+  public List<Path> list(Path dir, String glob) throws IOException {
+    return delegate.list(dir, glob);
   }
 }
