@@ -54,9 +54,13 @@ contains() {
   grep -qF -- "$2" "$1" || fail "expected $(basename "$1") to contain: $2"
 }
 
-# json_field FILE KEY: a top-level field of an inspect --json output.
+# json_field FILE PATH: a field of an inspect --json output, PATH dotted (state.qilm.memory.rows).
 json_field() {
-  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+  python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+    v = v[k]
+print(v)' "$1" "$2"
 }
 
 echo "e2e: launcher $launcher in $root"
@@ -92,12 +96,12 @@ contains "$err" "lambda_l1"
 
 # inspect
 expect 0 inspect "$data/s.json"
-contains "$out" "dimension    8"
+contains "$out" "  dimension  8"
 contains "$out" "id           'e2e'"
 contains "$out" "checksum     ok"
 expect 0 inspect --json "$data/s.json"
-[[ "$(json_field "$out" qilm_rows)" == 0 ]] || fail "inspect --json: qilm_rows is not 0"
-[[ "$(json_field "$out" checksum)" == ok ]] || fail "inspect --json: checksum is not ok"
+[[ "$(json_field "$out" state.qilm.memory.rows)" == 0 ]] || fail "inspect --json: the QILM has rows"
+[[ "$(json_field "$out" checksum.status)" == ok ]] || fail "inspect --json: checksum is not ok"
 
 # simulate from the init file, with a plot
 expect 0 simulate "$data/s.json" --steps 600 --checkpoint-every 50 --plot "$data/norms.png"
@@ -126,7 +130,7 @@ stopped="$(sed -n 's/^interrupted after step \([0-9]*\);.*/\1/p' "$out")"
 [[ -n "$stopped" ]] || fail "simulate did not say where it stopped"
 expect 0 verify "$data/long.json"
 expect 0 inspect --json "$data/long.json"
-[[ "$(json_field "$out" qilm_rows)" == "$stopped" ]] || fail "the checkpoint does not hold the $stopped steps run"
+[[ "$(json_field "$out" state.qilm.memory.rows)" == "$stopped" ]] || fail "the checkpoint does not hold the $stopped steps run"
 total=$((stopped + 300))
 expect 0 simulate "$data/long.json" --steps "$total"
 contains "$out" "resuming $data/long.json at step $((stopped + 1)) of $total"

@@ -7,7 +7,6 @@ import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.JournalStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code compact}: folds FILE.journal into FILE. */
 @Command(
@@ -21,23 +20,21 @@ import picocli.CommandLine.Parameters;
 final class CompactCommand implements Callable<Integer> {
   @Mixin Console console;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file (a .json or .npz file name).")
-  Path file;
+  @Mixin Options.StateFile target;
 
   @Override
   public Integer call() {
-    StateFiles.requireStateFileName(file);
+    Path file = target.file;
     PrintWriter out = console.out();
     JournalStatus before = Checkpointer.compact(file);
     if (before.present() && before.chains()) {
       out.printf(
           "compacted %s: %d frame(s), %s of journal folded in%n",
-          file, before.frames(), Progress.bytes(before.bytes()));
+          Text.path(file), before.frames(), Progress.bytes(before.bytes()));
     } else {
-      out.printf("compacted %s: no journal to fold in (%s rewritten)%n", file, file);
+      out.printf(
+          "compacted %s: no journal to fold in (%s rewritten)%n",
+          Text.path(file), Text.path(file));
     }
     out.flush();
     return ExitCode.OK.code();

@@ -16,8 +16,9 @@ final class Console {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
+  /** Stdout, with every control character escaped ({@link Text#safeWriter}). */
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return Text.safeWriter(spec.commandLine().getOut());
   }
 
   /** Progress on stderr, as a redrawn bar when the tool runs on a terminal. */

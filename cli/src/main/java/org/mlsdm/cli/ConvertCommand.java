@@ -2,16 +2,18 @@ package org.mlsdm.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code convert}: JSON ↔ NPZ, verified on both sides. */
@@ -20,10 +22,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Convert a state file between JSON and NPZ, verified on both sides.",
       "The formats follow the file names' extensions.",
-      "IN is loaded with its checksum verified and migrated to the current schema version; OUT is"
-          + " written atomically with its checksum, then read back and compared with IN: the id,"
-          + " created_at, parameters, levels and QILM must be identical (updated_at is the time of"
-          + " writing).",
+      "IN is loaded with its checksum verified and migrated to the current schema version. OUT is"
+          + " first written to a private directory beside it, read back and compared with IN: the"
+          + " id, created_at, parameters, levels and QILM must be identical (updated_at is the"
+          + " time of writing). Only then is OUT written, atomically with its checksum, and read"
+          + " back once more. A failed check leaves OUT as it was.",
       "An existing OUT is left alone unless --force is given; then it is kept as OUT.backup."
     })
 final class ConvertCommand implements Callable<Integer> {
@@ -32,51 +35,62 @@ final class ConvertCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "IN",
+      converter = Options.StateFileName.class,
       description = "The state file to read (a .json or .npz file name).")
   Path in;
 
   @Parameters(
       index = "1",
       paramLabel = "OUT",
+      converter = Options.StateFileName.class,
       description = "The state file to write (a .json or .npz file name).")
   Path out;
 
-  @Option(names = "--force", description = "Overwrite an existing OUT (kept as OUT.backup).")
-  boolean force;
+  @Mixin Options.Force force;
+
+  /**
+   * What the check sees of a file read back; the identity, except in a test that makes the check
+   * fail to show that nothing is committed then.
+   */
+  UnaryOperator<SystemStateRecord> readBack = UnaryOperator.identity();
 
   @Override
   public Integer call() {
     PrintWriter stdout = console.out();
     Progress progress = console.progress();
     if (sameFile()) {
-      throw new CliException(ExitCode.USAGE, "IN and OUT are the same file: " + in);
+      throw new CliException(ExitCode.USAGE, "IN and OUT are the same file: " + Text.path(in));
     }
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
-      throw new CliException(
-          ExitCode.EXISTS,
-          out
-              + " already exists; use --force to overwrite it (it is kept as "
-              + SystemStates.backupPath(out).getFileName()
-              + ")");
-    }
-    StateFiles.requireStateFileName(out);
+    StateFiles.refuseExisting(out, force.force);
     SystemStateRecord source = StateFiles.load(in, progress);
     long inSize = Progress.sizeOrZero(in);
+    StateFiles.createParentDirectories(out);
+    staged(source, progress, inSize);
     SystemStateRecord written =
         progress.during(
-            "writing " + out + " from " + in, inSize, () -> SystemStates.save(source, out));
-    SystemStateRecord reread = StateFiles.load(out, progress);
+            "writing " + Text.path(out) + " from " + Text.path(in),
+            inSize,
+            () -> SystemStates.save(source, out));
+    SystemStateRecord reread = readBack.apply(StateFiles.load(out, progress));
     if (!reread.equals(written) || !sameContent(source, reread)) {
+      // The staged copy passed, so this is a file changed under us or a nondeterministic encoder.
       throw new CliException(
           ExitCode.FAILURE,
-          "verification failed: " + out + " does not read back as " + in + " holds");
+          "verification failed: "
+              + Text.path(out)
+              + " does not read back as "
+              + Text.path(in)
+              + " holds; the previous "
+              + Text.path(out.getFileName())
+              + ", if any, is kept as "
+              + Text.path(SystemStates.backupPath(out).getFileName()));
     }
     stdout.printf(
         "converted %s (%s, %s) to %s (%s, %s)%n",
-        in,
+        Text.path(in),
         StateFiles.format(in),
         Progress.bytes(inSize),
-        out,
+        Text.path(out),
         StateFiles.format(out),
         Progress.bytes(Progress.sizeOrZero(out)));
     stdout.printf(
@@ -84,6 +98,53 @@ final class ConvertCommand implements Callable<Integer> {
             + " (dimension %d, %d QILM rows)%n",
         reread.memoryState().dimension(), reread.qilm().size());
     return ExitCode.OK.code();
+  }
+
+  /**
+   * Encodes {@code source} into a private directory beside OUT and checks that it reads back as
+   * {@code source}, before OUT is touched: a failed check leaves OUT (and its backup) as they were.
+   */
+  private void staged(SystemStateRecord source, Progress progress, long size) {
+    Path parent = out.toAbsolutePath().getParent();
+    Path dir;
+    try {
+      dir = Files.createTempDirectory(parent, "." + out.getFileName() + ".convert-");
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCode.FAILURE, "cannot write beside " + Text.path(out) + ": " + e, e);
+    }
+    try {
+      Path copy = dir.resolve(out.getFileName());
+      SystemStateRecord written =
+          progress.during(
+              "checking the encoding of " + Text.path(out),
+              size,
+              () -> SystemStates.save(source, copy));
+      SystemStateRecord reread = readBack.apply(StateFiles.load(copy, progress));
+      if (!reread.equals(written) || !sameContent(source, reread)) {
+        throw new CliException(
+            ExitCode.FAILURE,
+            "verification failed: the "
+                + StateFiles.format(out)
+                + " encoding does not read back as "
+                + Text.path(in)
+                + " holds; "
+                + Text.path(out)
+                + " was not written");
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover hidden directory is harmless; the conversion's result stands.
+    }
   }
 
   private boolean sameFile() {

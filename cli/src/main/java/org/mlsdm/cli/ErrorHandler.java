@@ -26,7 +26,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     CommandLine cmd = ex.getCommandLine();
     PrintWriter err = cmd.getErr();
     String name = cmd.getCommandSpec().qualifiedName();
-    err.println(name + ": " + ex.getMessage());
+    err.println(name + ": " + Text.escape(ex.getMessage()));
     if (tool.verbose()) {
       ex.printStackTrace(err);
     }
@@ -56,21 +56,20 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (ex instanceof StateRecoveryException) {
       return ExitCode.UNRECOVERABLE;
     }
-    // The library rejects unsupported file names and directories this way, before touching a file.
-    if (ex instanceof IllegalArgumentException) {
-      return ExitCode.USAGE;
-    }
+    // Exit 2 is for the command line alone, which picocli and the options' converters check
+    // before a command runs; a library IllegalArgumentException during the work (for example a
+    // state whose values the library refuses) is a failure of the work, exit 1.
     return ExitCode.FAILURE;
   }
 
   private static String oneLine(Exception ex) {
-    String message = ex.getMessage();
+    String message = Text.message(ex);
     if (message == null || message.isBlank()) {
       message = ex.getClass().getSimpleName();
     } else if (!expected(ex)) {
       message = ex.getClass().getSimpleName() + ": " + message;
     }
-    String line = message.replaceAll("\\s*\\R\\s*", " ");
+    String line = Text.escape(message.replaceAll("\\s*\\R\\s*", " "));
     return expected(ex) ? line : line + " (run with --verbose for the stack trace)";
   }
 

@@ -27,6 +27,9 @@ public final class Main {
   /** Builds the command tree with its one-line error handling and the exit-code table. */
   static CommandLine commandLine(StateTool tool) {
     CommandLine cmd = new CommandLine(tool);
+    // "@FILE" arguments would make picocli read (and echo, in errors) any file the user names.
+    cmd.setExpandAtFiles(false);
+    cmd.setDefaultValueProvider(new Options.ParameterDefaults());
     ErrorHandler errors = new ErrorHandler(tool);
     cmd.setExecutionExceptionHandler(errors);
     cmd.setParameterExceptionHandler(errors);

@@ -3,13 +3,12 @@ package org.mlsdm.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code migrate}: rewrites a file at the current schema version. */
 @Command(
@@ -24,11 +23,7 @@ import picocli.CommandLine.Parameters;
 final class MigrateCommand implements Callable<Integer> {
   @Mixin Console console;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file (a .json or .npz file name).")
-  Path file;
+  @Mixin Options.StateFile target;
 
   @Option(
       names = "--force",
@@ -37,26 +32,34 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
-    StateFiles.Loaded loaded =
-        StateFiles.loadNoticingMigration(file, LoadOptions.defaults(), progress);
-    boolean current = !loaded.migrated();
-    SystemStateRecord state = loaded.state();
-    int target = SystemStates.CURRENT_SCHEMA_VERSION;
+    // One read that says whether the load migrated; a checksum mismatch is refused (exit 5).
+    Health health;
+    try {
+      health = Health.inspect(file, progress);
+    } catch (StateLoadException e) {
+      throw StateFiles.withRecoveryHint(e, file);
+    }
+    SystemStateRecord state = health.stateOrThrow();
+    boolean current = !health.migrated();
+    int version = SystemStates.CURRENT_SCHEMA_VERSION;
     if (current && !force) {
       out.printf(
           "%s is already at schema version %d; nothing to do (--force rewrites it)%n",
-          file, target);
+          Text.path(file), version);
       return ExitCode.OK.code();
     }
     SystemStateRecord written =
         progress.during(
-            "writing " + file, Progress.sizeOrZero(file), () -> SystemStates.save(state, file));
+            "writing " + Text.path(file),
+            Progress.sizeOrZero(file),
+            () -> SystemStates.save(state, file));
     out.printf(
         "%s %s at schema version %d (updated_at %s); previous file kept as %s%n",
         current ? "rewrote" : "migrated",
-        file,
+        Text.path(file),
         written.version(),
         written.updatedAt(),
         SystemStates.backupPath(file).getFileName());

@@ -88,7 +88,7 @@ final class Progress {
   /** Prints a line, first clearing a bar drawn on a terminal. */
   synchronized void line(String text) {
     clear();
-    err.println(text);
+    err.println(Text.escape(text));
     err.flush();
   }
 
@@ -101,7 +101,8 @@ final class Progress {
     }
   }
 
-  private synchronized void redraw(String line) {
+  private synchronized void redraw(String text) {
+    String line = Text.escape(text);
     err.print("\r" + line + " ".repeat(Math.max(0, drawnWidth - line.length())));
     err.flush();
     drawnWidth = line.length();

@@ -1,89 +1,104 @@
 package org.mlsdm.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
- * {@code recover}: the seed's manual procedure, done by the store. The damaged file is copied aside
- * first, so recovery never destroys evidence.
+ * {@code recover}: the seed's manual procedure, done by the store ({@link
+ * SystemStates#recoverReport}), which keeps the main file it replaces, so recovery never destroys
+ * evidence, and says which source it used.
  */
 @Command(
     name = "recover",
     description = {
-      "Restore a damaged state file, keeping a copy of the damaged one.",
-      "If FILE loads (checksum verified), nothing is changed. Otherwise the"
-          + " damaged FILE is copied to FILE.damaged-<time>, then the store restores the newest"
-          + " complete state that an interrupted save left, or else FILE.backup (validated), as"
-          + " FILE with a fresh checksum, and the result is verified.",
+      "Restore a damaged state file, keeping the damaged one.",
+      "If FILE loads (checksum verified), nothing is changed. Otherwise the store restores the"
+          + " newest complete state that an interrupted save left, or else FILE.backup"
+          + " (validated), as FILE with a fresh checksum; the damaged FILE is kept as"
+          + " FILE.damaged-<time>. The command says which source it used and verifies the result.",
       "Exits 9 when neither FILE nor FILE.backup loads, 3 when neither exists."
     })
 final class RecoverCommand implements Callable<Integer> {
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
   @Mixin Console console;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file (a .json or .npz file name).")
-  Path file;
+  @Mixin Options.StateFile target;
 
   @Override
   public Integer call() {
+    Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
-    StateLoadException failure;
-    try {
-      SystemStateRecord state = StateFiles.load(file, progress);
+    Health health = null;
+    String mainProblem = StateFiles.notRegular(file);
+    if (mainProblem != null) {
+      // Not opened: the store replaces it, keeping it aside, if another source loads.
+      mainProblem = "not a regular file (" + mainProblem + ")";
+    } else {
+      try {
+        health = Health.inspect(file, progress);
+        mainProblem = problem(health);
+      } catch (StateLoadException e) {
+        mainProblem = describe(e.reason()) + ": " + Text.message(e);
+      }
+    }
+    if (mainProblem == null) {
       out.printf(
-          "%s loads and matches its checksum (version %d, updated_at %s); nothing to recover%n",
-          file, state.version(), state.updatedAt());
+          "%s loads and %s (version %d, updated_at %s); nothing to recover%n",
+          Text.path(file),
+          health.checksum() == Health.Checksum.OK
+              ? "matches its checksum"
+              : "has no checksum file to match",
+          health.state().version(),
+          health.state().updatedAt());
       return ExitCode.OK.code();
-    } catch (StateLoadException e) {
-      failure = e;
     }
     Path backup = SystemStates.backupPath(file);
     boolean mainExists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
     boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
-    out.printf("found: %s is %s: %s%n", file, describe(failure), failure.getMessage());
-    out.printf("found: %s %s%n", backup.getFileName(), backupExists ? "exists" : "does not exist");
-    SystemStateRecord backupState = backupExists ? loadBackupOrNull(progress) : null;
-    if (mainExists) {
-      out.printf("kept the damaged file as %s%n", keepDamaged());
+    out.printf("found: %s is %s%n", Text.path(file), mainProblem);
+    out.printf(
+        "found: %s %s%n",
+        Text.path(backup.getFileName()), backupExists ? "exists" : "does not exist");
+    String backupNotRegular = StateFiles.notRegular(backup);
+    if (backupNotRegular != null) {
+      // Reading it would never end (a link to /dev/zero) or hang (a FIFO): fail before trying.
+      throw new CliException(
+          ExitCode.UNRECOVERABLE,
+          "not recovering: "
+              + Text.path(backup)
+              + " is not a regular file ("
+              + backupNotRegular
+              + "); it was not read");
     }
-    SystemStateRecord restored;
+    if (health != null && health.backupFailure() != null) {
+      out.printf("found: the backup does not load: %s%n", Text.escape(health.backupFailure()));
+    }
+    RecoveryResult result;
     try {
-      restored = SystemStates.recover(file);
+      result = SystemStates.recoverReport(file);
     } catch (StateRecoveryException e) {
       throw new CliException(
           mainExists || backupExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND,
-          e.getMessage(),
+          Text.message(e),
           e);
     }
-    // The store prefers the newest state that an interrupted save left complete over the backup.
-    String source =
-        restored.equals(backupState)
-            ? backup.getFileName().toString()
-            : "the files of an interrupted save";
+    result
+        .replacedKeptAt()
+        .ifPresent(kept -> out.printf("kept the damaged file as %s%n", Text.path(kept)));
+    SystemStateRecord restored = result.state();
     out.printf(
         "restored %s from %s: version %d, id %s, updated_at %s, dimension %d, %d QILM rows%n",
-        file,
-        source,
+        Text.path(file),
+        source(result),
         restored.version(),
         Report.id(restored.id()),
         restored.updatedAt(),
@@ -92,21 +107,35 @@ final class RecoverCommand implements Callable<Integer> {
     StateFiles.load(file, progress);
     out.printf(
         "verified: %s now loads and matches %s%n",
-        file, SystemStates.checksumPath(file).getFileName());
+        Text.path(file), Text.path(SystemStates.checksumPath(file).getFileName()));
     return ExitCode.OK.code();
   }
 
-  private SystemStateRecord loadBackupOrNull(Progress progress) {
-    try {
-      return StateFiles.loadBackup(file, progress);
-    } catch (StateLoadException e) {
-      console.out().printf("found: the backup does not load: %s%n", e.getMessage());
-      return null;
-    }
+  /** What is wrong with the main file, or null when it loads and its checksum (if any) matches. */
+  private static String problem(Health h) {
+    return switch (h.checksum()) {
+      case MISMATCH ->
+          "corrupt (checksum mismatch): expected " + h.expected() + ", actual " + h.actual();
+      case UNREADABLE -> "unreadable: its checksum file cannot be read";
+      case OK, MISSING ->
+          h.state() != null
+              ? null
+              : describe(h.failure().reason()) + ": " + Text.message(h.failure());
+    };
   }
 
-  private static String describe(StateLoadException e) {
-    return switch (e.reason()) {
+  private static String source(RecoveryResult result) {
+    String file = result.usedFile().map(p -> Text.path(p.getFileName())).orElse("");
+    return switch (result.source()) {
+      case BACKUP -> file.isEmpty() ? "the backup" : file;
+      case INTERRUPTED_SAVE ->
+          "the files of an interrupted save" + (file.isEmpty() ? "" : " (" + file + ")");
+      case MAIN -> "itself (it loads now)";
+    };
+  }
+
+  private static String describe(StateLoadException.Reason reason) {
+    return switch (reason) {
       case NOT_FOUND -> "missing";
       case UNREADABLE -> "unreadable";
       case CORRUPT -> "corrupt (checksum mismatch)";
@@ -114,24 +143,5 @@ final class RecoverCommand implements Callable<Integer> {
       case INVALID -> "invalid (schema)";
       case UNSUPPORTED_VERSION -> "of an unsupported version";
     };
-  }
-
-  private Path keepDamaged() {
-    Path target =
-        file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(Instant.now()));
-    try {
-      for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
-        target =
-            file.resolveSibling(
-                file.getFileName() + ".damaged-" + STAMP.format(Instant.now()) + "-" + i);
-      }
-      Files.copy(file, target);
-      return target;
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCode.FAILURE,
-          "not recovering: cannot keep a copy of the damaged file as " + target + ": " + e,
-          e);
-    }
   }
 }

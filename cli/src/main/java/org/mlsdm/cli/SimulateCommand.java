@@ -13,7 +13,6 @@ import org.mlsdm.state.SystemStateRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code simulate}: a memory manager under a synthetic workload, checkpointed and resumable. */
 @Command(
@@ -39,20 +38,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin Console console;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "The state file to resume from and checkpoint to (a .json or .npz file name).")
-  Path file;
-
-  @Option(
-      names = "--dimension",
-      paramLabel = "N",
-      description =
-          "Vector dimension of a new FILE (default: "
-              + InitCommand.DEFAULT_DIMENSION
-              + "); must match an existing one.")
-  Integer dimension;
+  @Mixin Options.StateFile target;
+  @Mixin Options.Dimension dimension;
 
   @Option(
       names = "--steps",
@@ -95,30 +82,32 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
+    Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
-    Opened opened = open(progress);
+    Opened opened = open(file, progress);
     MemoryManager manager = opened.manager();
     long done = opened.done();
     if (done >= steps) {
       out.printf(
           "%s already holds %d steps (--steps %d); nothing to simulate (raise --steps to"
               + " continue)%n",
-          file, done, steps);
+          Text.path(file), done, steps);
       return ExitCode.OK.code();
     }
     if (opened.resumed()) {
       out.printf(
           "resuming %s at step %d of %d: dimension %d, seed %d%n",
-          file, done + 1, steps, manager.dimension(), seed);
+          Text.path(file), done + 1, steps, manager.dimension(), seed);
     } else {
       out.printf(
-          "starting %s: new state, dimension %d, seed %d%n", file, manager.dimension(), seed);
+          "starting %s: new state, dimension %d, seed %d%n",
+          Text.path(file), manager.dimension(), seed);
     }
     long start = System.nanoTime();
     // Closed only after the summary and the plot: a Ctrl-C waits until they are written.
     try (ShutdownSignal signal = ShutdownSignal.install();
-        Checkpointer checkpointer = checkpointer(opened)) {
+        Checkpointer checkpointer = checkpointer(file, opened)) {
       Simulation simulation =
           new Simulation(
               manager, file, seed, checkpointEvery, progress, plot != null, checkpointer);
@@ -126,14 +115,15 @@ final class SimulateCommand implements Callable<Integer> {
       Simulation.Result result =
           simulation.run(
               done, steps, () -> signal.requested() || (test != null && test.getAsBoolean()));
-      summary(out, manager, result, System.nanoTime() - start);
+      summary(out, file, manager, result, System.nanoTime() - start);
       if (plot != null && result.norms().length > 0) {
+        StateFiles.createParentDirectories(plot);
         NormPlot.write(
             plot,
             result.firstStep(),
             result.norms(),
             "seed " + seed + ", dimension " + manager.dimension());
-        out.printf("plot: %s%n", plot);
+        out.printf("plot: %s%n", Text.path(plot));
       }
       out.flush();
       return result.interrupted() ? ExitCode.INTERRUPTED.code() : ExitCode.OK.code();
@@ -147,14 +137,6 @@ final class SimulateCommand implements Callable<Integer> {
     if (checkpointEvery < 1) {
       throw console.usage("--checkpoint-every must be >= 1, got " + checkpointEvery);
     }
-    if (dimension != null && dimension < 1) {
-      throw console.usage("--dimension must be > 0, got " + dimension);
-    }
-    Path plotDir = plot == null ? null : plot.toAbsolutePath().getParent();
-    if (plotDir != null && !Files.isDirectory(plotDir)) {
-      throw console.usage("--plot " + plot + ": no such directory " + plotDir);
-    }
-    StateFiles.requireStateFileName(file);
   }
 
   /** The manager to run and the steps it already holds (its QILM rows). */
@@ -162,7 +144,7 @@ final class SimulateCommand implements Callable<Integer> {
       MemoryManager manager, long done, boolean resumed, Checkpointer checkpointer) {}
 
   /** The checkpointer of an incremental run: opened on resume, created on FILE otherwise. */
-  private Checkpointer checkpointer(Opened opened) {
+  private Checkpointer checkpointer(Path file, Opened opened) {
     if (wholeFile || opened.checkpointer() != null) {
       return opened.checkpointer();
     }
@@ -170,13 +152,10 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** A manager restored from FILE, or a new one when FILE does not exist. */
-  private Opened open(Progress progress) {
+  private Opened open(Path file, Progress progress) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      return new Opened(
-          new MemoryManager(dimension == null ? InitCommand.DEFAULT_DIMENSION : dimension),
-          0,
-          false,
-          null);
+      StateFiles.createParentDirectories(file);
+      return new Opened(new MemoryManager(dimension.orDefault()), 0, false, null);
     }
     SystemStateRecord state;
     Checkpointer checkpointer = null;
@@ -192,12 +171,18 @@ final class SimulateCommand implements Callable<Integer> {
       throw StateFiles.withRecoveryHint(e, file);
     }
     int n = state.memoryState().dimension();
-    if (dimension != null && dimension != n) {
+    Integer given = dimension.given();
+    if (given != null && given != n) {
       if (checkpointer != null) {
         checkpointer.close();
       }
       throw console.usage(
-          "--dimension " + dimension + " does not match " + file + ", which has dimension " + n);
+          "--dimension "
+              + given
+              + " does not match "
+              + Text.path(file)
+              + ", which has dimension "
+              + n);
     }
     MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());
     if (checkpointer != null) {
@@ -209,13 +194,13 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private void summary(
-      PrintWriter out, MemoryManager manager, Simulation.Result result, long nanos) {
+      PrintWriter out, Path file, MemoryManager manager, Simulation.Result result, long nanos) {
     long ran = result.lastStep() - result.firstStep() + 1;
     if (result.interrupted()) {
       out.printf(
           "interrupted after step %d; final checkpoint saved to %s; run the same command to"
               + " resume%n",
-          result.lastStep(), file);
+          result.lastStep(), Text.path(file));
     }
     Report.row(
         out,
@@ -230,7 +215,7 @@ final class SimulateCommand implements Callable<Integer> {
             + " of "
             + steps
             + " in total");
-    Report.row(out, "checkpoints", result.checkpoints() + " saved to " + file);
+    Report.row(out, "checkpoints", result.checkpoints() + " saved to " + Text.path(file));
     double[] norms = Simulation.norms(manager.memory());
     Report.row(
         out,

@@ -2,41 +2,23 @@ package org.mlsdm.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Locale;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.JournalStatus;
 import org.mlsdm.state.LoadOptions;
-import org.mlsdm.state.StateCorruptionException;
+import org.mlsdm.state.StateFormat;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 
-/** Loading for the commands: with progress for large files, and with the checksum's status. */
+/** File handling for the commands: loads with progress, output checks, non-regular files. */
 final class StateFiles {
   private StateFiles() {}
 
-  /** What the checksum file says about the main file. */
-  enum ChecksumStatus {
-    OK,
-    MISMATCH,
-    ABSENT;
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
-  /** A loaded state, and whether the file had an older schema version that the load migrated. */
-  record Loaded(SystemStateRecord state, boolean migrated) {}
-
-  /** A loaded state, the status of its checksum, and whether it was migrated on load. */
-  record Checked(
-      SystemStateRecord state, ChecksumStatus checksum, String mismatch, boolean migrated) {}
-
-  /** A backup file's presence, size and age. */
-  record Backup(Path path, boolean present, long size, Instant modified) {}
+  /** A backup file's path and presence. */
+  record Backup(Path path, boolean present) {}
 
   /** Loads with the default options (checksum verified, old versions migrated). */
   static SystemStateRecord load(Path path, Progress progress) {
@@ -44,105 +26,93 @@ final class StateFiles {
   }
 
   static SystemStateRecord load(Path path, LoadOptions options, Progress progress) {
+    requireRegular(path);
     return progress.during(
-        "reading " + path, Progress.sizeOrZero(path), () -> SystemStates.load(path, options));
+        "reading " + Text.path(path),
+        Progress.sizeOrZero(path),
+        () -> SystemStates.load(path, options));
   }
 
-  /**
-   * Loads a file even when its checksum does not match, and says so: inspect shows what a damaged
-   * file holds. Other load failures propagate.
-   */
-  static Checked loadChecked(Path path, Progress progress) {
-    boolean hasChecksum = Files.exists(SystemStates.checksumPath(path));
-    try {
-      Loaded loaded = loadNoticingMigration(path, LoadOptions.defaults(), progress);
-      return new Checked(
-          loaded.state(),
-          hasChecksum ? ChecksumStatus.OK : ChecksumStatus.ABSENT,
-          null,
-          loaded.migrated());
-    } catch (StateCorruptionException e) {
-      Loaded loaded =
-          loadNoticingMigration(path, LoadOptions.defaults().withVerifyChecksum(false), progress);
-      return new Checked(
-          loaded.state(), ChecksumStatus.MISMATCH, e.getMessage(), loaded.migrated());
-    }
-  }
-
-  /**
-   * Loads and tells whether the file had an older schema version: the store does not say, so a file
-   * that it refuses to load unmigrated for its version is loaded again with migration. A newer
-   * version fails the second load too.
-   */
-  static Loaded loadNoticingMigration(Path path, LoadOptions options, Progress progress) {
-    try {
-      return new Loaded(load(path, options.withAutoMigrate(false), progress), false);
-    } catch (StateLoadException e) {
-      if (e.reason() != StateLoadException.Reason.UNSUPPORTED_VERSION) {
-        throw e;
-      }
-      return new Loaded(load(path, options.withAutoMigrate(true), progress), true);
-    }
-  }
-
+  /** Whether {@code FILE.backup} exists (as anything: a link to a device is still there). */
   static Backup backup(Path path) {
     Path backup = SystemStates.backupPath(path);
-    try {
-      if (!Files.isRegularFile(backup)) {
-        return new Backup(backup, false, 0, null);
-      }
-      return new Backup(
-          backup, true, Files.size(backup), Files.getLastModifiedTime(backup).toInstant());
-    } catch (IOException e) {
-      return new Backup(backup, false, 0, null);
+    return new Backup(backup, Files.exists(backup, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** Refuses to replace an existing output file (exit 11) unless {@code --force} was given. */
+  static void refuseExisting(Path file, boolean force) {
+    if (!force && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(
+          ExitCode.EXISTS,
+          Text.path(file)
+              + " already exists; use --force to overwrite it (it is kept as "
+              + Text.path(SystemStates.backupPath(file).getFileName())
+              + ")");
     }
   }
 
   /**
-   * Loads the backup of {@code path}. The store reads a format by extension, so the backup is read
-   * through a temporary copy named like the main file; a backup has no checksum of its own.
-   *
-   * @throws org.mlsdm.state.StateLoadException if the backup does not load
+   * Creates the directories above an output file, as a user who names {@code out/run1/state.json}
+   * expects; the store itself writes only into an existing directory.
    */
-  static SystemStateRecord loadBackup(Path path, Progress progress) {
-    Path backup = SystemStates.backupPath(path);
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("mlsdm-backup-check");
-      Path copy = dir.resolve(path.getFileName());
-      Files.copy(backup, copy);
-      return load(copy, progress);
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCode.UNREADABLE, "cannot read " + backup + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(dir, path.getFileName());
-    }
-  }
-
-  private static void deleteQuietly(Path dir, Path name) {
-    if (dir == null) {
+  static void createParentDirectories(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent == null || Files.isDirectory(parent)) {
       return;
     }
     try {
-      Files.deleteIfExists(dir.resolve(name));
-      Files.deleteIfExists(dir);
+      Files.createDirectories(parent);
     } catch (IOException e) {
-      // A leftover file in the temporary directory is harmless; the check's result stands.
+      throw new CliException(
+          ExitCode.FAILURE,
+          "cannot create the directory " + Text.path(parent) + " for " + Text.path(file) + ": " + e,
+          e);
     }
   }
 
   /**
-   * Fails fast on a name the store would refuse, before a long read of another file. The store
-   * checks again; this only moves the error earlier.
+   * Why {@code path} is not a regular file that the tool may open, or null when it is one or does
+   * not exist (the load then says so). A link is followed only to see what it names: a link to a
+   * regular file is one; a link to a device such as {@code /dev/zero}, a FIFO or a directory is
+   * not, since reading or copying it would never end, or hang.
    */
-  static void requireStateFileName(Path path) {
-    String name =
-        path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!(name.endsWith(".json") || name.endsWith(".npz"))) {
+  static String notRegular(Path path) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
+    }
+    if (attributes.isRegularFile()) {
+      return null;
+    }
+    if (!attributes.isSymbolicLink()) {
+      return kind(attributes);
+    }
+    try {
+      BasicFileAttributes target = Files.readAttributes(path, BasicFileAttributes.class);
+      return target.isRegularFile() ? null : "a link to " + kind(target);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String kind(BasicFileAttributes a) {
+    if (a.isDirectory()) {
+      return "a directory";
+    }
+    return a.isOther() ? "a device, FIFO or socket" : "not a regular file";
+  }
+
+  /**
+   * Refuses (exit 4) to open {@code path} when it is not a regular file; see {@link #notRegular}.
+   */
+  static void requireRegular(Path path) {
+    String why = notRegular(path);
+    if (why != null) {
       throw new CliException(
-          ExitCode.USAGE,
-          "Unsupported file format: '" + path + "' (expected a .json or .npz file name)");
+          ExitCode.UNREADABLE,
+          Text.path(path) + " is not a regular file (" + why + "); it was not opened");
     }
   }
 
@@ -156,13 +126,22 @@ final class StateFiles {
     }
     return new CliException(
         ExitCode.of(e),
-        e.getMessage() + "; a backup exists: run 'mlsdm-state recover " + file + "'",
+        Text.message(e) + "; a backup exists: run 'mlsdm-state recover " + Text.path(file) + "'",
         e);
+  }
+
+  /** A failure of {@code file} with {@code code}, with the next step when a backup exists. */
+  static CliException withRecoveryHint(ExitCode code, String message, Path file) {
+    return new CliException(
+        code,
+        backup(file).present()
+            ? message + "; a backup exists: run 'mlsdm-state recover " + Text.path(file) + "'"
+            : message);
   }
 
   /** The format name by extension, for messages. */
   static String format(Path path) {
-    return path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz") ? "NPZ" : "JSON";
+    return StateFormat.of(path).name();
   }
 
   /** One line on FILE.journal for inspect and verify: frames, bytes, whether it chains. */

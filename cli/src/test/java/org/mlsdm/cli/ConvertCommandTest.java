@@ -3,12 +3,14 @@ package org.mlsdm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
+import picocli.CommandLine;
 
 class ConvertCommandTest {
   @TempDir Path dir;
@@ -106,5 +108,13 @@ class ConvertCommandTest {
   void convert_missingIn_exits3() {
     assertThat(Cli.run("convert", dir.resolve("a.json"), dir.resolve("b.json")).exitCode())
         .isEqualTo(ExitCode.NOT_FOUND.code());
+  }
+
+  /** Makes convert's read-back check see a different state, as a faulty encoder would give. */
+  static Consumer<CommandLine> failingReadBack() {
+    return cmd -> {
+      ConvertCommand convert = cmd.getSubcommands().get("convert").getCommand();
+      convert.readBack = state -> state.withId("not-what-was-written");
+    };
   }
 }

@@ -38,7 +38,7 @@ class DiffCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("id           differs (not compared): 'a' vs 'b'")
-        .contains("L1           max |a-b| = 0")
+        .contains("  state_l1   max |a-b| = 0")
         .contains("result: the states match");
   }
 
@@ -52,10 +52,10 @@ class DiffCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.DIFFERENT.code());
     assertThat(r.out())
-        .contains("L1           max |a-b| = 2  DIFFERS")
-        .contains("L2           max |a-b| = 0.25  DIFFERS")
-        .contains("L3           max |a-b| = 0\n")
-        .contains("result: the states differ (L1, L2)");
+        .contains("  state_l1   max |a-b| = 2  DIFFERS")
+        .contains("  state_l2   max |a-b| = 0.25  DIFFERS")
+        .contains("  state_l3   max |a-b| = 0\n")
+        .contains("result: the states differ (state_l1, state_l2)");
   }
 
   @Test
@@ -87,7 +87,7 @@ class DiffCommandTest {
     Cli.Run r = Cli.run("diff", a, b);
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.DIFFERENT.code());
-    assertThat(r.out()).contains("dimension    differs: 1 vs 2");
+    assertThat(r.out()).contains("  dimension  differs: 1 vs 2");
   }
 
   @Test

@@ -25,7 +25,7 @@ class InitCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("created " + file).contains("dimension 16");
     SystemStateRecord state = SystemStates.load(file);
-    assertThat(state.memoryState().dimension()).isEqualTo(InitCommand.DEFAULT_DIMENSION);
+    assertThat(state.memoryState().dimension()).isEqualTo(Options.DEFAULT_DIMENSION);
     assertThat(state.memoryState().parameters()).isEqualTo(MemoryParameters.DEFAULTS);
     assertThat(state.memoryState().stateL1()).containsOnly(0.0);
     assertThat(state.qilm().size()).isZero();

@@ -29,13 +29,12 @@ class InspectCommandTest {
         .contains("id           'python-agent'")
         .contains("created_at   2026-11-26T10:35:19.917208Z")
         .contains("updated_at   2026-11-26T10:35:19.918680Z")
-        .contains("dimension    4")
-        .contains(
-            "lambda_l1=0.5 lambda_l2=0.1 lambda_l3=0.01 theta_l1=1.5 theta_l2=2.0 gating12=0.5"
-                + " gating23=0.3")
-        .contains("qilm         3 rows")
+        .contains("memory_state\n  dimension  4\n  lambda_l1  0.5\n  lambda_l2  0.1\n")
+        .contains("  theta_l1   1.5\n  theta_l2   2.0\n  gating12   0.5\n  gating23   0.3\n")
+        .contains("  state_l3   4 values, norm 0\n")
+        .contains("qilm\n  memory     3 rows of 4\n  phases     3 values, norm ")
         .contains("checksum     ok")
-        .contains("backup       present, 1.1 KiB")
+        .contains("backup       loads (updated_at ")
         .contains("(JSON, " + Progress.bytes(Files.size(file)) + ")")
         .contains("integrity    no warnings");
     assertThat(r.err()).isEmpty();
@@ -50,29 +49,32 @@ class InspectCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     Map<String, Object> json = Cli.object(Cli.json(r.out()));
     assertThat(json)
-        .containsEntry("version", 1)
+        .containsEntry("version_found", 1)
         .containsEntry("migrated", false)
-        .containsEntry("id", "python-agent")
-        .containsEntry("dimension", 4)
-        .containsEntry("qilm_rows", 3)
-        .containsEntry("checksum", "ok")
         .containsEntry("format", "json")
-        .containsEntry("created_at", "2026-11-26T10:35:19.917208Z")
         .containsEntry("warnings", List.of());
-    assertThat(Cli.object(json.get("parameters"))).containsEntry("theta_l1", 1.5).hasSize(7);
-    Map<String, Object> norms = Cli.object(json.get("norms"));
+    assertThat(Cli.object(json.get("checksum"))).containsEntry("status", "ok");
+    Map<String, Object> state = Cli.object(json.get("state"));
+    assertThat(state)
+        .containsEntry("version", 1)
+        .containsEntry("id", "python-agent")
+        .containsEntry("created_at", "2026-11-26T10:35:19.917208Z");
+    Map<String, Object> memory = Cli.object(state.get("memory_state"));
+    assertThat(memory).containsEntry("dimension", 4).containsEntry("theta_l1", 1.5);
+    assertThat(Cli.object(Cli.object(state.get("qilm")).get("memory"))).containsEntry("rows", 3);
     double l1 =
         Levels.norm(
             new double[] {
               -0.7931224751578991, 0.24057128353827487, -1.8963263495990657, 1.3957717101086942
             });
-    assertThat(((Number) norms.get("l1")).doubleValue()).isEqualTo(l1);
-    assertThat(((Number) norms.get("l2")).doubleValue())
+    assertThat(((Number) Cli.object(memory.get("state_l1")).get("norm")).doubleValue())
+        .isEqualTo(l1);
+    assertThat(((Number) Cli.object(memory.get("state_l2")).get("norm")).doubleValue())
         .isCloseTo(Math.sqrt(2.5 * 2.5 + 9), within(1e-12));
-    assertThat(((Number) norms.get("l3")).doubleValue()).isZero();
+    assertThat(Cli.object(memory.get("state_l3"))).containsEntry("norm", 0.0);
     Map<String, Object> backup = Cli.object(json.get("backup"));
-    assertThat(backup.get("present")).isEqualTo(true);
-    assertThat(((Number) backup.get("age_seconds")).longValue()).isGreaterThanOrEqualTo(0);
+    assertThat(backup).containsEntry("present", true).containsEntry("loads", true);
+    assertThat(backup.get("updated_at")).isNotNull();
   }
 
   @Test
@@ -83,11 +85,11 @@ class InspectCommandTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     Map<String, Object> json = Cli.object(Cli.json(r.out()));
-    assertThat(json)
-        .containsEntry("version", 1)
-        .containsEntry("migrated", true)
-        .containsEntry("checksum", "absent")
-        .containsEntry("qilm_rows", 2);
+    assertThat(json).containsEntry("migrated", true);
+    assertThat(Cli.object(json.get("checksum"))).containsEntry("status", "missing");
+    Map<String, Object> state = Cli.object(json.get("state"));
+    assertThat(state).containsEntry("version", 1);
+    assertThat(Cli.object(Cli.object(state.get("qilm")).get("memory"))).containsEntry("rows", 2);
     assertThat(Cli.object(json.get("backup"))).containsEntry("present", false);
   }
 
@@ -98,7 +100,9 @@ class InspectCommandTest {
     Cli.Run r = Cli.run("inspect", file);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("version      1 (migrated on load from an older schema version");
+    assertThat(r.out())
+        .contains("schema       version 0 as found, migrated on load to 1 ('migrate' rewrites")
+        .contains("version      1\n");
   }
 
   @Test
@@ -111,7 +115,7 @@ class InspectCommandTest {
     assertThat(r.out())
         .contains("'python-agent'")
         .contains("(NPZ, ")
-        .contains("checksum     absent");
+        .contains("checksum     missing");
   }
 
   @Test
@@ -129,8 +133,8 @@ class InspectCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("id           'Agent'")
-        .contains("checksum     MISMATCH: ")
-        .contains("Checksum mismatch");
+        .contains("checksum     MISMATCH: s.json.checksum expects ")
+        .containsPattern("expects [0-9a-f]{64}, the file's is [0-9a-f]{64}");
   }
 
   @Test

@@ -170,8 +170,7 @@ class SimulateCommandTest {
     assertThat(Cli.run("simulate", file, "--checkpoint-every", "0").exitCode()).isEqualTo(2);
     assertThat(Cli.run("simulate", file, "--dimension", "-1").exitCode()).isEqualTo(2);
     assertThat(Cli.run("simulate", dir.resolve("s.txt")).exitCode()).isEqualTo(2);
-    assertThat(Cli.run("simulate", file, "--plot", dir.resolve("no/such/dir/p.png")).exitCode())
-        .isEqualTo(2);
+    assertThat(Cli.run("simulate", file, "--dimension", "1000001").exitCode()).isEqualTo(2);
     assertThat(file).doesNotExist();
   }
 

@@ -124,7 +124,7 @@ class VerifyCommandTest {
     assertThat(lenient.exitCode()).as(lenient.toString()).isZero();
     assertThat(lenient.out())
         .contains("OK, with remarks")
-        .contains("checksum   absent, not verified");
+        .contains("checksum   missing, not verified");
     assertThat(strict.exitCode()).isEqualTo(ExitCode.WARNINGS.code());
   }
 

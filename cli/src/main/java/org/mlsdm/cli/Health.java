@@ -1,0 +1,134 @@
+package org.mlsdm.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.mlsdm.state.BackupCheck;
+import org.mlsdm.state.ChecksumCheck;
+import org.mlsdm.state.StateInspection;
+import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
+
+/**
+ * What one inspection of a state file found, in the terms inspect and verify print: the state (the
+ * file loads, its checksum aside), the checksum's status with both digests, the backup and the
+ * integrity warnings. Digests read from a checksum file pass through {@link Text#digest}, so a
+ * checksum file that is not a digest (a link to another file, say) is never echoed.
+ */
+record Health(
+    Path file,
+    String format,
+    long size,
+    int versionFound,
+    boolean migrated,
+    SystemStateRecord state,
+    StateLoadException failure,
+    Checksum checksum,
+    String expected,
+    String actual,
+    List<String> warnings,
+    boolean backupPresent,
+    Instant backupUpdatedAt,
+    String backupFailure) {
+
+  /** The checksum file's verdict on the main file. */
+  enum Checksum {
+    OK,
+    MISMATCH,
+    MISSING,
+    UNREADABLE
+  }
+
+  /**
+   * Inspects {@code file} with one read ({@link SystemStates#inspect}). A file that does not load
+   * has a {@link #failure} and no {@link #state}; a missing or unreadable file, or one that is not
+   * a regular file, throws.
+   */
+  static Health inspect(Path file, Progress progress) {
+    StateFiles.requireRegular(file);
+    StateInspection found =
+        progress.during(
+            "reading " + Text.path(file),
+            Progress.sizeOrZero(file),
+            () -> SystemStates.inspect(file));
+    ChecksumCheck sum = found.checksum();
+    BackupCheck backup = found.backup();
+    String backupFailure = backup.failure().map(Text::message).orElse(null);
+    String notRegular = StateFiles.notRegular(SystemStates.backupPath(file));
+    if (notRegular != null) {
+      backupFailure = "not a regular file (" + notRegular + ")";
+    }
+    return new Health(
+        file,
+        found.format().name(),
+        found.size(),
+        found.versionFound().orElse(-1),
+        found.migrated(),
+        found.state().orElse(null),
+        found.failure().orElse(null),
+        switch (sum.status()) {
+          case OK -> Checksum.OK;
+          case MISMATCH -> Checksum.MISMATCH;
+          case MISSING -> Checksum.MISSING;
+          case UNREADABLE -> Checksum.UNREADABLE;
+        },
+        sum.expected().map(Text::digest).orElse(null),
+        sum.actual().map(Text::digest).orElse(null),
+        found.warnings(),
+        backup.present() || notRegular != null,
+        notRegular == null ? backup.updatedAt().orElse(null) : null,
+        backupFailure);
+  }
+
+  /**
+   * The state, or the reason it is not there: a checksum mismatch wins over what the contents'
+   * failure says, as it does in a load, and names the recovery when a backup exists.
+   */
+  SystemStateRecord stateOrThrow() {
+    if (checksum == Checksum.MISMATCH) {
+      throw StateFiles.withRecoveryHint(
+          ExitCode.CORRUPT,
+          "Checksum mismatch for "
+              + Text.path(file)
+              + ": expected "
+              + expected
+              + ", actual "
+              + actual,
+          file);
+    }
+    if (checksum == Checksum.UNREADABLE) {
+      throw new CliException(
+          ExitCode.UNREADABLE, Text.path(SystemStates.checksumPath(file)) + " cannot be read");
+    }
+    if (state == null) {
+      throw StateFiles.withRecoveryHint(failure, file);
+    }
+    return state;
+  }
+
+  /** The checksum row: {@code ok (NAME.checksum)}, {@code MISMATCH: expected …, actual …}, … */
+  String checksumText() {
+    String name = Text.path(SystemStates.checksumPath(file).getFileName());
+    return switch (checksum) {
+      case OK -> "ok (" + name + ")";
+      case MISSING -> "missing (no " + name + ")";
+      case MISMATCH -> "MISMATCH: " + name + " expects " + expected + ", the file's is " + actual;
+      case UNREADABLE -> "UNREADABLE: " + name + " cannot be read";
+    };
+  }
+
+  /** The backup row: {@code none}, {@code loads, updated_at …}, or why it does not load. */
+  String backupText(Instant now) {
+    if (!backupPresent) {
+      return "none";
+    }
+    if (backupFailure != null) {
+      return "does NOT load: " + Text.escape(backupFailure);
+    }
+    return "loads (updated_at "
+        + backupUpdatedAt
+        + (now == null ? "" : ", " + Report.ago(backupUpdatedAt, now))
+        + ")";
+  }
+}
