@@ -39,10 +39,34 @@ import org.mlsdm.state.internal.store.StateStore;
  * writer created it meanwhile reads again under it), so a load never sees a main file and a
  * checksum from different saves.
  *
- * <p>A state path that is a symbolic link is followed: the file it points to is replaced and the
- * checksum, backup and lock live beside that file. Every file the store creates is owner-only
- * (0600) where the file system has POSIX permissions; the backup is a hard link to the previous
- * main file and so keeps that file's mode.
+ * <p><b>Symbolic links.</b> A symbolic link at the state path is followed only to an existing
+ * regular file whose name ends with the same extension ({@code .json} or {@code .npz}, any case;
+ * chains of links are resolved to their end): the store then works on that file, its checksum,
+ * backup and lock live beside it, and the link keeps pointing at it; {@link #delete} removes that
+ * file, its companions and the link. Any other link at the state path (dangling, or to a directory,
+ * a device, a FIFO or a file of another extension) makes every method throw {@link
+ * IllegalArgumentException} before anything is opened, created or deleted. A link at a companion
+ * name (checksum, backup, temporary files, lock) is never followed: a load refuses a linked
+ * checksum as {@link StateLoadException.Reason#UNREADABLE}, recovery does not restore from a linked
+ * backup, a save replaces such links, and {@code delete} unlinks them.
+ *
+ * <p><b>Non-regular files.</b> Only regular files are read, never for longer than the size they had
+ * when checked. A FIFO, socket or device at the state path or at the checksum makes a load fail as
+ * {@link StateLoadException.Reason#UNREADABLE} at once (it never blocks on a FIFO); a save refuses
+ * to replace a non-regular state path; recovery skips non-regular candidates with a logged warning,
+ * replaces a non-regular state path from a good backup, and judges the main file without a
+ * non-regular checksum. Where an attacker swaps a FIFO in between the check and the open, the open
+ * is abandoned after 10 seconds and fails as unreadable.
+ *
+ * <p><b>Checksum files</b> are written as the bare digest; a checksum file in {@code sha256sum}'s
+ * one-line format ({@code <hex> <name>} or {@code <hex> *<name>}, optionally with a directory
+ * before the name) is accepted when the name is the state file's; naming another file, it matches
+ * nothing.
+ *
+ * <p>Every file the store creates is owner-only (0600) where the file system has POSIX permissions;
+ * the backup is a hard link to the previous main file and so keeps that file's mode. On a file
+ * system without hard links (FAT/exFAT, SMB, many FUSE mounts) the backup is an fsynced owner-only
+ * copy instead, with the same crash guarantees.
  *
  * <p>All methods are thread-safe. Errors are unchecked: {@link StateLoadException} (with {@link
  * StateCorruptionException} for a checksum mismatch), {@link StateSaveException}, {@link
@@ -61,7 +85,8 @@ public final class SystemStates {
    * @param state the state to save
    * @param path a {@code .json} or {@code .npz} file
    * @return the record as written, equal to what a later {@link #load(Path)} returns
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws StateSaveException if the save failed after its retries
    * @throws NullPointerException if an argument is null
    * @see #save(SystemStateRecord, Path, SaveOptions)
@@ -99,7 +124,8 @@ public final class SystemStates {
    * @throws StateCorruptionException if the file does not match its checksum
    * @throws StateLoadException if the file is missing ({@code not found}), unreadable, malformed,
    *     invalid, or of a newer schema version; {@link StateLoadException#reason()} says which
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if {@code path} is null
    */
   public static SystemStateRecord load(Path path) {
@@ -123,7 +149,8 @@ public final class SystemStates {
    * @throws StateLoadException if the file is missing ({@code not found}), unreadable, malformed,
    *     invalid, of a newer schema version, or of an older one with migration off or no route; or
    *     if a journal frame followed by others is corrupt ({@code CORRUPT}) or invalid
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if an argument is null
    */
   public static SystemStateRecord load(Path path, LoadOptions options) {
@@ -138,7 +165,8 @@ public final class SystemStates {
    * @return the recovered state
    * @throws StateRecoveryException if nothing yields a valid state; the message says {@code no
    *     backup} when there was none, the cause is the main file's failure
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if {@code path} is null
    */
   public static SystemStateRecord recover(Path path) {
@@ -156,12 +184,21 @@ public final class SystemStates {
    * main file that is replaced is first kept as {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} beside
    * it (a hard link), which {@link RecoveryResult#replacedKeptAt()} names.
    *
+   * <p>Every candidate is tried, and each one's failure is isolated: whatever reading or decoding
+   * one candidate throws, including an {@code OutOfMemoryError} or a {@code StackOverflowError} a
+   * hostile file provoked, it counts as that candidate's failure and the next one is tried, so one
+   * hostile file never hides a good backup. Only the JVM's own failures ({@code InternalError},
+   * {@code UnknownError}) propagate. Non-regular files (FIFOs, devices, directories, links) at
+   * temporary names are skipped with a logged warning, never read, so recovery never blocks or
+   * reads without end while it holds the exclusive lock.
+   *
    * @param path a {@code .json} or {@code .npz} file
    * @return the recovered state, its source, the file it came from and where the replaced main file
    *     was kept
    * @throws StateRecoveryException if nothing yields a valid state; the message says {@code no
    *     backup} when there was none, the cause is the main file's failure
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if {@code path} is null
    */
   public static RecoveryResult recoverReport(Path path) {
@@ -175,7 +212,8 @@ public final class SystemStates {
    * @return what was found
    * @throws StateLoadException if the file is missing ({@code NOT_FOUND}) or cannot be read ({@code
    *     UNREADABLE}); bad contents are reported in the result instead
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if {@code path} is null
    * @see #inspect(Path, LoadOptions)
    */
@@ -197,7 +235,8 @@ public final class SystemStates {
    * @return what was found
    * @throws StateLoadException if the file is missing ({@code NOT_FOUND}) or cannot be read ({@code
    *     UNREADABLE}); bad contents are reported in the result instead
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if an argument is null
    */
   public static StateInspection inspect(Path path, LoadOptions options) {
@@ -209,7 +248,8 @@ public final class SystemStates {
    *
    * @param path a {@code .json} or {@code .npz} file
    * @throws StateSaveException if a file could not be deleted
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if {@code path} is null
    */
   public static void delete(Path path) {
@@ -223,7 +263,8 @@ public final class SystemStates {
    * @param path a {@code .json} or {@code .npz} file
    * @param deleteBackup whether to delete the backup too
    * @throws StateSaveException if a file could not be deleted
-   * @throws IllegalArgumentException for an unsupported extension, an empty path or a directory
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
    * @throws NullPointerException if {@code path} is null
    */
   public static void delete(Path path, boolean deleteBackup) {

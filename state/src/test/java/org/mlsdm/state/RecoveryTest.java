@@ -128,4 +128,65 @@ class RecoveryTest {
         java.util.Arrays.copyOf(newMain, newMain.length / 2));
     assertThat(SystemStates.recover(p)).isEqualTo(first);
   }
+
+  /** Writes {@code NAME.checksum} as {@code sha256sum [-b] NAME} does, run in the directory. */
+  private void sha256sum(Path p, boolean binary) throws Exception {
+    String name = p.getFileName().toString();
+    ProcessBuilder pb =
+        binary
+            ? new ProcessBuilder("sha256sum", "-b", name)
+            : new ProcessBuilder("sha256sum", name);
+    Process proc = pb.directory(dir.toFile()).start();
+    byte[] out = proc.getInputStream().readAllBytes();
+    assertThat(proc.waitFor()).isZero();
+    Files.write(SystemStates.checksumPath(p), out);
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
+  void load_checksumWrittenBySha256sum_isVerified(String ext) throws Exception {
+    Path p = file(ext);
+    SystemStateRecord w = SystemStates.save(TestStates.sample(15), p);
+    for (boolean binary : new boolean[] {false, true}) {
+      sha256sum(p, binary);
+      String line = Files.readString(SystemStates.checksumPath(p));
+      assertThat(line).endsWith((binary ? " *" : "  ") + "state." + ext + "\n");
+      assertThat(SystemStates.load(p)).isEqualTo(w);
+    }
+    // The same line for another file's bytes is still a mismatch.
+    Files.write(p, new byte[] {' '}, StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> SystemStates.load(p)).isInstanceOf(StateCorruptionException.class);
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
+  void recover_checksumWrittenBySha256sum_keepsTheNewerStateInsteadOfRollingBack(String ext)
+      throws Exception {
+    Path p = file(ext);
+    SystemStates.save(TestStates.sample(16), p);
+    SystemStateRecord newer = SystemStates.save(TestStates.sample(17), p);
+    byte[] main = StoreFiles.bytes(p);
+    sha256sum(p, false);
+
+    assertThat(SystemStates.recover(p)).isEqualTo(newer);
+    assertThat(StoreFiles.bytes(p)).isEqualTo(main);
+    // A save writes the bare digest again.
+    SystemStates.save(TestStates.sample(18), p);
+    assertThat(Files.readString(SystemStates.checksumPath(p))).matches("[0-9a-f]{64}");
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.mlsdm.testing.StoreFiles#formats")
+  void load_sha256sumLineNamingAnotherFile_isAMismatchThatEchoesNothing(String ext)
+      throws Exception {
+    Path p = file(ext);
+    SystemStates.save(TestStates.sample(19), p);
+    String digest = Files.readString(SystemStates.checksumPath(p));
+    Files.writeString(SystemStates.checksumPath(p), digest + "  other." + ext + "\n");
+
+    assertThatThrownBy(() -> SystemStates.load(p))
+        .isInstanceOf(StateCorruptionException.class)
+        .hasMessageContaining("not a SHA-256 digest")
+        .hasMessageNotContaining("other.");
+  }
 }

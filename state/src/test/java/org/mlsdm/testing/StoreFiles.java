@@ -45,6 +45,22 @@ public final class StoreFiles {
     }
   }
 
+  /** Makes a named pipe with {@code mkfifo(1)}, which Java cannot do by itself. */
+  public static Path mkfifo(Path p) {
+    try {
+      Process proc = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+      if (proc.waitFor() != 0 || !Files.exists(p)) {
+        throw new IllegalStateException("mkfifo " + p + " failed");
+      }
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Copies a test resource to a file. */
   public static Path resource(String name, Path target) {
     try (var in = StoreFiles.class.getResourceAsStream("/" + name)) {

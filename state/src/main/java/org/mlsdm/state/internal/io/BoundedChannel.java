@@ -7,7 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
-/** A read-only view of a file's first {@code limit} bytes; no file at all reads as empty. */
+/**
+ * A read-only view of the first {@code limit} bytes of a file channel: it ends there even if the
+ * file has grown since it was checked (or is not what was checked), so no reader can be made to
+ * read for ever. No file at all ({@code null}) reads as empty. Reads are positional, so the view
+ * keeps its own position; closing it closes the file.
+ */
 final class BoundedChannel implements SeekableByteChannel {
   private final FileChannel file;
   private final long limit;
@@ -22,7 +27,7 @@ final class BoundedChannel implements SeekableByteChannel {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     ensureOpen();
-    if (position >= limit) {
+    if (position >= limit || file == null) {
       return -1;
     }
     int want = (int) Math.min(dst.remaining(), limit - position);
@@ -59,7 +64,8 @@ final class BoundedChannel implements SeekableByteChannel {
   @Override
   public long size() throws IOException {
     ensureOpen();
-    return limit;
+    // A file that shrank since the check is only as long as it now is.
+    return file == null ? 0 : Math.min(limit, file.size());
   }
 
   @Override

@@ -64,7 +64,7 @@ public final class Companions {
   /** Matches the temporary names of the state file {@code name}; group 1 is the kind. */
   static Pattern tempPattern(String name) {
     return Pattern.compile(
-        "\\." + Pattern.quote(name) + "\\.(main|sum|bak|pmain|psum|pbak)-[0-9a-f]{16}\\.tmp");
+        "\\." + Pattern.quote(name) + "\\.(main|sum|bak|pmain|psum|pbak|probe)-[0-9a-f]{16}\\.tmp");
   }
 
   /** A directory glob that finds at least every temporary name of the state file {@code name}. */

@@ -7,16 +7,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * creates temporary names {@code .NAME.KIND-XXXXXXXXXXXXXXXX.tmp} in the same directory: {@code
  * main} and {@code sum} (the new contents), {@code bak} (the new backup), and {@code pmain}, {@code
  * psum}, {@code pbak} (extra hard links to the previous main, checksum and backup, kept until the
- * commit is durable so that a failed step can be undone). Each name is random and created with
- * {@code O_CREAT|O_EXCL} without following links, owner-only (0600).
+ * commit is durable so that a failed step can be undone), and {@code probe} (see below). Each name
+ * is random and created with {@code O_CREAT|O_EXCL} without following links, owner-only (0600).
  *
  * <h2>One save, step by step</h2>
  *
@@ -74,6 +76,29 @@ import org.slf4j.LoggerFactory;
  * previous main, checksum and backup are byte-identical to before. If even that rollback fails (a
  * persistent fault), the preserved links stay on disk, where {@code recover} finds them. The caller
  * retries with fresh temp names, so no file is ever fsynced again after its fsync failed.
+ *
+ * <h2>File systems without hard links</h2>
+ *
+ * FAT/exFAT, SMB/CIFS and many FUSE mounts refuse {@code link(2)} (FUSE exFAT with EPERM). When a
+ * link in step 3 fails with anything but "exists", "no such file" or "access denied", a probe (two
+ * {@code .NAME.probe-*.tmp} files this process creates and links, then deletes) tells the file
+ * system's refusal from a real error: if the probe's link works too the error is real (Linux's
+ * {@code fs.protected_hardlinks} refuses links to other users' files with the same EPERM) and the
+ * save fails as before; if not, every link of this save becomes a copy written through the same
+ * path as step 1 (a new 0600 temp, fsynced before step 4). The crash guarantees above hold
+ * unchanged, since each copy is complete and fsynced before any rename makes it visible: a crash
+ * can leave a garbage temp, never a torn backup. What changes: the backup is an owner-only copy
+ * instead of the previous file itself (its mode is not kept), and each overwrite reads and writes
+ * the previous main file (once for {@code pmain}, once for {@code bak}) and the previous checksum
+ * and backup once more, so a save costs about three times the I/O of the state.
+ *
+ * <h2>Hostile files</h2>
+ *
+ * Every file read here goes through {@link RegularFiles} (a regular file only, never through a
+ * link, bounded in time and size); a non-regular file at a companion name is treated as absent when
+ * a save preserves the previous files, and a save refuses to replace a non-regular main file
+ * (recovery replaces it). Checksum files may also be in {@code sha256sum}'s format ({@link
+ * ChecksumText}); a save writes the bare digest.
  */
 public final class DurableFile {
   private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
@@ -86,7 +111,9 @@ public final class DurableFile {
     BAK("bak"),
     PREV_MAIN("pmain"),
     PREV_SUM("psum"),
-    PREV_BAK("pbak");
+    PREV_BAK("pbak"),
+    /** A probe of whether the directory supports hard links (see {@link #commit}). */
+    PROBE("probe");
 
     final String tag;
 
@@ -106,6 +133,9 @@ public final class DurableFile {
   private final Path dir;
   private final String name;
   private final Pattern tempPattern;
+
+  /** Whether hard links work in {@link #dir}: null until a link has failed and a probe said. */
+  private Boolean linksSupported;
 
   /** The protocol for the state file {@code path}, doing its I/O through {@code ops}. */
   public DurableFile(FileOps ops, Path path) {
@@ -153,7 +183,16 @@ public final class DurableFile {
    * @throws IOException after undoing what this attempt did, as far as the file system allows
    */
   public String commit(Content content, boolean rotateBackup) throws IOException {
-    try (Pending pending = begin()) {
+    return commit(content, rotateBackup, false);
+  }
+
+  /**
+   * Steps 1–9; a main file that is not a regular file (a FIFO, a socket, a device) is refused, or,
+   * when {@code replaceNonRegular} (recovery), replaced without being read or linked.
+   */
+  private String commit(Content content, boolean rotateBackup, boolean replaceNonRegular)
+      throws IOException {
+    try (Pending pending = begin(replaceNonRegular)) {
       content.writeTo(pending.out());
       return pending.commit(rotateBackup);
     }
@@ -167,6 +206,10 @@ public final class DurableFile {
    *     Pending#close} without a commit deletes the temp
    */
   public Pending begin() throws IOException {
+    return begin(false);
+  }
+
+  private Pending begin(boolean replaceNonRegular) throws IOException {
     List<Path> temps = new ArrayList<>();
     Path tMain = createTemp(Kind.MAIN, temps);
     FileChannel ch;
@@ -177,7 +220,7 @@ public final class DurableFile {
       deleteTemps(temps, false);
       throw e;
     }
-    return new Pending(temps, ch);
+    return new Pending(temps, ch, replaceNonRegular);
   }
 
   /** A new main file being written: steps 1 to 9 of one save, begun by {@link #begin}. */
@@ -185,12 +228,14 @@ public final class DurableFile {
     private final List<Path> temps;
     private final FileChannel channel;
     private final HashingSink sink;
+    private final boolean replaceNonRegular;
     private boolean channelClosed;
     private boolean keepPreserved;
     private boolean done;
 
-    private Pending(List<Path> temps, FileChannel channel) {
+    private Pending(List<Path> temps, FileChannel channel, boolean replaceNonRegular) {
       this.temps = temps;
+      this.replaceNonRegular = replaceNonRegular;
       this.channel = channel;
       this.sink = new HashingSink(ops, channel, workers);
     }
@@ -255,10 +300,21 @@ public final class DurableFile {
       Path checksum = checksum();
       Path backup = backup();
       boolean hadMain = exists(main);
+      if (hadMain && !RegularFiles.isRegular(main)) {
+        if (!replaceNonRegular) {
+          throw new NotRegularFileException(
+              main.toString(), "not a regular file; a save does not replace it");
+        }
+        hadMain = false;
+      }
       Path pMain = hadMain ? linkTemp(Kind.PREV_MAIN, main, temps) : null;
-      Path pSum = exists(checksum) ? linkTemp(Kind.PREV_SUM, checksum, temps) : null;
+      // A link or other non-regular file at a companion name is never read: it is treated as
+      // absent, so the rename below replaces it and a rollback removes what replaced it.
+      Path pSum =
+          RegularFiles.isRegular(checksum) ? linkTemp(Kind.PREV_SUM, checksum, temps) : null;
       boolean rotate = rotateBackup && hadMain;
-      Path pBak = rotate && exists(backup) ? linkTemp(Kind.PREV_BAK, backup, temps) : null;
+      Path pBak =
+          rotate && RegularFiles.isRegular(backup) ? linkTemp(Kind.PREV_BAK, backup, temps) : null;
       Path tBak = rotate ? linkTemp(Kind.BAK, main, temps) : null;
       ops.forceDirectory(dir);
 
@@ -352,19 +408,81 @@ public final class DurableFile {
     }
   }
 
-  /** A new temp name for an existing file: a hard link, or a copy where links are unsupported. */
+  /**
+   * A new temp name for an existing regular file: a hard link, or, where the directory does not
+   * support hard links, an fsynced copy.
+   */
   private Path linkTemp(Kind kind, Path existing, List<Path> temps) throws IOException {
     Path t = createTemp(kind, temps);
-    try {
-      ops.link(t, existing);
-    } catch (UnsupportedOperationException e) {
-      writeFile(t, out -> copy(existing, out));
-    }
+    linkOrCopy(t, existing);
     return t;
   }
 
+  /**
+   * Creates {@code link} as a hard link to {@code existing}, or as an fsynced copy of it where the
+   * directory does not support hard links.
+   */
+  private void linkOrCopy(Path link, Path existing) throws IOException {
+    if (!Boolean.FALSE.equals(linksSupported)) {
+      try {
+        ops.link(link, existing);
+        return;
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        if (!mayMeanUnsupported(e) || linksWork()) {
+          throw e;
+        }
+        LOG.info("{} does not support hard links; backups are fsynced copies", dir);
+      }
+    }
+    writeFile(link, out -> copy(existing, out));
+  }
+
+  /**
+   * Whether a failed link may be the file system's refusal of links as such (EPERM from FUSE exFAT,
+   * EOPNOTSUPP, a provider without links) rather than a name clash, a missing file or a denied
+   * permission.
+   */
+  private static boolean mayMeanUnsupported(Exception e) {
+    return e instanceof UnsupportedOperationException
+        || (e instanceof FileSystemException
+            && !(e instanceof FileAlreadyExistsException)
+            && !(e instanceof NoSuchFileException)
+            && !(e instanceof AccessDeniedException));
+  }
+
+  /**
+   * Probes, once per instance, whether a hard link between two files this process just created in
+   * the directory works: if it does, a failed link was a real error (Linux refuses links to files
+   * of other users with EPERM under {@code fs.protected_hardlinks}); if not, links are unsupported.
+   */
+  private boolean linksWork() throws IOException {
+    if (linksSupported == null) {
+      List<Path> probes = new ArrayList<>();
+      try {
+        Path a = createTemp(Kind.PROBE, probes);
+        ops.close(ops.createNew(a));
+        Path b = createTemp(Kind.PROBE, probes);
+        try {
+          ops.link(b, a);
+          linksSupported = true;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+          if (!mayMeanUnsupported(e)) {
+            throw e;
+          }
+          linksSupported = false;
+        }
+      } finally {
+        deleteTemps(probes, false);
+      }
+    }
+    return linksSupported;
+  }
+
   private void copy(Path source, OutputStream out) throws IOException {
-    try (FileChannel in = ops.openRead(source)) {
+    // Through the seam, whose default opens only a regular file and never through a link; no
+    // further than the size it had when opened.
+    try (FileChannel ch = ops.openRead(source);
+        SeekableByteChannel in = new BoundedChannel(ch, ch.size())) {
       ByteBuffer buf = ByteBuffer.allocate(HashingSink.BUFFER_SIZE);
       while (in.read(buf) >= 0) {
         out.write(buf.array(), 0, buf.position());
@@ -375,7 +493,7 @@ public final class DurableFile {
 
   /** Writes the bytes of an existing file as a new commit (recovery); returns the digest. */
   public String commitCopyOf(Path source) throws IOException {
-    return commit(out -> copy(source, out), false);
+    return commit(out -> copy(source, out), false, true);
   }
 
   /**
@@ -392,11 +510,7 @@ public final class DurableFile {
     for (int k = 2; exists(kept); k++) {
       kept = Companions.damaged(main, now, k);
     }
-    try {
-      ops.link(kept, main);
-    } catch (UnsupportedOperationException e) {
-      writeFile(kept, out -> copy(main, out));
-    }
+    linkOrCopy(kept, main);
     ops.forceDirectory(dir);
     return kept;
   }
@@ -427,50 +541,61 @@ public final class DurableFile {
     try {
       for (Kind k : Kind.values()) {
         for (Path p : temps(k)) {
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            // The store never makes directories; one at a temp name is not its to remove.
+            LOG.warn("Skipping {}: a directory at a temporary file's name", p);
+            continue;
+          }
           LOG.debug("Deleting stale temporary file {}", p);
-          ops.delete(p);
+          try {
+            ops.delete(p);
+          } catch (IOException e) {
+            LOG.warn("Could not delete stale temporary file {}: {}", p, e.toString());
+          }
         }
       }
     } catch (IOException e) {
-      LOG.warn("Could not delete stale temporary files of {}: {}", main, e.toString());
-    }
-  }
-
-  /** Lowercase hex SHA-256 of a file's bytes. */
-  public static String sha256(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      return Sha256.of(ch);
+      LOG.warn("Could not list stale temporary files of {}: {}", main, e.toString());
     }
   }
 
   /**
-   * Whether {@link #readChecksum} found a digest, rather than the abbreviated text of something
-   * else.
+   * Lowercase hex SHA-256 of a regular file's bytes, up to the size it had when opened; a link or
+   * any other kind of file is refused ({@link RegularFiles#openRead}).
    */
+  public static String sha256(Path p) throws IOException {
+    try (RegularFiles.Opened file = RegularFiles.openRead(p, false)) {
+      return Sha256.of(file.bounded());
+    }
+  }
+
+  /** What {@link #readChecksum} returns for a file that states no digest for the state file. */
+  public static final String NOT_A_DIGEST = "<not a SHA-256 digest>";
+
+  /** Whether {@link #readChecksum} found a digest, rather than {@link #NOT_A_DIGEST}. */
   public static boolean isDigest(String checksum) {
     return Sha256.isDigest(checksum);
   }
 
   /**
-   * Reads a checksum file: 64 hex digits, surrounding whitespace ignored, any case. Anything else
-   * (too long, not hex) is returned abbreviated so that it can never match a digest.
+   * Reads a checksum file in any form {@link ChecksumText} accepts, never through a symbolic link.
+   * Anything else is returned as {@link #NOT_A_DIGEST}, which matches no digest; the file's text is
+   * not echoed, since it may be another file's contents.
+   *
+   * @param p the checksum file (or a checksum temp)
+   * @param stateName the name of the state file it is for
+   * @return the lowercase hex digest, or {@link #NOT_A_DIGEST}
+   * @throws NotRegularFileException if {@code p} is not a regular file
+   * @throws IOException if it cannot be read
    */
-  public String readChecksum(Path p) throws IOException {
+  public String readChecksum(Path p, String stateName) throws IOException {
     byte[] raw;
-    try (SeekableByteChannel ch = ops.openRead(p)) {
-      ByteBuffer buf = ByteBuffer.allocate(257);
-      int n = 0;
-      while (n >= 0 && buf.hasRemaining()) {
-        n = ch.read(buf);
-      }
-      raw = new byte[buf.position()];
-      buf.flip().get(raw);
+    // Through the seam, whose default opens only a regular file and never through a link.
+    try (FileChannel ch = ops.openRead(p);
+        RegularFiles.Opened file = new RegularFiles.Opened(ch, ch.size())) {
+      raw = RegularFiles.readPrefix(file, ChecksumText.MAX_BYTES + 1);
     }
-    String text = new String(raw, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
-    if (raw.length > 256 || !Sha256.isDigest(text)) {
-      String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-      return "<not a SHA-256 digest: '" + shown + "'>";
-    }
-    return text;
+    String digest = ChecksumText.parse(raw, stateName);
+    return digest != null ? digest : NOT_A_DIGEST;
   }
 }

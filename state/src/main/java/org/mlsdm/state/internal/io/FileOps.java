@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,12 +45,14 @@ public interface FileOps {
   void forceDirectory(Path dir) throws IOException;
 
   /**
-   * Opens an existing file for reading.
+   * Opens an existing regular file for reading, never through a symbolic link, as {@link
+   * RegularFiles#openRead} does (a FIFO or device is refused without blocking).
    *
    * @throws java.nio.file.NoSuchFileException if it does not exist
+   * @throws NotRegularFileException if it is not a regular file
    */
   default FileChannel openRead(Path path) throws IOException {
-    return FileChannel.open(path, StandardOpenOption.READ);
+    return RegularFiles.openRead(path, false).channel();
   }
 
   /** The entries of a directory whose names match a glob, in no particular order. */

@@ -54,6 +54,7 @@ public final class LocalStateStorage implements StateStorage {
   private final Clock clock;
   private final Path main;
   private final DurableFile file;
+  private final Path link;
 
   /**
    * The storage of the state file {@code target}, already resolved ({@link #resolve}).
@@ -64,6 +65,22 @@ public final class LocalStateStorage implements StateStorage {
    * @param target the state file, absolute
    */
   public LocalStateStorage(FileOps ops, PathLocks locks, Clock clock, Path target) {
+    this(ops, locks, clock, target, target);
+  }
+
+  /**
+   * The storage of the state file {@code target}, named by {@code path}: when that is a link the
+   * {@link LinkPolicy} followed, {@link WriteSession#delete} removes the link too rather than leave
+   * it dangling.
+   *
+   * @param ops the file-system seam
+   * @param locks the lock table shared by every storage of this JVM
+   * @param clock names kept damaged files
+   * @param target the state file, absolute ({@link #resolve})
+   * @param path the state path as given
+   */
+  public LocalStateStorage(FileOps ops, PathLocks locks, Clock clock, Path target, Path path) {
+    this.link = path.toAbsolutePath().normalize();
     this.ops = Objects.requireNonNull(ops, "ops");
     this.locks = Objects.requireNonNull(locks, "locks");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -71,25 +88,9 @@ public final class LocalStateStorage implements StateStorage {
     this.main = file.main();
   }
 
-  /**
-   * The file a state path names: the path itself, absolute and normalized, or, when it is a
-   * symbolic link, the file it resolves to (so the link keeps pointing at the state and the
-   * companions live beside the target).
-   */
+  /** The file a state path names: see {@link LinkPolicy#stateFile}. */
   public static Path resolve(Path path) {
-    Path abs = path.toAbsolutePath().normalize();
-    if (!Files.isSymbolicLink(abs)) {
-      return abs;
-    }
-    try {
-      return abs.toRealPath();
-    } catch (IOException e) {
-      try {
-        return abs.resolveSibling(Files.readSymbolicLink(abs)).normalize();
-      } catch (IOException ignored) {
-        return abs;
-      }
-    }
+    return LinkPolicy.stateFile(path);
   }
 
   /** The state file, absolute. */
@@ -205,12 +206,15 @@ public final class LocalStateStorage implements StateStorage {
       if (checksum == null || !DurableFile.exists(checksum)) {
         return Optional.empty();
       }
-      return Optional.of(file.readChecksum(checksum));
+      return Optional.of(file.readChecksum(checksum, name()));
     }
 
     @Override
     public SeekableByteChannel open() throws IOException {
-      return ops.openRead(path);
+      // Only a regular file, never through a link (the seam's default), and read no further than
+      // the size it had when opened.
+      FileChannel ch = ops.openRead(path);
+      return new BoundedChannel(ch, ch.size());
     }
   }
 
@@ -287,11 +291,20 @@ public final class LocalStateStorage implements StateStorage {
       files.addAll(temps);
       for (Path c : files) {
         String sha;
-        try (FileChannel ch = ops.openRead(c)) {
-          sha = Sha256.of(ch);
+        long size;
+        // A FIFO, a directory or a link (to /dev/zero, say) is refused before it is opened, and a
+        // regular file is hashed no further than its size: the exclusive lock is never held for
+        // ever. Such a candidate is skipped.
+        try (FileChannel ch = ops.openRead(c);
+            SeekableByteChannel bounded = new BoundedChannel(ch, ch.size())) {
+          size = bounded.size();
+          sha = Sha256.of(bounded);
+        } catch (NotRegularFileException e) {
+          LOG.warn("Skipping recovery candidate {}: {}", c, e.toString());
+          continue;
         }
         if (sums.contains(sha)) {
-          out.add(new FileVersion(StoredVersion.Kind.INTERRUPTED, c, Files.size(c), null, sha));
+          out.add(new FileVersion(StoredVersion.Kind.INTERRUPTED, c, size, null, sha));
         }
       }
       return out;
@@ -300,17 +313,18 @@ public final class LocalStateStorage implements StateStorage {
     private void addChecksum(List<String> sums, Path p) {
       try {
         if (DurableFile.exists(p)) {
-          sums.add(file.readChecksum(p));
+          sums.add(file.readChecksum(p, name()));
         }
       } catch (IOException e) {
-        LOG.debug("Unreadable checksum candidate {}: {}", p, e.toString());
+        LOG.warn("Skipping checksum candidate {}: {}", p, e.toString());
       }
     }
 
     @Override
     public Optional<String> restore(StoredVersion source) throws IOException {
       Path from = ((FileVersion) source).path;
-      if (kept == null && !from.equals(main) && DurableFile.exists(main)) {
+      // Only a regular file is kept aside: a FIFO or device at the state path is just replaced.
+      if (kept == null && !from.equals(main) && RegularFiles.isRegular(main)) {
         kept = file.keepMainAside(clock.instant());
       }
       file.commitCopyOf(from);
@@ -332,6 +346,12 @@ public final class LocalStateStorage implements StateStorage {
       }
       file.deleteStaleTemps();
       ops.forceDirectory(file.directory());
+      if (!link.equals(main)) {
+        // The state path was a link the policy followed: it goes too, rather than dangle (a save
+        // through a dangling link is refused).
+        ops.delete(link);
+        ops.forceDirectory(link.getParent());
+      }
     }
 
     @Override

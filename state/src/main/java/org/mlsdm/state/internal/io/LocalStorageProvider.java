@@ -57,12 +57,13 @@ public final class LocalStorageProvider implements StateStorageProvider {
   }
 
   /**
-   * Opens the storage of a state path, following a symbolic link to its target.
+   * Opens the storage of a state path, following a symbolic link to its target as {@link
+   * LinkPolicy#stateFile} allows.
    *
    * @param path the state file
    * @return its storage
    */
   public LocalStateStorage open(Path path) {
-    return new LocalStateStorage(ops, LOCKS, clock, LocalStateStorage.resolve(path));
+    return new LocalStateStorage(ops, LOCKS, clock, LocalStateStorage.resolve(path), path);
   }
 }

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -162,29 +162,38 @@ public final class PathLocks {
   }
 
   private static FileChannel openLockFile(Path path) throws IOException {
-    return FileChannel.open(
-        lockFile(path),
-        Set.of(
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS),
-        RealFileOps.ownerOnly());
+    Path lock = lockFile(path);
+    FileChannel ch =
+        FileChannel.open(
+            lock,
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS),
+            RealFileOps.ownerOnly());
+    // O_NOFOLLOW refused a link; O_RDWR opens a FIFO without blocking, so check after the open
+    // that a regular file was opened (a FIFO, socket or device is not locked on).
+    try {
+      RegularFiles.requireRegular(
+          lock, Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    return ch;
   }
 
-  /** The lock file opened for a shared lock, or null where it does not exist or cannot be read. */
+  /**
+   * The lock file opened for a shared lock, or null where it does not exist, cannot be read or is
+   * not a regular file (a link, a FIFO: not ours to lock, nor to follow or block on; a save refuses
+   * such a lock file, so no writer of ours can be excluded by it).
+   */
   private static FileChannel openExistingLockFile(Path path) throws IOException {
     try {
-      return FileChannel.open(
-          lockFile(path), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-    } catch (NoSuchFileException | AccessDeniedException e) {
+      return RegularFiles.openRead(lockFile(path), false).channel();
+    } catch (NoSuchFileException | AccessDeniedException | NotRegularFileException e) {
       return null;
-    } catch (FileSystemException e) {
-      // A symbolic link planted at the lock path (ELOOP): not ours to lock, nor to follow.
-      if (Files.isSymbolicLink(lockFile(path))) {
-        return null;
-      }
-      throw e;
     }
   }
 

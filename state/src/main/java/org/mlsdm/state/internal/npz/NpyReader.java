@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.internal.LoadBudget;
 
 /**
  * Reads one {@code .npy} array from a stream of known length, streaming the data in bulk (no
@@ -38,7 +39,10 @@ import org.mlsdm.state.StateLoadException;
  * {@code double[]} and {@code double[][]} (Fortran order transposed to rows); object arrays become
  * their single element (0-d) or a {@link List} of elements. Refused: other versions, dtypes and
  * structured dtypes, more than 2 dimensions for numbers, strings of 1 or more dimensions, a data
- * length other than the shape's, and a zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows.
+ * length other than the shape's, a zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows, and
+ * values that would take the load past its {@link LoadBudget} (charged before they are allocated: a
+ * {@code |i1} vector needs 8 bytes of heap per data byte, an {@code (n, 1)} matrix of {@code |i1}
+ * 32).
  */
 final class NpyReader {
   /** Rows of width 0 cost an object each but no data; bounds what an empty entry can allocate. */
@@ -60,10 +64,12 @@ final class NpyReader {
    * Reads the array, consuming exactly {@code length} bytes.
    *
    * @param where the source and entry, for messages
+   * @param budget the load's budget, charged with the values before they are allocated
    * @throws StateLoadException for anything the class comment does not accept
    * @throws IOException if reading fails
    */
-  static NpyArray read(InputStream entry, long length, String where) throws IOException {
+  static NpyArray read(InputStream entry, long length, String where, LoadBudget budget)
+      throws IOException {
     InputStream in = new BufferedInputStream(entry, CHUNK);
     byte[] pre = readFully(in, 8, where);
     if (!Arrays.equals(pre, 0, 6, NpyHeader.MAGIC, 0, 6)) {
@@ -97,7 +103,7 @@ final class NpyReader {
     long dataLength = length - preamble - headerLength;
     long count = h.count(where);
     if (h.kind == 'O') {
-      Object pickled = RestrictedUnpickler.unpickle(in, dataLength, where);
+      Object pickled = RestrictedUnpickler.unpickle(in, dataLength, where, budget);
       if (!(pickled instanceof RestrictedUnpickler.ObjectArray a)
           || !Arrays.equals(a.shape(), h.shape)) {
         throw NpyHeader.bad(
@@ -125,6 +131,8 @@ final class NpyReader {
               + dataLength);
     }
     if (h.shape.length == 0) {
+      // The bytes, and for text a builder and the string: at most four times the item.
+      budget.charge(4 * LoadBudget.array(h.itemSize, 1), where + ": a 0-d " + h.descr);
       return new NpyArray(h.shape, scalar(h, readFully(in, h.itemSize, where), where));
     }
     if (h.kind == 'U' || h.kind == 'S') {
@@ -142,6 +150,9 @@ final class NpyReader {
     ByteBuffer scratch =
         ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected))).order(h.order());
     if (h.shape.length == 1) {
+      budget.charge(
+          LoadBudget.array(count, Double.BYTES),
+          where + ": " + count + " values of " + h.descr + " as doubles");
       double[] values = new double[(int) count];
       readNumbers(in, h, scratch, values, where);
       return new NpyArray(h.shape, values);
@@ -151,8 +162,16 @@ final class NpyReader {
     if (rows > MAX_ARRAY || (width == 0 && rows > MAX_EMPTY_ROWS)) {
       throw NpyHeader.bad(where, "shape " + NpyHeader.shapeText(h.shape) + " has too many rows");
     }
+    // rows × width = count fits an int, so neither sum overflows.
+    budget.charge(
+        LoadBudget.array(rows, LoadBudget.REFERENCE)
+            + rows * LoadBudget.array(0, Double.BYTES)
+            + count * Double.BYTES,
+        where + ": " + rows + " × " + width + " values of " + h.descr + " as rows of doubles");
     double[][] matrix = new double[(int) rows][];
     if (h.fortranOrder && rows > 1 && width > 1) {
+      budget.charge(
+          LoadBudget.array(count, Double.BYTES), where + ": " + count + " values in Fortran order");
       double[] columns = new double[(int) count];
       readNumbers(in, h, scratch, columns, where);
       for (int i = 0; i < rows; i++) {

@@ -13,6 +13,7 @@ import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.internal.LoadBudget;
 import org.mlsdm.state.internal.Records;
 import org.mlsdm.state.internal.schema.Timestamps;
 import org.mlsdm.state.internal.store.StateCodec;
@@ -46,7 +47,9 @@ import org.mlsdm.state.internal.store.StateCodec;
  * memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name and the
  * same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits
  * against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry sizes) and
- * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored.
+ * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored. One
+ * {@link LoadBudget} for the file's size is charged with every value the entries decode to, and
+ * with the rows that {@code qilm.memory_lengths} cuts {@code qilm.memory_flat} into.
  */
 public final class NpzStateCodec implements StateCodec {
   /** The one instance; the codec is stateless. */
@@ -103,7 +106,13 @@ public final class NpzStateCodec implements StateCodec {
 
   @Override
   public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
-    ZipArchiveReader zip = ZipArchiveReader.open(in, source);
+    return read(in, source, LoadBudget.forFileSize(in.size()));
+  }
+
+  /** {@link #read(SeekableByteChannel, String)} charging a given budget, which tests inspect. */
+  Map<String, Object> read(SeekableByteChannel in, String source, LoadBudget budget)
+      throws IOException {
+    ZipArchiveReader zip = ZipArchiveReader.open(in, source, budget);
     Map<String, ZipArchiveReader.Entry> byKey = new LinkedHashMap<>();
     for (ZipArchiveReader.Entry e : zip.entries()) {
       String key =
@@ -113,7 +122,7 @@ public final class NpzStateCodec implements StateCodec {
             source + ": duplicate entry '" + key + "' (again as '" + e.name() + "')");
       }
     }
-    Entries entries = new Entries(zip, byKey, source);
+    Entries entries = new Entries(zip, byKey, source, budget);
     if (byKey.containsKey("version")) {
       return entries.nativeLayout();
     }
@@ -134,11 +143,17 @@ public final class NpzStateCodec implements StateCodec {
     private final ZipArchiveReader zip;
     private final Map<String, ZipArchiveReader.Entry> byKey;
     private final String source;
+    private final LoadBudget budget;
 
-    Entries(ZipArchiveReader zip, Map<String, ZipArchiveReader.Entry> byKey, String source) {
+    Entries(
+        ZipArchiveReader zip,
+        Map<String, ZipArchiveReader.Entry> byKey,
+        String source,
+        LoadBudget budget) {
       this.zip = zip;
       this.byKey = byKey;
       this.source = source;
+      this.budget = budget;
     }
 
     Map<String, Object> nativeLayout() throws IOException {
@@ -191,7 +206,7 @@ public final class NpzStateCodec implements StateCodec {
       } else if (a.shape().length != 0) {
         throw bad(key, "must be a 0-d or 1-element object array, got shape " + a.shapeText());
       }
-      Object converted = RestrictedUnpickler.stateValue(value, where(key));
+      Object converted = RestrictedUnpickler.stateValue(value, where(key), budget);
       if (!(converted instanceof Map<?, ?>)) {
         throw bad(key, "must hold a pickled dict for '" + field + "'");
       }
@@ -203,6 +218,12 @@ public final class NpzStateCodec implements StateCodec {
     private double[][] ragged() throws IOException {
       double[] flat = vector("qilm.memory_flat");
       double[] lengths = vector("qilm.memory_lengths");
+      // Every row is a copy: the references, an array header per row and all the values.
+      budget.charge(
+          LoadBudget.array(lengths.length, LoadBudget.REFERENCE)
+              + lengths.length * LoadBudget.array(0, Double.BYTES)
+              + (long) flat.length * Double.BYTES,
+          where("qilm.memory_lengths") + ": " + lengths.length + " rows");
       double[][] rows = new double[lengths.length][];
       int at = 0;
       for (int i = 0; i < rows.length; i++) {
@@ -281,7 +302,7 @@ public final class NpzStateCodec implements StateCodec {
         throw new StateLoadException(source + ": missing entry '" + key + ".npy'");
       }
       try (InputStream in = zip.open(e)) {
-        return NpyReader.read(in, e.size(), where(key));
+        return NpyReader.read(in, e.size(), where(key), budget);
       }
     }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.internal.LoadBudget;
 
 /**
  * Reads the pickles inside NumPy object arrays written by the Python system, by an allow-list: a
@@ -60,6 +61,17 @@ import org.mlsdm.state.StateLoadException;
  * The stack and the mark stack hold at most 100,000 items; values nest at most {@link #MAX_DEPTH}
  * deep (checked without recursion depth beyond that, so hostile nesting cannot overflow the Java
  * stack).
+ *
+ * <p><b>Memory and time.</b> Every value the machine creates is charged to the load's {@link
+ * LoadBudget} before it is allocated: numbers, strings (the bytes, the decoder's buffer and the
+ * string), bytes, lists, dicts and tuples and every element added to them, every {@code
+ * _codecs.encode} result and every copy of an object array's elements. The stack, the marks and the
+ * memo are not: at most 100,000 entries each, they take a few MiB whatever the input. Memo gets and
+ * {@code DUP} only push a reference; what a shared reference costs is charged where it is expanded,
+ * by {@link #stateValue}, which charges each copy it makes. So a memoised string re-encoded a
+ * thousand times, a row referenced from 100,000 places or a DAG of lists sharing their children
+ * (2^40 paths in a kilobyte) fail with the budget's message once what they would produce exceeds
+ * it, and the work done before is linear in what was charged.
  */
 final class RestrictedUnpickler {
   static final int MAX_STACK = 100_000;
@@ -98,30 +110,44 @@ final class RestrictedUnpickler {
 
   private static final Object MARK = new Object();
 
+  /** The charge per dict entry: a linked hash map's entry and its share of the table. */
+  private static final int MAP_ENTRY = 56;
+
+  /** The charge for a new list: an {@code ArrayList} with room for 10 compressed references. */
+  private static final int LIST = LoadBudget.OBJECT + (int) LoadBudget.array(5, 8);
+
+  /** The charge for a new dict: a {@code LinkedHashMap} with its first table of 16 buckets. */
+  private static final int DICT = 2 * LoadBudget.OBJECT + (int) LoadBudget.array(16, 8);
+
   private final InputStream in;
   private final String where;
+  private final LoadBudget budget;
   private long left;
   private long offset;
   private final List<Object> stack = new ArrayList<>();
   private final List<Integer> marks = new ArrayList<>();
   private final Map<Long, Object> memo = new HashMap<>();
 
-  private RestrictedUnpickler(InputStream in, long length, String where) {
+  private RestrictedUnpickler(InputStream in, long length, String where, LoadBudget budget) {
     this.in = in;
     this.left = length;
     this.where = where;
+    this.budget = budget;
   }
 
   /**
    * Unpickles exactly {@code length} bytes.
    *
+   * @param budget the load's budget, charged with every value before it is allocated
    * @return the pickled value: an {@link ObjectArray}, a {@link Map}, a {@link List}, a String, a
    *     number, a Boolean or null
-   * @throws StateLoadException with {@code pickle} in the message for anything not accepted
+   * @throws StateLoadException with {@code pickle} in the message for anything not accepted, or
+   *     naming the budget when the values would exceed it
    * @throws IOException if reading fails
    */
-  static Object unpickle(InputStream in, long length, String where) throws IOException {
-    return new RestrictedUnpickler(in, length, where).run();
+  static Object unpickle(InputStream in, long length, String where, LoadBudget budget)
+      throws IOException {
+    return new RestrictedUnpickler(in, length, where, budget).run();
   }
 
   private Object run() throws IOException {
@@ -158,25 +184,35 @@ final class RestrictedUnpickler {
         case 'N' -> push(null, at);
         case 0x88 -> push(true, at);
         case 0x89 -> push(false, at);
-        case 'J' -> push((long) buffer(4).getInt(), at);
-        case 'K' -> push((long) u8(), at);
-        case 'M' -> push((long) (buffer(2).getShort() & 0xFFFF), at);
-        case 0x8a -> push(longValue(u8(), at), at);
-        case 0x8b -> push(longValue(length(4, at), at), at);
-        case 'G' -> push(ByteBuffer.wrap(bytes(8)).getDouble(), at);
+        case 'J' -> push(number((long) buffer(4).getInt(), at), at);
+        case 'K' -> push(number((long) u8(), at), at);
+        case 'M' -> push(number((long) (buffer(2).getShort() & 0xFFFF), at), at);
+        case 0x8a -> push(number(longValue(u8(), at), at), at);
+        case 0x8b -> push(number(longValue(length(4, at), at), at), at);
+        case 'G' -> push(number(ByteBuffer.wrap(bytes(8)).getDouble(), at), at);
         case 0x8c -> push(text(u8(), at), at);
         case 'X' -> push(text(length(4, at), at), at);
         case 0x8d -> push(text(length(8, at), at), at);
-        case 'C' -> push(bytes(u8()), at);
-        case 'B' -> push(bytes(length(4, at)), at);
-        case 0x8e -> push(bytes(length(8, at)), at);
-        case ']' -> push(new ArrayList<>(), at);
-        case '}' -> push(new LinkedHashMap<String, Object>(), at);
-        case ')' -> push(new Tuple(List.of()), at);
-        case 'l' -> push(new ArrayList<>(popMark(at)), at);
-        case 't' -> push(new Tuple(popMark(at)), at);
+        case 'C' -> push(blob(u8(), at), at);
+        case 'B' -> push(blob(length(4, at), at), at);
+        case 0x8e -> push(blob(length(8, at), at), at);
+        case ']' -> {
+          charge(LIST, at, "a list");
+          push(new ArrayList<>(), at);
+        }
+        case '}' -> {
+          charge(DICT, at, "a dict");
+          push(new LinkedHashMap<String, Object>(), at);
+        }
+        case ')' -> {
+          charge(LoadBudget.OBJECT, at, "a tuple");
+          push(new Tuple(List.of()), at);
+        }
+        case 'l' -> push(new ArrayList<>(popMarkKept(at, "a list")), at);
+        case 't' -> push(new Tuple(popMarkKept(at, "a tuple")), at);
         case 0x85, 0x86, 0x87 -> {
           int n = op - 0x84;
+          charge(LoadBudget.OBJECT + LoadBudget.array(n, LoadBudget.REFERENCE), at, "a tuple");
           List<Object> items = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
             items.add(0, pop(at));
@@ -184,17 +220,22 @@ final class RestrictedUnpickler {
           push(new Tuple(items), at);
         }
         case 'd' -> {
+          charge(DICT, at, "a dict");
           Map<String, Object> dict = new LinkedHashMap<>();
           setItems(dict, popMark(at), at);
           push(dict, at);
         }
         case 'a' -> {
           Object value = pop(at);
-          list(peek(at), at).add(value);
+          List<Object> list = list(peek(at), at);
+          charge(LoadBudget.REFERENCE, at, "a list item");
+          list.add(value);
         }
         case 'e' -> {
           List<Object> items = popMark(at);
-          list(peek(at), at).addAll(items);
+          List<Object> list = list(peek(at), at);
+          charge((long) LoadBudget.REFERENCE * items.size(), at, "list items");
+          list.addAll(items);
         }
         case 's' -> {
           Object value = pop(at);
@@ -266,6 +307,7 @@ final class RestrictedUnpickler {
             || !(a.get(2) instanceof byte[])) {
           throw fail(at, "_reconstruct needs (numpy.ndarray, shape, bytes)");
         }
+        charge(LoadBudget.OBJECT, at, "an object array");
         return new ObjectArray();
       }
       case DTYPE -> {
@@ -275,6 +317,7 @@ final class RestrictedUnpickler {
         if (!d.equals("O8") && !d.equals("O")) {
           throw fail(at, "only object arrays are supported, got dtype '" + printable(d) + "'");
         }
+        charge(LoadBudget.OBJECT, at, "a dtype");
         return new ObjectDtype();
       }
       case ENCODE -> {
@@ -283,6 +326,7 @@ final class RestrictedUnpickler {
             || !("latin1".equals(a.get(1)) || "latin-1".equals(a.get(1)))) {
           throw fail(at, "_codecs.encode needs (str, 'latin1')");
         }
+        charge(LoadBudget.array(s.length(), 1), at, "the result of _codecs.encode");
         byte[] b = new byte[s.length()];
         for (int i = 0; i < b.length; i++) {
           char c = s.charAt(i);
@@ -332,6 +376,10 @@ final class RestrictedUnpickler {
                 + elements.size()
                 + " elements");
       }
+      charge(
+          LoadBudget.OBJECT + LoadBudget.array(elements.size(), LoadBudget.REFERENCE),
+          at,
+          "an object array's elements");
       array.shape = dims;
       array.elements = new ArrayList<>(elements);
       return;
@@ -343,6 +391,7 @@ final class RestrictedUnpickler {
     if (items.size() % 2 != 0) {
       throw fail(at, "odd number of items for a dict");
     }
+    charge((long) MAP_ENTRY * (items.size() / 2), at, "dict items");
     for (int i = 0; i < items.size(); i += 2) {
       if (!(items.get(i) instanceof String key)) {
         throw fail(at, "dict keys must be strings");
@@ -400,6 +449,13 @@ final class RestrictedUnpickler {
     return items;
   }
 
+  /** {@link #popMark}, charged as a container that keeps the items. */
+  private List<Object> popMarkKept(long at, String what) {
+    List<Object> items = popMark(at);
+    charge(LoadBudget.OBJECT + LoadBudget.array(items.size(), LoadBudget.REFERENCE), at, what);
+    return items;
+  }
+
   private void put(long index, long at) {
     if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) {
       throw fail(at, "memo put with an empty stack");
@@ -421,6 +477,7 @@ final class RestrictedUnpickler {
     if (n > MAX_LONG_BYTES) {
       throw fail(at, "int of " + n + " bytes is too long");
     }
+    charge(3 * LoadBudget.array(n, 1), at, "an int");
     byte[] le = bytes(n);
     if (n == 0) {
       return 0L;
@@ -434,6 +491,11 @@ final class RestrictedUnpickler {
   }
 
   private String text(long n, long at) throws IOException {
+    // The bytes, the decoder's UTF-16 buffer and the string (at most UTF-16 too).
+    charge(
+        LoadBudget.array(n, 1) + LoadBudget.OBJECT + 2 * LoadBudget.array(n, Character.BYTES),
+        at,
+        "a string");
     byte[] b = bytes(n);
     try {
       return StandardCharsets.UTF_8
@@ -445,6 +507,11 @@ final class RestrictedUnpickler {
     } catch (CharacterCodingException e) {
       throw fail(at, "string is not valid UTF-8");
     }
+  }
+
+  private byte[] blob(long n, long at) throws IOException {
+    charge(LoadBudget.array(n, 1), at, "bytes");
+    return bytes(n);
   }
 
   private String line(long at) throws IOException {
@@ -497,6 +564,17 @@ final class RestrictedUnpickler {
     return b;
   }
 
+  private Object number(Object boxed, long at) {
+    charge(LoadBudget.OBJECT, at, "a number");
+    return boxed;
+  }
+
+  private void charge(long bytes, long at, String what) {
+    if (!budget.tryCharge(bytes)) {
+      budget.charge(bytes, where + ": pickle at offset " + at + ": " + what);
+    }
+  }
+
   private StateLoadException fail(long at, String what) {
     return new StateLoadException(where + ": pickle refused at offset " + at + ": " + what);
   }
@@ -509,17 +587,20 @@ final class RestrictedUnpickler {
   /**
    * Turns an unpickled value into a state-map value: dicts into maps, lists of numbers into {@code
    * double[]}, lists of such lists into {@code double[][]}, ints as Long, strings, floats, bools
-   * and None as they are.
+   * and None as they are. Every map, list and array it makes is charged to {@code budget} first, as
+   * often as it is made: a list the pickle shares between several places is copied, and charged,
+   * once for each.
    *
    * @param what the value's place, for messages
+   * @param budget the load's budget
    * @throws StateLoadException with {@code pickle} in the message for other values or nesting
-   *     deeper than {@link #MAX_DEPTH}
+   *     deeper than {@link #MAX_DEPTH}, or naming the budget when the copies would exceed it
    */
-  static Object stateValue(Object value, String what) {
-    return stateValue(value, what, 0);
+  static Object stateValue(Object value, String what, LoadBudget budget) {
+    return stateValue(value, what, 0, budget);
   }
 
-  private static Object stateValue(Object value, String what, int depth) {
+  private static Object stateValue(Object value, String what, int depth, LoadBudget budget) {
     if (depth > MAX_DEPTH) {
       throw new StateLoadException(what + ": pickle nests deeper than " + MAX_DEPTH);
     }
@@ -532,24 +613,30 @@ final class RestrictedUnpickler {
       return value;
     }
     if (value instanceof LinkedHashMap<?, ?> m) {
+      charge(budget, DICT + (long) MAP_ENTRY * m.size(), what, "a dict of %d items", m.size());
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        out.put((String) e.getKey(), stateValue(e.getValue(), what, depth + 1));
+        out.put((String) e.getKey(), stateValue(e.getValue(), what, depth + 1, budget));
       }
       return out;
     }
     if (value instanceof ArrayList<?> list) {
-      double[] numbers = numbers(list);
-      if (numbers != null && !list.isEmpty()) {
-        return numbers;
+      if (!list.isEmpty() && isNumbers(list)) {
+        return numbers(list, what, budget);
       }
-      double[][] rows = list.isEmpty() ? null : rows(list);
+      double[][] rows = list.isEmpty() ? null : rows(list, what, budget);
       if (rows != null) {
         return rows;
       }
+      charge(
+          budget,
+          LoadBudget.OBJECT + LoadBudget.array(list.size(), LoadBudget.REFERENCE),
+          what,
+          "a list of %d items",
+          list.size());
       List<Object> out = new ArrayList<>(list.size());
       for (Object item : list) {
-        out.add(stateValue(item, what, depth + 1));
+        out.add(stateValue(item, what, depth + 1, budget));
       }
       return out;
     }
@@ -557,26 +644,58 @@ final class RestrictedUnpickler {
         what + ": pickle holds a value of unsupported type " + value.getClass().getSimpleName());
   }
 
-  private static double[][] rows(List<?> list) {
+  /**
+   * The rows, or null if some item is not a list of numbers. Each row is checked and then charged
+   * before the next is looked at, so the checks never cost more than the rows charged so far plus
+   * one row: a row shared by many places cannot be scanned again and again for free.
+   */
+  private static double[][] rows(List<?> list, String what, LoadBudget budget) {
+    if (!(list.get(0) instanceof ArrayList<?>)) {
+      return null;
+    }
+    charge(
+        budget,
+        LoadBudget.array(list.size(), LoadBudget.REFERENCE),
+        what,
+        "a matrix of %d rows",
+        list.size());
     double[][] rows = new double[list.size()][];
     for (int i = 0; i < rows.length; i++) {
-      if (!(list.get(i) instanceof ArrayList<?> row) || (rows[i] = numbers(row)) == null) {
+      if (!(list.get(i) instanceof ArrayList<?> row) || !isNumbers(row)) {
         return null;
       }
+      rows[i] = numbers(row, what, budget);
     }
     return rows;
   }
 
-  private static double[] numbers(List<?> list) {
-    double[] out = new double[list.size()];
-    for (int i = 0; i < out.length; i++) {
-      Object v = list.get(i);
-      if (v instanceof Long || v instanceof Double || v instanceof BigInteger) {
-        out[i] = ((Number) v).doubleValue();
-      } else {
-        return null;
+  private static boolean isNumbers(List<?> list) {
+    for (Object v : list) {
+      if (!(v instanceof Long || v instanceof Double || v instanceof BigInteger)) {
+        return false;
       }
     }
+    return true;
+  }
+
+  private static double[] numbers(List<?> list, String what, LoadBudget budget) {
+    charge(
+        budget,
+        LoadBudget.array(list.size(), Double.BYTES),
+        what,
+        "a list of %d numbers",
+        list.size());
+    double[] out = new double[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) list.get(i)).doubleValue();
+    }
     return out;
+  }
+
+  /** Charges {@code budget}, building the message only when the charge fails. */
+  private static void charge(LoadBudget budget, long bytes, String what, String format, int n) {
+    if (!budget.tryCharge(bytes)) {
+      budget.charge(bytes, what + ": " + String.format(format, n));
+    }
   }
 }

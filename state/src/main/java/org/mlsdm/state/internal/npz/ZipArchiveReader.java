@@ -6,14 +6,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.internal.LoadBudget;
 
 /**
  * Reads a zip archive from a {@link SeekableByteChannel} through its central directory, streaming
@@ -32,15 +37,22 @@ import org.mlsdm.state.StateLoadException;
  *   method                        0 stored (sizes equal) or 8 deflated (uncompressed at most
  *                                 {@link #MAX_RATIO} times compressed + 1 KiB: deflate cannot
  *                                 exceed about 1032)
- *   all entries                   inside the data area, compressed sizes adding up to no more
- *                                 than it (no overlapping entries), uncompressed sizes adding
+ *   all entries                   inside the data area and not overlapping: sorted by offset,
+ *                                 each one's local header, name and compressed data end at or
+ *                                 before the next one's offset; uncompressed sizes adding
  *                                 up to at most max({@link #MAX_TOTAL_FLOOR},
  *                                 {@link #MAX_EXPANSION} × file size)
  * local header                    PK\3\4 with the directory's name and method, and its CRC and
  *                                 sizes unless bit 3 is set or they read 0xFFFFFFFF
- * entry data                      exactly the declared size and CRC-32, checked while streaming;
- *                                 never more than the declared size is inflated
+ * entry data                      after the local extra field, ending at or before the next
+ *                                 entry's offset (or the central directory); exactly the
+ *                                 declared size and CRC-32, checked while streaming; never more
+ *                                 than the declared size is inflated
  * </pre>
+ *
+ * Overlap is refused because it is how zip bombs reuse one compressed kernel for many entries (each
+ * entry within the ratio limit, the archive far beyond the file's size): with disjoint entries the
+ * compressed bytes of all of them add up to at most the file.
  */
 final class ZipArchiveReader {
   static final int MAX_ENTRIES = 4096;
@@ -63,12 +75,20 @@ final class ZipArchiveReader {
   private final long directoryStart;
   private final Map<String, Entry> entries;
 
+  /** Per entry name: where the next entry (or the central directory) begins. */
+  private final Map<String, Long> ends;
+
   private ZipArchiveReader(
-      SeekableByteChannel channel, String source, long directoryStart, Map<String, Entry> entries) {
+      SeekableByteChannel channel,
+      String source,
+      long directoryStart,
+      Map<String, Entry> entries,
+      Map<String, Long> ends) {
     this.channel = channel;
     this.source = source;
     this.directoryStart = directoryStart;
     this.entries = entries;
+    this.ends = ends;
   }
 
   /** The entries in directory order. */
@@ -79,18 +99,22 @@ final class ZipArchiveReader {
   /**
    * Reads the central directory.
    *
+   * @param budget the load's budget, charged with the directory and its entries
    * @throws StateLoadException if it is missing, malformed or exceeds a limit
    * @throws IOException if reading fails
    */
-  static ZipArchiveReader open(SeekableByteChannel channel, String source) throws IOException {
+  static ZipArchiveReader open(SeekableByteChannel channel, String source, LoadBudget budget)
+      throws IOException {
     long fileSize = channel.size();
     Directory d = locate(channel, fileSize, source);
     long directoryStart = d.start();
     long count = d.count();
+    budget.charge(LoadBudget.array(d.size(), 1), source + ": the central directory");
     ByteBuffer dir = read(channel, directoryStart, (int) d.size(), source);
     Map<String, Entry> entries = new LinkedHashMap<>();
+    // Per entry: where its compressed data ends if the local header has no extra field.
+    Map<String, Long> leastEnds = new HashMap<>();
     int p = 0;
-    long compressedTotal = 0;
     long total = 0;
     long maxTotal = Math.max(MAX_TOTAL_FLOOR, fileSize * MAX_EXPANSION);
     for (long i = 0; i < count; i++) {
@@ -112,6 +136,10 @@ final class ZipArchiveReader {
       if (next > dir.limit()) {
         throw bad(source, "central directory entry " + i + " runs past the directory");
       }
+      // The name's bytes and string, the entry and its places in two maps (here and the codec's).
+      budget.charge(
+          2 * LoadBudget.array(nameLength, Character.BYTES) + 6L * LoadBudget.OBJECT,
+          source + ": central directory entry " + i);
       byte[] nameBytes = new byte[nameLength];
       dir.get(p + 46, nameBytes);
       String name = new String(nameBytes, StandardCharsets.UTF_8);
@@ -188,7 +216,6 @@ final class ZipArchiveReader {
                 + MAX_RATIO
                 + ")");
       }
-      compressedTotal += compressed;
       total += size;
       if (total > maxTotal) {
         throw bad(
@@ -203,21 +230,51 @@ final class ZipArchiveReader {
                 + fileSize
                 + " bytes");
       }
-      if (compressedTotal > directoryStart) {
-        throw bad(
-            source,
-            "entries overlap: "
-                + compressedTotal
-                + " compressed bytes declared before the central directory at "
-                + directoryStart);
-      }
       if (entries.putIfAbsent(name, new Entry(name, method, flags, crc, compressed, size, offset))
           != null) {
         throw bad(source, "duplicate entry '" + name + "'");
       }
+      leastEnds.put(name, offset + 30 + nameLength + compressed);
       p = next;
     }
-    return new ZipArchiveReader(channel, source, directoryStart, entries);
+    return new ZipArchiveReader(
+        channel,
+        source,
+        directoryStart,
+        entries,
+        ends(entries.values(), leastEnds, directoryStart, source));
+  }
+
+  /**
+   * Checks that no two entries overlap, as far as the directory tells (the local extra field's
+   * length is known only when an entry is opened), and returns where each entry must end.
+   */
+  private static Map<String, Long> ends(
+      Collection<Entry> entries, Map<String, Long> leastEnds, long directoryStart, String source) {
+    List<Entry> byOffset = new ArrayList<>(entries);
+    byOffset.sort(Comparator.comparingLong(Entry::offset));
+    Map<String, Long> ends = new HashMap<>();
+    for (int i = 0; i < byOffset.size(); i++) {
+      Entry e = byOffset.get(i);
+      long end = i + 1 < byOffset.size() ? byOffset.get(i + 1).offset() : directoryStart;
+      if (leastEnds.get(e.name()) > end) {
+        throw bad(
+            source,
+            "entries overlap: entry '"
+                + e.name()
+                + "' at offset "
+                + e.offset()
+                + " with "
+                + e.compressedSize()
+                + " compressed bytes runs past offset "
+                + end
+                + (i + 1 < byOffset.size()
+                    ? ", where entry '" + byOffset.get(i + 1).name() + "' begins"
+                    : ", where the central directory begins"));
+      }
+      ends.put(e.name(), end);
+    }
+    return ends;
   }
 
   /** Where the central directory lies, from the end record and, when needed, its zip64 form. */
@@ -328,8 +385,20 @@ final class ZipArchiveReader {
               + " disagrees with the central directory (CRC or sizes)");
     }
     long start = e.offset() + 30 + nameLength + extraLength;
-    if (start + e.compressedSize() > directoryStart) {
-      throw bad(source, where + ": data at offset " + start + " runs into the central directory");
+    long end = ends.get(e.name());
+    if (start + e.compressedSize() > end) {
+      throw bad(
+          source,
+          where
+              + ": data at offset "
+              + start
+              + " runs past offset "
+              + end
+              + ", "
+              + (end == directoryStart
+                  ? "into the central directory"
+                  : "where the next entry begins")
+              + " (entries overlap)");
     }
     return new EntryStream(e, start, where);
   }

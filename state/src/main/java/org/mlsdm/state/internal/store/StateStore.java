@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.mlsdm.state.BackupCheck;
 import org.mlsdm.state.ChecksumCheck;
 import org.mlsdm.state.LoadOptions;
@@ -35,7 +36,9 @@ import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.internal.io.FileOps;
+import org.mlsdm.state.internal.io.LinkPolicy;
 import org.mlsdm.state.internal.io.LocalStorageProvider;
+import org.mlsdm.state.internal.io.NotRegularFileException;
 import org.mlsdm.state.internal.io.Sha256;
 import org.mlsdm.state.internal.io.Workers;
 import org.mlsdm.state.internal.schema.Integrity;
@@ -62,20 +65,32 @@ public final class StateStore {
 
   /** The store behind {@code SystemStates}: the real file system, the UTC clock, every provider. */
   public static final StateStore DEFAULT =
-      new StateStore(new LocalStorageProvider(), StorageProviders.installed(), Clock.systemUTC());
+      new StateStore(
+          new LocalStorageProvider(), StorageProviders.installed(), Clock.systemUTC(), Codecs::of);
 
   private final LocalStorageProvider local;
   private final StorageProviders providers;
   private final Clock clock;
+  private final Function<StateFormat, StateCodec> codecs;
 
   StateStore(FileOps ops, Clock clock) {
-    this(new LocalStorageProvider(ops, clock), StorageProviders.installed(), clock);
+    this(ops, clock, Codecs::of);
   }
 
-  private StateStore(LocalStorageProvider local, StorageProviders providers, Clock clock) {
+  /** A store whose codecs a test can replace, e.g. by one that fails on a chosen file. */
+  StateStore(FileOps ops, Clock clock, Function<StateFormat, StateCodec> codecs) {
+    this(new LocalStorageProvider(ops, clock), StorageProviders.installed(), clock, codecs);
+  }
+
+  private StateStore(
+      LocalStorageProvider local,
+      StorageProviders providers,
+      Clock clock,
+      Function<StateFormat, StateCodec> codecs) {
     this.local = Objects.requireNonNull(local, "local");
     this.providers = Objects.requireNonNull(providers, "providers");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
   Clock clock() {
@@ -392,11 +407,11 @@ public final class StateStore {
    * this thread parses, and for another channel after the parse. Content errors are returned; I/O
    * errors are thrown, a vanished version as not found.
    */
-  private static Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
+  private Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
       throws IOException {
     try (SeekableByteChannel ch = v.open()) {
       long size = ch.size();
-      StateCodec codec = Codecs.of(format);
+      StateCodec codec = codecs.apply(format);
       try {
         StateCodec.Hashed parsed = codec.readHashing(ch, hash);
         if (parsed != null) {
@@ -416,7 +431,7 @@ public final class StateStore {
         map = parse(codec, ch, v.describe());
       } catch (StateLoadException e) {
         failure = e;
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         if (hashed != null) {
           Workers.await(hashed);
         }
@@ -448,6 +463,13 @@ public final class StateStore {
     } catch (RuntimeException e) {
       throw new StateLoadException(
           StateLoadException.Reason.MALFORMED, "Malformed state file " + source + ": " + e, e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // A backstop behind the readers' own limits: what the parse allocated is garbage once it
+      // unwinds, and a checksum mismatch found meanwhile must still be what the caller sees.
+      throw new StateLoadException(
+          StateLoadException.Reason.MALFORMED,
+          "State file " + source + " exhausted the JVM: " + e,
+          e);
     }
   }
 
@@ -543,7 +565,7 @@ public final class StateStore {
     return readOnly(location, (storage, view) -> inspectOnce(format, storage, view, options));
   }
 
-  private static StateInspection inspectOnce(
+  private StateInspection inspectOnce(
       StateFormat format, StateStorage storage, StateStorage.ReadView view, LoadOptions options)
       throws IOException {
     Path file = pathOf(storage.describe());
@@ -597,7 +619,7 @@ public final class StateStore {
         checkBackup(format, view, options));
   }
 
-  private static BackupCheck checkBackup(
+  private BackupCheck checkBackup(
       StateFormat format, StateStorage.ReadView view, LoadOptions options) throws IOException {
     Optional<StoredVersion> backup = view.backup();
     if (backup.isEmpty()) {
@@ -643,22 +665,12 @@ public final class StateStore {
         boolean verify = c.kind() != StoredVersion.Kind.BACKUP;
         SystemStateRecord r;
         try {
-          String expected = verify ? c.recordedSha256().orElse(null) : null;
+          String expected = verify ? recorded(c, file) : null;
           if (c.kind() == StoredVersion.Kind.INTERRUPTED && expected == null) {
             continue;
           }
-          Reading read = readVersion(format, c, file, expected != null);
-          if (expected != null) {
-            verify(file, expected, read.sha256());
-          }
-          if (read.failure() != null) {
-            throw read.failure();
-          }
-          // A version is decoded under the state's own name, as a load of it would be.
-          r =
-              decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
-                  .record();
-        } catch (StateLoadException | CorruptVersionException e) {
+          r = candidate(format, c, file, expected, target, options);
+        } catch (StateLoadException | CorruptVersionException | NotRegularFileException e) {
           StateLoadException failure =
               e instanceof StateLoadException sle ? sle : unreadable(file, (IOException) e);
           switch (c.kind()) {
@@ -735,10 +747,72 @@ public final class StateStore {
     try {
       return loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), false)
           .record();
-    } catch (StateLoadException e) {
-      LOG.warn("Recovered {} without its journal: {}", storage.describe(), e.getMessage());
+    } catch (StateLoadException | IOException e) {
+      // The recovered base stands on its own; a journal that cannot be read is left for inspection.
+      LOG.warn("Recovered {} without its journal: {}", storage.describe(), e.toString());
       return base;
     }
+  }
+
+  /**
+   * The digest recorded for a recovery candidate. A checksum that is not a regular file (a FIFO, a
+   * link) is not read: load refuses it, while recover judges the file without it rather than roll
+   * back to the backup.
+   */
+  private static String recorded(StoredVersion c, Path file) throws IOException {
+    try {
+      return c.recordedSha256().orElse(null);
+    } catch (NotRegularFileException e) {
+      LOG.warn("Ignoring the checksum of {}: {}", file, e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Reads and decodes one recovery candidate, isolating its failure so that the next candidate is
+   * still tried: every {@code Exception} and every {@code Error} a hostile file can provoke while
+   * it is parsed or decoded, {@code OutOfMemoryError} and {@code StackOverflowError} included (what
+   * they allocated is garbage once they unwind), becomes the candidate's {@link
+   * StateLoadException}. The other {@link VirtualMachineError}s ({@code InternalError}, {@code
+   * UnknownError}) say the JVM itself is broken and are rethrown; so is an {@code IOException}
+   * other than a refused non-regular file, which says the storage could not be read (recover then
+   * changes nothing).
+   */
+  private SystemStateRecord candidate(
+      StateFormat format,
+      StoredVersion c,
+      Path file,
+      String expected,
+      Path target,
+      LoadOptions options)
+      throws IOException {
+    try {
+      Reading read = readVersion(format, c, file, expected != null);
+      if (expected != null) {
+        verify(file, expected, read.sha256());
+      }
+      if (read.failure() != null) {
+        throw read.failure();
+      }
+      // A version is decoded under the state's own name, as a load of it would be.
+      return decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
+          .record();
+    } catch (StateLoadException | IOException e) {
+      throw e;
+    } catch (VirtualMachineError e) {
+      if (!(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
+        throw e;
+      }
+      throw failed(file, e);
+    } catch (RuntimeException | Error e) {
+      throw failed(file, e);
+    }
+  }
+
+  private static StateLoadException failed(Path file, Throwable e) {
+    LOG.warn("Recovery candidate {} failed: {}", file, e.toString());
+    return new StateLoadException(
+        StateLoadException.Reason.MALFORMED, "Cannot load " + file + ": " + e, e);
   }
 
   // ---------------------------------------------------------------- delete
@@ -765,6 +839,11 @@ public final class StateStore {
     } catch (IOException e) {
       throw new StateSaveException("Failed to delete state " + where + ": " + e, e);
     }
+  }
+
+  /** The file the store works on: see {@link LinkPolicy#stateFile}. */
+  static Path target(Path path) {
+    return LinkPolicy.stateFile(path);
   }
 
   // ---------------------------------------------------------------- maps

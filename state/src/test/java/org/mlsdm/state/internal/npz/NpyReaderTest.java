@@ -14,11 +14,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.internal.LoadBudget;
 
 class NpyReaderTest {
 
   private static NpyReader.NpyArray read(byte[] npy) throws IOException {
-    return NpyReader.read(new ByteArrayInputStream(npy), npy.length, "test.npy");
+    return NpyReader.read(
+        new ByteArrayInputStream(npy), npy.length, "test.npy", LoadBudget.forFileSize(npy.length));
   }
 
   private static byte[] doubles(ByteOrder order, double... values) {

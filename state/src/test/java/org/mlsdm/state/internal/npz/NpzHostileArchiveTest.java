@@ -274,11 +274,11 @@ class NpzHostileArchiveTest {
     assertRefused(NpzTesting.file(dir, zip), "version.npy", "local header");
   }
 
-  private static int centralEntry(byte[] zip, String name) {
+  static int centralEntry(byte[] zip, String name) {
     return find(zip, new byte[] {'P', 'K', 1, 2}, 46, name);
   }
 
-  private static int localEntry(byte[] zip, String name) {
+  static int localEntry(byte[] zip, String name) {
     return find(zip, new byte[] {'P', 'K', 3, 4}, 30, name);
   }
 
