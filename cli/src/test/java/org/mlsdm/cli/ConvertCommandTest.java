@@ -117,4 +117,19 @@ class ConvertCommandTest {
       convert.readBack = state -> state.withId("not-what-was-written");
     };
   }
+
+  @Test
+  void convert_pythonFileWithLabelledPhases_keepsTheLabels() {
+    Path from = Cli.pythonFile(dir, "manager-labelled.json");
+    Path to = dir.resolve("labelled.npz");
+
+    Cli.Run r = Cli.run("convert", from, to);
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    SystemStateRecord converted = SystemStates.load(to);
+    assertThat(converted.qilm().hasLabels()).isTrue();
+    assertThat(converted.qilm().phaseList())
+        .isEqualTo(SystemStates.load(from).qilm().phaseList())
+        .hasSize(5);
+  }
 }

@@ -130,4 +130,23 @@ class DiffCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.CORRUPT.code());
     assertThat(r.err()).contains("b.json");
   }
+
+  @Test
+  void diff_pythonFilesWithLabelledPhases_compareTheLabels() {
+    Path json = Cli.pythonFile(dir, "manager-labelled.json");
+    Path npz = Cli.pythonFile(dir, "manager-labelled.npz");
+    Path numeric =
+        save("n.json", new double[] {1, 2}, new double[] {0, 0}, new double[][] {}, null);
+
+    Cli.Run same = Cli.run("diff", json, npz);
+    Cli.Run other = Cli.run("diff", json, numeric);
+
+    assertThat(same.exitCode()).as(same.toString()).isZero();
+    assertThat(same.out())
+        .contains("  phases     equal: [wake, wake, wake, sleep, sleep]")
+        .contains("result: the states match");
+    assertThat(other.exitCode()).as(other.toString()).isEqualTo(ExitCode.DIFFERENT.code());
+    assertThat(other.out()).contains("  phases     ").contains("DIFFERS");
+    assertThat(other.err()).doesNotContain("Exception");
+  }
 }

@@ -177,4 +177,22 @@ class InspectCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.MALFORMED.code());
     assertThat(r.err().lines()).hasSize(1);
   }
+
+  @Test
+  void inspect_pythonFilesWithLabelledPhases_showTheLabels() {
+    for (String name : List.of("manager-labelled.json", "manager-labelled.npz")) {
+      Path file = Cli.pythonFile(dir, name);
+
+      Cli.Run text = Cli.run("inspect", file);
+      Cli.Run json = Cli.run("inspect", "--json", file);
+
+      assertThat(text.exitCode()).as(text.toString()).isZero();
+      assertThat(text.out())
+          .as(name)
+          .contains("  memory     5 rows of 4")
+          .contains("  phases     [wake, wake, wake, sleep, sleep]");
+      assertThat(json.exitCode()).as(json.toString()).isZero();
+      assertThat(json.out()).as(name).contains("wake, wake, wake, sleep, sleep");
+    }
+  }
 }

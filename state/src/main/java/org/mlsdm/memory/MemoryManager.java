@@ -83,6 +83,23 @@ public final class MemoryManager {
   }
 
   /**
+   * Feeds one event to both components, entangling it with a labelled phase, as the Python {@code
+   * MemoryManager} does with its rhythm's {@code "wake"} and {@code "sleep"}.
+   *
+   * @param event the event, {@code dimension} finite values
+   * @param phase the event's QILM phase label, any string without U+0000
+   * @throws IllegalArgumentException if the event has the wrong length, a non-finite value or would
+   *     overflow the synaptic memory, or if the label holds U+0000; nothing changes then
+   * @throws NullPointerException if {@code event} or {@code phase} is null
+   */
+  public synchronized void processEvent(float[] event, String phase) {
+    memory.checkEvent(event);
+    Qilm.checkLabel(phase);
+    memory.update(event);
+    qilm.append(MultiLevelSynapticMemory.widen(event), phase);
+  }
+
+  /**
    * Captures the whole state: schema version {@link SystemStates#CURRENT_SCHEMA_VERSION}, this
    * manager's id and creation time, and the update time now (never before the creation time, even
    * if the wall clock went back).
@@ -191,7 +208,8 @@ public final class MemoryManager {
         levels[1],
         levels[2],
         qilm.rowsFrom(from),
-        qilm.phasesFrom(from));
+        qilm.phasesFrom(from),
+        qilm.labelsFrom(from));
   }
 
   /**

@@ -42,6 +42,37 @@ final class Checks {
     return v;
   }
 
+  /**
+   * Checks a phase label: not null and without U+0000, which a NumPy unicode array cannot carry (it
+   * pads with NULs and strips them on reading).
+   */
+  static String label(String field, String label) {
+    if (label == null) {
+      throw new StateValidationException(field, field + " label must not be null");
+    }
+    if (label.indexOf('\u0000') >= 0) {
+      throw new StateValidationException(
+          field,
+          field + " label must not contain U+0000, got '" + label.replace("\u0000", "\\0") + "'");
+    }
+    return label;
+  }
+
+  /**
+   * Whether a string is empty or only whitespace as Python's {@code str.strip} sees it: Java's
+   * whitespace, the Unicode space separators (which add the no-break spaces U+00A0, U+2007 and
+   * U+202F) and U+0085. Exactly the characters for which Python's {@code str.isspace} is true.
+   */
+  static boolean blank(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && c != '\u0085') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Checks that every value is finite, naming the first bad index. */
   static void allFinite(String field, double[] values) {
     for (int i = 0; i < values.length; i++) {

@@ -2,6 +2,7 @@ package org.mlsdm.state;
 
 import java.util.Arrays;
 import org.mlsdm.state.internal.Records;
+import org.mlsdm.state.internal.schema.Schema;
 
 /**
  * The persisted state of a three-level synaptic memory: its dimension, its {@link MemoryParameters}
@@ -107,7 +108,7 @@ public record MemoryStateRecord(
           field, field + " must have dimension=" + dimension + " values, got " + values.length);
     }
     Checks.allFinite(field, values);
-    return Adoption.active() ? values : values.clone();
+    return Adoption.own(values);
   }
 
   /**
@@ -205,28 +206,14 @@ public record MemoryStateRecord(
    */
   @Override
   public String toString() {
-    return "MemoryStateRecord[dimension="
-        + dimension
-        + ", lambda_l1="
-        + lambdaL1
-        + ", lambda_l2="
-        + lambdaL2
-        + ", lambda_l3="
-        + lambdaL3
-        + ", theta_l1="
-        + thetaL1
-        + ", theta_l2="
-        + thetaL2
-        + ", gating12="
-        + gating12
-        + ", gating23="
-        + gating23
-        + ", state_l1="
-        + Abbreviate.values(stateL1)
-        + ", state_l2="
-        + Abbreviate.values(stateL2)
-        + ", state_l3="
-        + Abbreviate.values(stateL3)
-        + "]";
+    StringBuilder sb = new StringBuilder("MemoryStateRecord[");
+    String sep = "";
+    for (Schema.Field f : Schema.Field.current(Schema.Group.MEMORY_STATE)) {
+      Object v = f.value(this);
+      sb.append(sep).append(f.key()).append('=');
+      sb.append(v instanceof double[] a ? Abbreviate.values(a) : String.valueOf(v));
+      sep = ", ";
+    }
+    return sb.append(']').toString();
   }
 }

@@ -22,7 +22,20 @@ import org.mlsdm.state.internal.schema.Timestamps;
  * only the built-ins, for tests and for applications that keep their own. Registries are
  * thread-safe.
  *
- * <p>State maps are those of {@link SystemStates#toMap(SystemStateRecord)}.
+ * <p><b>What a migration function sees.</b> On a load, a file whose schema version is not the
+ * current one (an older {@code version}, none at all for the legacy v0 layout, or for JSON one that
+ * does not come first in the root object) is read into a raw form <em>before any type check</em>,
+ * so that a migration can repair types as well as names: {@code Map<String, Object>} for objects
+ * (mutable, keys in file order), {@code List<Object>} for arrays that are empty or hold anything
+ * but numbers, {@code long[]} for arrays of integers and {@code double[]} for other arrays of
+ * numbers (so that a large legacy file is not boxed), {@code String}, {@code Long}, {@code Double},
+ * {@code Boolean} and null. The known keys are spelled as the current schema writes them ({@code
+ * state_L1} arrives as {@code state_l1}); unknown keys are kept. NPZ entries arrive nested by the
+ * dots of their names; the pickled Python layouts arrive as the restricted unpickler gives them
+ * (lists of number lists as {@code double[][]}). What the last step returns is checked against the
+ * current schema, with the conversions {@link SystemStates#fromMap} allows. Maps given to {@link
+ * #migrate} directly, and by {@code fromMap}, are those of {@link
+ * SystemStates#toMap(SystemStateRecord)}.
  */
 public final class MigrationRegistry {
   private static final MigrationRegistry GLOBAL = withBuiltIns();

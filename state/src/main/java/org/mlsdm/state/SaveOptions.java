@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Defaults: keep a backup of the previous main file, keep the record's id, 3 attempts, 500 ms
  * initial backoff doubling per retry (so 0.5 s, then 1 s), never more than 2 s between attempts
- * unless the initial backoff itself is longer.
+ * unless the initial backoff itself is longer; this library's own file layout.
  *
  * <p>Why 500 ms: the transient failures a retry can outlast are a network file system's hiccups (an
  * NFS server failing over, a lease being re-established, an SMB reconnect), which last hundreds of
@@ -20,19 +20,25 @@ import java.util.Objects;
  */
 public final class SaveOptions {
   private static final SaveOptions DEFAULTS =
-      new SaveOptions(true, null, 3, Duration.ofMillis(500));
+      new SaveOptions(true, null, 3, Duration.ofMillis(500), StateLayout.NATIVE);
 
   private final boolean createBackup;
   private final String stateId;
   private final int maxAttempts;
   private final Duration retryBackoff;
+  private final StateLayout layout;
 
   private SaveOptions(
-      boolean createBackup, String stateId, int maxAttempts, Duration retryBackoff) {
+      boolean createBackup,
+      String stateId,
+      int maxAttempts,
+      Duration retryBackoff,
+      StateLayout layout) {
     this.createBackup = createBackup;
     this.stateId = stateId;
     this.maxAttempts = maxAttempts;
     this.retryBackoff = retryBackoff;
+    this.layout = layout;
   }
 
   /**
@@ -51,7 +57,7 @@ public final class SaveOptions {
    * @return new options
    */
   public SaveOptions withBackup(boolean enabled) {
-    return new SaveOptions(enabled, stateId, maxAttempts, retryBackoff);
+    return new SaveOptions(enabled, stateId, maxAttempts, retryBackoff, layout);
   }
 
   /**
@@ -62,10 +68,10 @@ public final class SaveOptions {
    * @throws IllegalArgumentException if {@code id} is empty or blank
    */
   public SaveOptions withStateId(String id) {
-    if (id != null && id.isBlank()) {
+    if (id != null && Checks.blank(id)) {
       throw new IllegalArgumentException("stateId must not be empty or blank, got '" + id + "'");
     }
-    return new SaveOptions(createBackup, id, maxAttempts, retryBackoff);
+    return new SaveOptions(createBackup, id, maxAttempts, retryBackoff, layout);
   }
 
   /**
@@ -79,7 +85,7 @@ public final class SaveOptions {
     if (attempts < 1 || attempts > 100) {
       throw new IllegalArgumentException("maxAttempts must be in [1, 100], got " + attempts);
     }
-    return new SaveOptions(createBackup, stateId, attempts, retryBackoff);
+    return new SaveOptions(createBackup, stateId, attempts, retryBackoff, layout);
   }
 
   /**
@@ -96,7 +102,32 @@ public final class SaveOptions {
     if (backoff.isNegative() || backoff.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("retryBackoff must be in [0, 1 min], got " + backoff);
     }
-    return new SaveOptions(createBackup, stateId, maxAttempts, backoff);
+    return new SaveOptions(createBackup, stateId, maxAttempts, backoff, layout);
+  }
+
+  /**
+   * Returns options that write another system's file layout, for the Python system to read: {@link
+   * StateLayout#PYTHON_STATE_STORE} (its state store's pickled NPZ; JSON is the same as native) or
+   * {@link StateLayout#PYTHON_MEMORY_MANAGER} (its {@code MemoryManager}'s JSON and NPZ, which have
+   * no id and no timestamps, so a later load gives those as a migrated version 0 file does). The
+   * store's checksum, backup, atomic write and retries apply to every layout.
+   *
+   * @param layout the layout to write
+   * @return new options
+   * @throws NullPointerException if {@code layout} is null
+   */
+  public SaveOptions withLayout(StateLayout layout) {
+    Objects.requireNonNull(layout, "layout");
+    return new SaveOptions(createBackup, stateId, maxAttempts, retryBackoff, layout);
+  }
+
+  /**
+   * The file layout a save writes.
+   *
+   * @return {@link StateLayout#NATIVE} by default
+   */
+  public StateLayout layout() {
+    return layout;
   }
 
   /**
@@ -141,12 +172,13 @@ public final class SaveOptions {
         && createBackup == s.createBackup
         && Objects.equals(stateId, s.stateId)
         && maxAttempts == s.maxAttempts
-        && retryBackoff.equals(s.retryBackoff);
+        && retryBackoff.equals(s.retryBackoff)
+        && layout == s.layout;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(createBackup, stateId, maxAttempts, retryBackoff);
+    return Objects.hash(createBackup, stateId, maxAttempts, retryBackoff, layout);
   }
 
   @Override
@@ -159,6 +191,8 @@ public final class SaveOptions {
         + maxAttempts
         + ", retryBackoff="
         + retryBackoff
+        + ", layout="
+        + layout
         + "]";
   }
 }

@@ -27,7 +27,8 @@ public record StateDelta(
     double[] stateL2,
     double[] stateL3,
     double[][] rows,
-    double[] phases) {
+    double[] phases,
+    String[] labels) {
 
   /**
    * Validates and copies.
@@ -39,10 +40,12 @@ public record StateDelta(
    * @param stateL2 level 2 now
    * @param stateL3 level 3 now
    * @param rows the appended vectors, each finite
-   * @param phases one finite phase per appended vector
+   * @param phases one finite phase per appended vector, 0.0 where {@code labels} holds a label
+   * @param labels null when every appended phase is a number; otherwise, per appended vector, its
+   *     phase label or null (as in {@link QilmStateRecord})
    * @throws StateValidationException naming the field: a negative {@code fromRow}, a blank id, a
-   *     null argument, levels of different lengths, rows and phases of different lengths, or a
-   *     value that is not finite
+   *     null argument, levels of different lengths, rows, phases or labels of different lengths, a
+   *     value that is not finite, or a label as {@link QilmStateRecord} refuses it
    */
   public StateDelta {
     if (fromRow < 0) {
@@ -62,9 +65,46 @@ public record StateDelta(
     Checks.allFinite("state_l1", stateL1);
     Checks.allFinite("state_l2", stateL2);
     Checks.allFinite("state_l3", stateL3);
-    QilmStateRecord appended = new QilmStateRecord(rows, phases);
+    QilmStateRecord appended = new QilmStateRecord(rows, phases, labels);
     rows = appended.rows();
     phases = appended.phaseArray();
+    labels = appended.labelArray();
+  }
+
+  /**
+   * Validates and copies a delta whose appended phases are all numbers.
+   *
+   * @param fromRow the QILM size the delta extends, &gt;= 0
+   * @param id the state's id, or null for none
+   * @param updatedAt the state's update time
+   * @param stateL1 level 1 now
+   * @param stateL2 level 2 now
+   * @param stateL3 level 3 now
+   * @param rows the appended vectors, each finite
+   * @param phases one finite phase per appended vector
+   * @throws StateValidationException as the canonical constructor
+   */
+  public StateDelta(
+      long fromRow,
+      String id,
+      Instant updatedAt,
+      double[] stateL1,
+      double[] stateL2,
+      double[] stateL3,
+      double[][] rows,
+      double[] phases) {
+    this(fromRow, id, updatedAt, stateL1, stateL2, stateL3, rows, phases, null);
+  }
+
+  /**
+   * Returns a copy of the appended phase labels.
+   *
+   * @return null when every appended phase is a number; otherwise a new array, a label or null per
+   *     appended vector
+   */
+  @Override
+  public String[] labels() {
+    return labels == null ? null : labels.clone();
   }
 
   /**
@@ -124,6 +164,6 @@ public record StateDelta(
   /** The frame content, sharing this record's arrays (the encoder only reads them). */
   org.mlsdm.state.internal.store.JournalFormat.Delta frame() {
     return new org.mlsdm.state.internal.store.JournalFormat.Delta(
-        updatedAt, id, stateL1, stateL2, stateL3, fromRow, rows, phases);
+        updatedAt, id, stateL1, stateL2, stateL3, fromRow, rows, phases, labels);
   }
 }

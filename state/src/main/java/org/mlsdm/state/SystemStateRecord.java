@@ -12,7 +12,8 @@ import java.time.temporal.ChronoUnit;
  * give back.
  *
  * @param version schema version, &gt;= 1
- * @param id optional identifier; null when absent, never empty or blank
+ * @param id optional identifier; null when absent, never empty or blank (whitespace as Python's
+ *     {@code str.strip} sees it, the no-break spaces U+00A0, U+2007 and U+202F included)
  * @param createdAt creation time, not after {@code updatedAt}
  * @param updatedAt last update time
  * @param memoryState the synaptic memory
@@ -42,7 +43,7 @@ public record SystemStateRecord(
     if (version < 1) {
       throw new StateValidationException("version", "version must be >= 1, got " + version);
     }
-    if (id != null && id.isBlank()) {
+    if (id != null && Checks.blank(id)) {
       throw new StateValidationException("id", "id must not be empty or blank, got '" + id + "'");
     }
     createdAt = Checks.notNull("created_at", createdAt).truncatedTo(ChronoUnit.MICROS);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.mlsdm.state.internal.io.Companions;
 import org.mlsdm.state.internal.schema.Integrity;
+import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.internal.store.StateStore;
 
@@ -75,7 +76,7 @@ import org.mlsdm.state.internal.store.StateStore;
  */
 public final class SystemStates {
   /** The schema version this library writes and reads without migration: 1. */
-  public static final int CURRENT_SCHEMA_VERSION = StateMaps.CURRENT_VERSION;
+  public static final int CURRENT_SCHEMA_VERSION = Schema.CURRENT_VERSION;
 
   private SystemStates() {}
 
@@ -85,8 +86,9 @@ public final class SystemStates {
    * @param state the state to save
    * @param path a {@code .json} or {@code .npz} file
    * @return the record as written, equal to what a later {@link #load(Path)} returns
-   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
-   *     symbolic link the link policy refuses
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory, a
+   *     symbolic link the link policy refuses, or a record whose version is above {@link
+   *     #CURRENT_SCHEMA_VERSION}
    * @throws StateSaveException if the save failed after its retries
    * @throws NullPointerException if an argument is null
    * @see #save(SystemStateRecord, Path, SaveOptions)
@@ -107,6 +109,9 @@ public final class SystemStates {
    * @return the record as written, equal to what a later {@link #load(Path)} returns
    * @throws IllegalArgumentException for an unsupported extension ({@code Unsupported file
    *     format}), an empty path or a directory
+   * @throws StateValidationException (an {@code IllegalArgumentException}) before anything is
+   *     touched, if the record's version is above {@link #CURRENT_SCHEMA_VERSION}: this library
+   *     would refuse to load the file, so it refuses to write it (a caller's error, not an I/O one)
    * @throws StateSaveException if the save failed after its retries; the previous main file,
    *     checksum and backup are then as they were, and no temporary file is left
    * @throws NullPointerException if an argument is null
@@ -386,10 +391,12 @@ public final class SystemStates {
    * Builds a state from a map shaped like the JSON file: keys {@code version}, {@code id}, {@code
    * created_at}, {@code updated_at}, {@code memory_state} and {@code qilm}, as {@link #toMap} gives
    * them. Numbers may be any {@link Number}; vectors {@code double[]}, {@code float[]} or lists of
-   * numbers; the QILM memory a {@code double[][]} or a list of vectors; timestamps ISO-8601 strings
-   * (any offset, or none for UTC), {@link Instant}s or {@code OffsetDateTime}s; the level keys may
-   * be spelled {@code state_L1} … A map without {@code version}, or of an older version, is
-   * migrated through {@link MigrationRegistry#global()}. The map is not changed; arrays are copied.
+   * numbers; the QILM memory a {@code double[][]} or a list of vectors; the phases a {@code
+   * double[]} or a list of numbers and strings (labels, see {@link Phase}); timestamps ISO-8601
+   * strings (any offset, or none for UTC), {@link Instant}s or {@code OffsetDateTime}s, or absent
+   * (then the time of the call, as in Python, logged at WARN); the level keys may be spelled {@code
+   * state_L1} … A map without {@code version}, or of an older version, is migrated through {@link
+   * MigrationRegistry#global()}. The map is not changed; arrays are copied.
    *
    * @param map the state map
    * @return the state
@@ -413,7 +420,7 @@ public final class SystemStates {
     if (version < CURRENT_SCHEMA_VERSION) {
       m = MigrationRegistry.global().migrate(m, version, CURRENT_SCHEMA_VERSION);
     }
-    return StateMaps.toRecord(m, false);
+    return StateMaps.toRecord(m, StateMaps.Arrays.CALLER);
   }
 
   /**
@@ -421,8 +428,8 @@ public final class SystemStates {
    * {@code id} (String or null), {@code created_at} and {@code updated_at} (ISO-8601 UTC strings
    * with microseconds and {@code Z}), {@code memory_state} (a map of {@code dimension} and the
    * seven parameters as numbers, {@code state_l1} … as {@code double[]}) and {@code qilm} (a map of
-   * {@code memory} as {@code double[][]} and {@code phases} as {@code double[]}). The arrays are
-   * copies.
+   * {@code memory} as {@code double[][]} and {@code phases} as {@code double[]}, or, when a phase
+   * is a label, as a {@code List} of {@link Double}s and {@link String}s). The arrays are copies.
    *
    * @param state the state
    * @return a new map that {@link #fromMap(Map)} turns back into an equal state

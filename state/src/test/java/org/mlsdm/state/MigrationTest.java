@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,64 @@ class MigrationTest {
 
   @Nested
   class OnLoad {
+    private static final String V0_WITH_STRING_DIMENSION =
+        "{\"version\": 0, \"memory_state\": {\"dimension\": \"2\", \"lambda_l1\": 0.5,"
+            + " \"lambda_l2\": 0.1, \"lambda_l3\": 0.01, \"theta_l1\": 1, \"theta_l2\": 2,"
+            + " \"gating12\": 0.5, \"gating23\": 0.3, \"state_L1\": [1, 2],"
+            + " \"state_l2\": [2.5, 3], \"state_l3\": [3, 4], \"note\": [true, null]},"
+            + " \"qilm\": {\"memory\": [[1, 2], [0.5]], \"phases\": []}}";
+
+    @Test
+    void load_migrationRepairsStringTypedNumber_seesRawValuesBeforeAnyTypeCheck() throws Exception {
+      Path p = dir.resolve("v0.json");
+      Files.writeString(
+          p, V0_WITH_STRING_DIMENSION.replace("\"phases\": []", "\"phases\": [0, 1]"));
+      List<Map<String, Object>> seen = new ArrayList<>();
+      MigrationRegistry r = MigrationRegistry.create();
+      r.register(
+          0,
+          1,
+          m -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ms = (Map<String, Object>) m.get("memory_state");
+            seen.add(new LinkedHashMap<>(ms));
+            ms.put("dimension", Long.parseLong((String) ms.get("dimension")));
+            m.put("created_at", "2026-01-01T00:00:00Z");
+            m.put("updated_at", "2026-01-01T00:00:00Z");
+            return m;
+          });
+
+      SystemStateRecord s = SystemStates.load(p, LoadOptions.defaults().withMigrations(r));
+
+      assertThat(s.memoryState().dimension()).isEqualTo(2);
+      assertThat(s.memoryState().stateL1()).containsExactly(1, 2);
+      assertThat(s.qilm().row(1)).containsExactly(0.5);
+      // The documented raw form: the string as written, integer arrays as long[], mixed ones as
+      // double[], an alias spelled as the schema does, unknown keys kept as lists.
+      Map<String, Object> raw = seen.get(0);
+      assertThat(raw.get("dimension")).isEqualTo("2");
+      assertThat(raw.get("lambda_l1")).isEqualTo(0.5);
+      assertThat(raw.get("theta_l1")).isEqualTo(1L);
+      assertThat((long[]) raw.get("state_l1")).containsExactly(1, 2);
+      assertThat((double[]) raw.get("state_l2")).containsExactly(2.5, 3);
+      assertThat(raw).doesNotContainKey("state_L1");
+      assertThat(raw.get("note")).isEqualTo(Arrays.asList(true, null));
+    }
+
+    @Test
+    void load_stringTypedNumberAtCurrentVersion_malformedNamingTheField() throws Exception {
+      Path p = dir.resolve("v1.json");
+      Files.writeString(p, V0_WITH_STRING_DIMENSION.replace("\"version\": 0", "\"version\": 1"));
+
+      assertThatThrownBy(() -> SystemStates.load(p))
+          .isInstanceOf(StateLoadException.class)
+          .hasMessageContaining("memory_state.dimension: expected a number")
+          .satisfies(
+              e ->
+                  assertThat(((StateLoadException) e).reason())
+                      .isEqualTo(StateLoadException.Reason.MALFORMED));
+    }
+
     @Test
     void load_pythonManagerLegacyJson_migratesV0() {
       Path p = StoreFiles.resource("python-written/manager-legacy.json", dir.resolve("m.json"));

@@ -44,15 +44,62 @@ public final class Python {
 
   /** Runs a script from {@code src/test/python} and returns its exit code and output. */
   public static Result runAllowingFailure(String script, String... args) {
+    return exec(command(interpreter(), script, args));
+  }
+
+  /**
+   * Every interpreter with NumPy among {@link #interpreter()}, Debian's {@code /usr/bin/python3}
+   * (NumPy 1.x) and {@code python3} on the PATH (where present, e.g. a pyenv with NumPy 2.x), one
+   * per NumPy version, the default first. Fails if there is none, as {@link #interpreter()} does.
+   */
+  public static List<String> interpreters() {
+    List<String> found = new ArrayList<>();
+    List<String> versions = new ArrayList<>();
+    for (String c : List.of(interpreter(), "/usr/bin/python3", "python3")) {
+      Result r;
+      try {
+        r = exec(List.of(c, "-c", "import numpy; print(numpy.__version__)"));
+      } catch (AssertionError e) {
+        continue;
+      }
+      String version = r.stdout().strip();
+      if (r.exitCode() == 0 && !versions.contains(version)) {
+        versions.add(version);
+        found.add(c);
+      }
+    }
+    return found;
+  }
+
+  /** Runs a script with a given interpreter; fails if it exits non-zero. */
+  public static String runWith(String python, String script, String... args) {
+    Result r = exec(command(python, script, args));
+    if (r.exitCode() != 0) {
+      throw new AssertionError(
+          python + " " + script + " exited " + r.exitCode() + "\n" + r.stdout() + r.stderr());
+    }
+    return r.stdout();
+  }
+
+  /** Runs a script with a given interpreter that must fail; returns its output. */
+  public static String runWithFailure(String python, String script, String... args) {
+    Result r = exec(command(python, script, args));
+    if (r.exitCode() == 0) {
+      throw new AssertionError(python + " " + script + " succeeded:\n" + r.stdout());
+    }
+    return r.stdout() + r.stderr();
+  }
+
+  private static List<String> command(String python, String script, String... args) {
     Path file = scriptDir().resolve(script);
     if (!Files.isRegularFile(file)) {
       throw new AssertionError("no such script: " + file.toAbsolutePath());
     }
     List<String> cmd = new ArrayList<>();
-    cmd.add(interpreter());
+    cmd.add(python);
     cmd.add(file.toString());
     cmd.addAll(List.of(args));
-    return exec(cmd);
+    return cmd;
   }
 
   /** The interpreter in use, checked once to import numpy. */

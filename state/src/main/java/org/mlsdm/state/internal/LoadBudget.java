@@ -30,8 +30,8 @@ import org.mlsdm.state.StateLoadException;
  * bytes per file byte in the native layout and 4.5 to 10.4 in the pickled one (each float a boxed
  * number in a list, each row a list of its own, before they become doubles). 32 leaves three times
  * the largest, and keeps a file of 1 MB within 96 MiB of charged heap, which {@code -Xmx256m} holds
- * beside the JVM itself (tested in a child JVM). A JSON reader charging the same way may use the
- * same budget.
+ * beside the JVM itself (tested in a child JVM). The JSON reader charges the same way: its vectors
+ * and growth buffers, its rows, and in the raw form every boxed value, string, list and map.
  *
  * <p>One budget belongs to one load on one thread; it is not thread-safe.
  */

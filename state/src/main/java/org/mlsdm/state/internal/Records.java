@@ -68,6 +68,14 @@ public final class Records {
     double[] phases(QilmStateRecord q);
 
     /**
+     * Returns the QILM phase labels without a copy.
+     *
+     * @param q the record
+     * @return its own array (a label or null per vector), or null when every phase is a number
+     */
+    String[] labels(QilmStateRecord q);
+
+    /**
      * Builds a memory record, validated as the public constructor does, that adopts the arrays.
      *
      * @param dimension vector length
@@ -85,11 +93,12 @@ public final class Records {
      * Builds a QILM record, validated as the public constructor does, that adopts the arrays.
      *
      * @param rows fresh vectors
-     * @param phases fresh phases
+     * @param phases fresh phases, 0.0 at labelled positions
+     * @param labels fresh labels (a label or null per vector), or null when every phase is a number
      * @return the record
      * @throws org.mlsdm.state.StateValidationException as the public constructor does
      */
-    QilmStateRecord adoptQilm(double[][] rows, double[] phases);
+    QilmStateRecord adoptQilm(double[][] rows, double[] phases, String[] labels);
   }
 
   /**

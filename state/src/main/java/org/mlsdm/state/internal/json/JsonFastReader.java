@@ -6,10 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import org.mlsdm.state.internal.LoadBudget;
 import org.mlsdm.state.internal.io.BlockHasher;
+import org.mlsdm.state.internal.schema.Decoded;
+import org.mlsdm.state.internal.schema.DecodedState;
+import org.mlsdm.state.internal.schema.Schema;
+import org.mlsdm.state.internal.schema.Schema.Field;
+import org.mlsdm.state.internal.schema.Schema.Group;
 import org.mlsdm.state.internal.store.StateCodec;
 
 /**
@@ -22,13 +25,14 @@ import org.mlsdm.state.internal.store.StateCodec;
  * <p>It accepts a strict subset of what {@link JsonStateCodec#read} accepts and, on the first byte
  * outside it, gives up and returns null; the store then runs the full reader, which gives the exact
  * result or error message. Whatever it returns is therefore exactly what the full reader returns
- * for the same bytes (the same keys in the same order, {@code Integer} or {@code Long} for
- * integers, doubles parsed by the same Jackson routine). The subset:
+ * for the same bytes (the same typed values, {@code Integer} or {@code Long} for integers, doubles
+ * parsed by the same Jackson routine). The subset:
  *
  * <pre>
  * bytes        UTF-8 without BOM; whitespace is space, tab, CR, LF
- * root         an object of version, id, created_at, updated_at, memory_state, qilm (any order,
- *              each at most once, none required), then only whitespace to the end of the file
+ * root         an object that starts with "version": 1 (the current schema version, as an
+ *              integer), then id, created_at, updated_at, memory_state, qilm (any order, each
+ *              at most once, none required), then only whitespace to the end of the file
  * keys         printable ASCII without escapes, exactly the ones named here
  * id           null or a string; strings are printable ASCII without escapes, at most
  *              {@value JsonStateCodec#MAX_STRING_LENGTH} bytes
@@ -40,7 +44,8 @@ import org.mlsdm.state.internal.store.StateCodec;
  * arrays       at most as many elements as the full reader's file-size cap allows
  * </pre>
  *
- * Legacy files, unknown keys, escapes, non-ASCII ids and every malformed file take the full reader.
+ * Other versions, legacy files, unknown keys, escapes, non-ASCII ids and every malformed file take
+ * the full reader. Key names come from {@link Schema}.
  */
 final class JsonFastReader {
   /** The read block: hashed and scanned while it is in cache. Chosen by measurement. */
@@ -69,15 +74,17 @@ final class JsonFastReader {
   private final SeekableByteChannel in;
   private final BlockHasher hasher;
   private final int cap;
+  private final LoadBudget budget;
   private final char[] number = new char[MAX_NUMBER_CHARS];
   private byte[] buf;
   private int pos;
   private int lim;
 
-  private JsonFastReader(SeekableByteChannel in, BlockHasher hasher, int cap) {
+  private JsonFastReader(SeekableByteChannel in, BlockHasher hasher, int cap) throws IOException {
     this.in = in;
     this.hasher = hasher;
     this.cap = cap;
+    this.budget = LoadBudget.forFileSize(in.size());
     this.buf = hasher == null ? new byte[BUFFER_SIZE] : hasher.next();
   }
 
@@ -93,85 +100,78 @@ final class JsonFastReader {
    */
   static StateCodec.Hashed read(SeekableByteChannel in, boolean hash, int cap) throws IOException {
     BlockHasher hasher = hash ? new BlockHasher(BUFFER_SIZE, RING) : null;
-    Map<String, Object> map;
+    DecodedState state;
     try {
-      map = new JsonFastReader(in, hasher, cap).document();
+      state = new JsonFastReader(in, hasher, cap).document();
     } catch (Decline | NumberFormatException d) {
       return null;
     }
-    return new StateCodec.Hashed(map, hasher == null ? null : hasher.digest().join());
+    return new StateCodec.Hashed(
+        Decoded.typed(state), hasher == null ? null : hasher.digest().join());
   }
 
-  private Map<String, Object> document() throws IOException, Decline {
+  /** A current-version document: {@code version} first and equal to it, as this library writes. */
+  private DecodedState document() throws IOException, Decline {
     expect('{');
-    Map<String, Object> root = new LinkedHashMap<>();
-    if (!emptyObject()) {
-      do {
-        String key = key();
-        if (root.containsKey(key)) {
+    if (emptyObject() || !Field.VERSION.key().equals(key())) {
+      throw Decline.INSTANCE;
+    }
+    Number version = scalar();
+    if (!(version instanceof Integer v) || v != Schema.CURRENT_VERSION) {
+      throw Decline.INSTANCE;
+    }
+    DecodedState d = new DecodedState();
+    d.putNumber(Field.VERSION, version);
+    while (nextMember()) {
+      String key = key();
+      Field f = Field.of(Group.ROOT, key);
+      if (f == null) {
+        Group g = Group.of(key);
+        if (g == null || d.has(g == Group.QILM ? Field.MEMORY : Field.DIMENSION)) {
           throw Decline.INSTANCE;
         }
-        switch (key) {
-          case "version" -> root.put(key, scalar());
-          case "id" -> root.put(key, nullOrString());
-          case "created_at", "updated_at" -> root.put(key, string());
-          case "memory_state" -> root.put(key, memoryState());
-          case "qilm" -> root.put(key, qilm());
-          default -> throw Decline.INSTANCE;
-        }
-      } while (nextMember());
+        group(d, g);
+      } else {
+        value(d, f);
+      }
     }
     if (skipSpace() != -1) {
       throw Decline.INSTANCE;
     }
-    return root;
+    return d;
   }
 
-  private Map<String, Object> memoryState() throws IOException, Decline {
+  /**
+   * The members of {@code memory_state} or {@code qilm}, each known and present once; a group that
+   * lacks its first field (by which a repeated group is recognized) is left to the full reader.
+   */
+  private void group(DecodedState d, Group g) throws IOException, Decline {
     expect('{');
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (!emptyObject()) {
-      do {
-        String key = key();
-        switch (key) {
-          case "dimension",
-              "lambda_l1",
-              "lambda_l2",
-              "lambda_l3",
-              "theta_l1",
-              "theta_l2",
-              "gating12",
-              "gating23" ->
-              putOnce(m, key, scalar());
-          case "state_l1", "state_l2", "state_l3" -> putOnce(m, key, vector(0));
-          case "state_L1", "state_L2", "state_L3" ->
-              putOnce(m, key.toLowerCase(Locale.ROOT), vector(0));
-          default -> throw Decline.INSTANCE;
-        }
-      } while (nextMember());
-    }
-    return m;
-  }
-
-  private Map<String, Object> qilm() throws IOException, Decline {
-    expect('{');
-    Map<String, Object> q = new LinkedHashMap<>();
-    if (!emptyObject()) {
-      do {
-        String key = key();
-        switch (key) {
-          case "memory" -> putOnce(q, key, matrix());
-          case "phases" -> putOnce(q, key, vector(0));
-          default -> throw Decline.INSTANCE;
-        }
-      } while (nextMember());
-    }
-    return q;
-  }
-
-  private static void putOnce(Map<String, Object> m, String key, Object value) throws Decline {
-    if (m.putIfAbsent(key, value) != null) {
+    if (emptyObject()) {
       throw Decline.INSTANCE;
+    }
+    do {
+      Field f = Field.of(g, key());
+      if (f == null) {
+        throw Decline.INSTANCE;
+      }
+      value(d, f);
+    } while (nextMember());
+    if (!d.has(g == Group.QILM ? Field.MEMORY : Field.DIMENSION)) {
+      throw Decline.INSTANCE;
+    }
+  }
+
+  private void value(DecodedState d, Field f) throws IOException, Decline {
+    if (d.has(f)) {
+      throw Decline.INSTANCE;
+    }
+    switch (f.kind()) {
+      case INT, DOUBLE -> d.putNumber(f, scalar());
+      case STRING -> d.putString(f, nullOrString());
+      case TIMESTAMP -> d.putString(f, string());
+      case VECTOR, PHASES -> d.putVector(f, vector(0));
+      case MATRIX -> d.putMatrix(f, matrix());
     }
   }
 
@@ -238,22 +238,22 @@ final class JsonFastReader {
 
   private double[][] matrix() throws IOException, Decline {
     expect('[');
-    double[][] rows = new double[Math.min(16, cap)][];
+    double[][] rows = new double[allocate(Math.min(16, cap), LoadBudget.REFERENCE)][];
     int n = 0;
     if (skipSpace() == ']') {
       pos++;
-      return new double[0][];
+      return new double[allocate(0, LoadBudget.REFERENCE)][];
     }
     int width = 0;
     do {
       if (n == rows.length) {
-        rows = Arrays.copyOf(rows, grow(n));
+        rows = Arrays.copyOf(rows, allocate(grow(n), LoadBudget.REFERENCE));
       }
       double[] row = vector(width);
       rows[n++] = row;
       width = row.length;
     } while (nextElement());
-    return n == rows.length ? rows : Arrays.copyOf(rows, n);
+    return n == rows.length ? rows : Arrays.copyOf(rows, allocate(n, LoadBudget.REFERENCE));
   }
 
   /** An array of numbers; {@code expected} is the likely length, 0 when unknown. */
@@ -261,17 +261,18 @@ final class JsonFastReader {
     expect('[');
     if (skipSpace() == ']') {
       pos++;
-      return new double[0];
+      return new double[allocate(0, 8)];
     }
-    double[] values = new double[expected > 0 && expected <= cap ? expected : Math.min(16, cap)];
+    double[] values =
+        new double[allocate(expected > 0 && expected <= cap ? expected : Math.min(16, cap), 8)];
     int n = 0;
     do {
       if (n == values.length) {
-        values = Arrays.copyOf(values, grow(n));
+        values = Arrays.copyOf(values, allocate(grow(n), 8));
       }
       values[n++] = number();
     } while (nextElement());
-    return n == values.length ? values : Arrays.copyOf(values, n);
+    return n == values.length ? values : Arrays.copyOf(values, allocate(n, 8));
   }
 
   /** After an array element: true after a ',', false after the array's ']'. */
@@ -285,6 +286,17 @@ final class JsonFastReader {
       case ']' -> false;
       default -> throw Decline.INSTANCE;
     };
+  }
+
+  /**
+   * Charges an array to the load budget, declining when it is spent (the full reader then reports
+   * the limit); returns {@code length}.
+   */
+  private int allocate(int length, int elementBytes) throws Decline {
+    if (!budget.tryCharge(LoadBudget.array(length, elementBytes))) {
+      throw Decline.INSTANCE;
+    }
+    return length;
   }
 
   /** The full reader's growth rule, declining where the full reader reports too many values. */

@@ -35,14 +35,14 @@ import org.mlsdm.state.internal.LoadBudget;
  * </pre>
  *
  * Values: 0-d numbers become a {@link Long} (integers), a {@link Double} (floats) or a {@link
- * Boolean}; 0-d U and S become a {@link String} without trailing NULs; 1-d and 2-d numbers become
- * {@code double[]} and {@code double[][]} (Fortran order transposed to rows); object arrays become
- * their single element (0-d) or a {@link List} of elements. Refused: other versions, dtypes and
- * structured dtypes, more than 2 dimensions for numbers, strings of 1 or more dimensions, a data
- * length other than the shape's, a zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows, and
- * values that would take the load past its {@link LoadBudget} (charged before they are allocated: a
- * {@code |i1} vector needs 8 bytes of heap per data byte, an {@code (n, 1)} matrix of {@code |i1}
- * 32).
+ * Boolean}; 0-d U and S become a {@link String} without trailing NULs, 1-d U a {@code String[]};
+ * 1-d and 2-d numbers become {@code double[]} and {@code double[][]} (Fortran order transposed to
+ * rows); object arrays become their single element (0-d) or a {@link List} of elements. Refused:
+ * other versions, dtypes and structured dtypes, more than 2 dimensions for numbers, byte strings of
+ * 1 or more dimensions, unicode strings of 2 or more, a data length other than the shape's, a
+ * zero-width matrix of more than {@link #MAX_EMPTY_ROWS} rows, and values that would take the load
+ * past its {@link LoadBudget} (charged before they are allocated: a {@code |i1} vector needs 8
+ * bytes of heap per data byte, an {@code (n, 1)} matrix of {@code |i1} 32).
  */
 final class NpyReader {
   /** Rows of width 0 cost an object each but no data; bounds what an empty entry can allocate. */
@@ -135,7 +135,7 @@ final class NpyReader {
       budget.charge(4 * LoadBudget.array(h.itemSize, 1), where + ": a 0-d " + h.descr);
       return new NpyArray(h.shape, scalar(h, readFully(in, h.itemSize, where), where));
     }
-    if (h.kind == 'U' || h.kind == 'S') {
+    if (h.kind == 'S' || (h.kind == 'U' && h.shape.length > 1)) {
       throw NpyHeader.bad(
           where, "string arrays of shape " + NpyHeader.shapeText(h.shape) + " are not supported");
     }
@@ -146,6 +146,19 @@ final class NpyReader {
       throw NpyHeader.bad(
           where,
           "shape " + NpyHeader.shapeText(h.shape) + " has more than " + MAX_ARRAY + " elements");
+    }
+    if (h.kind == 'U' && h.shape.length == 1) {
+      // The array of references, and per string its bytes, a builder and the string: at most four
+      // times the item each, as for a 0-d one.
+      budget.charge(
+          LoadBudget.array(count, LoadBudget.REFERENCE)
+              + count * 4 * LoadBudget.array(h.itemSize, 1),
+          where + ": " + count + " strings of " + h.descr);
+      String[] strings = new String[(int) count];
+      for (int i = 0; i < strings.length; i++) {
+        strings[i] = (String) scalar(h, readFully(in, h.itemSize, where), where);
+      }
+      return new NpyArray(h.shape, strings);
     }
     ByteBuffer scratch =
         ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, expected))).order(h.order());

@@ -68,6 +68,54 @@ final class NpyWriter {
         });
   }
 
+  /**
+   * A 1-d {@code <U}n: each string as UTF-32LE code points padded with NULs to the longest, n at
+   * least 1 as in NumPy. The strings hold no U+0000 (the records refuse it), so none is cut short.
+   */
+  static NpyWriter unicodeVector(String[] values) {
+    int[][] points = new int[values.length][];
+    int n = 1;
+    for (int i = 0; i < values.length; i++) {
+      points[i] = values[i].codePoints().toArray();
+      n = Math.max(n, points[i].length);
+    }
+    int width = n;
+    return new NpyWriter(
+        "<U" + width,
+        new long[] {values.length},
+        4L * width * values.length,
+        (out, b) -> {
+          for (int[] s : points) {
+            for (int i = 0; i < width; i++) {
+              b.putInt(0, i < s.length ? s[i] : 0);
+              out.write(b.array(), 0, 4);
+            }
+          }
+        });
+  }
+
+  /** A 1-d {@code |b1}. */
+  static NpyWriter booleans(boolean[] values) {
+    return new NpyWriter(
+        "|b1",
+        new long[] {values.length},
+        values.length,
+        (out, b) -> {
+          for (boolean v : values) {
+            out.write(v ? 1 : 0);
+          }
+        });
+  }
+
+  /** An object array ({@code |O}) of shape () or (1,) whose data is {@code pickle}. */
+  static NpyWriter pickled(boolean oneDimensional, byte[] pickle) {
+    return new NpyWriter(
+        "|O",
+        oneDimensional ? new long[] {1} : new long[0],
+        pickle.length,
+        (out, b) -> out.write(pickle));
+  }
+
   /** A 1-d {@code <f8}. */
   static NpyWriter vector(double[] values) {
     return new NpyWriter(

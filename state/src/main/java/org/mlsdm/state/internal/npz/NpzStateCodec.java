@@ -9,13 +9,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlsdm.state.MemoryStateRecord;
-import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.internal.LoadBudget;
 import org.mlsdm.state.internal.Records;
-import org.mlsdm.state.internal.schema.Timestamps;
+import org.mlsdm.state.internal.schema.Decoded;
+import org.mlsdm.state.internal.schema.DecodedState;
+import org.mlsdm.state.internal.schema.Schema;
+import org.mlsdm.state.internal.schema.Schema.Field;
+import org.mlsdm.state.internal.schema.Schema.Group;
 import org.mlsdm.state.internal.store.StateCodec;
 
 /**
@@ -33,7 +36,11 @@ import org.mlsdm.state.internal.store.StateCodec;
  * qilm.memory                  &lt;f8     (n, d)   all vectors of length d; (0, 0) when n = 0
  * qilm.memory_flat             &lt;f8     (sum,)   otherwise, with
  * qilm.memory_lengths          &lt;i8     (n,)       the length of each vector
- * qilm.phases                  &lt;f8     (n,)
+ * qilm.phases                  &lt;f8     (n,)     all phases numbers (exactly as before labels)
+ * qilm.phases                  &lt;U m    (n,)     all phases labels, m the longest (at least 1)
+ * qilm.phases                  &lt;f8     (n,)     mixed numbers and labels: the numbers, 0.0 where
+ * qilm.phases_labels           &lt;U m    (n,)       a label stands; the labels, "" where a
+ * qilm.phases_is_label         |b1     (n,)       number stands; True where the phase is a label
  *
  * read also: state                     0-d object array: the Python store's pickled dict,
  *                                      returned as its state map
@@ -43,61 +50,108 @@ import org.mlsdm.state.internal.store.StateCodec;
  *                                      version
  * </pre>
  *
- * A reader picks the layout by its entries: {@code version} first, then {@code state}, then {@code
- * memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name and the
- * same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader} (limits
- * against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry sizes) and
- * {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are ignored. One
- * {@link LoadBudget} for the file's size is charged with every value the entries decode to, and
- * with the rows that {@code qilm.memory_lengths} cuts {@code qilm.memory_flat} into.
+ * Labelled phases ({@link org.mlsdm.state.Phase}) use only native dtypes, so {@code
+ * numpy.load(path, allow_pickle=False)} still reads every entry, and a mixed list round-trips
+ * exactly: the mask says which kind each phase is, and the two value arrays hold a neutral value
+ * (0.0, "") where the other kind stands, which the reader checks.
+ *
+ * <p>A reader picks the layout by its entries: {@code version} first, then {@code state}, then
+ * {@code memory_state} or {@code qilm}. Entry names are compared without {@code .npy}, so a name
+ * and the same name plus {@code .npy} are duplicates. Reading goes through {@link ZipArchiveReader}
+ * (limits against zip bombs), {@link NpyReader} (strict headers, shapes checked against entry
+ * sizes) and {@link RestrictedUnpickler} (an allow-list, nothing executed). Unknown entries are
+ * ignored. One {@link LoadBudget} for the file's size is charged with every value the entries
+ * decode to, and with the rows that {@code qilm.memory_lengths} cuts {@code qilm.memory_flat} into.
  */
 public final class NpzStateCodec implements StateCodec {
   /** The one instance; the codec is stateless. */
   public static final NpzStateCodec INSTANCE = new NpzStateCodec();
 
-  private static final String[] PARAMETERS = {
-    "lambda_l1", "lambda_l2", "lambda_l3", "theta_l1", "theta_l2", "gating12", "gating23"
-  };
-  private static final String[] LEVELS = {"state_l1", "state_l2", "state_l3"};
+  /** The suffixes of a ragged matrix's two entries: the values, and the length of each row. */
+  private static final String FLAT = "_flat";
+
+  private static final String LENGTHS = "_lengths";
+
+  /** The suffixes of mixed phases' two extra entries: the labels, and which phase is one. */
+  private static final String LABELS = "_labels";
+
+  private static final String IS_LABEL = "_is_label";
+
+  /** The longest label NPZ carries: {@link NpyHeader} accepts no wider unicode dtype. */
+  static final int MAX_LABEL_LENGTH = NpyHeader.MAX_HEADER_LENGTH;
 
   private NpzStateCodec() {}
 
   @Override
   public void write(SystemStateRecord state, OutputStream out) throws IOException {
-    MemoryStateRecord m = state.memoryState();
-    QilmStateRecord q = state.qilm();
     List<ZipArchiveWriter.Entry> entries = new ArrayList<>();
-    add(entries, "version", NpyWriter.int64(state.version()));
-    if (state.id() != null) {
-      add(entries, "id", NpyWriter.unicode(state.id()));
+    for (Field f : Field.current()) {
+      Object v = f.value(state);
+      switch (f.kind()) {
+        case INT -> add(entries, f.path(), NpyWriter.int64(((Number) v).longValue()));
+        case DOUBLE -> add(entries, f.path(), NpyWriter.float64(((Number) v).doubleValue()));
+        case STRING, TIMESTAMP -> {
+          if (v != null) {
+            add(entries, f.path(), NpyWriter.unicode((String) v));
+          }
+        }
+        case VECTOR -> add(entries, f.path(), NpyWriter.vector((double[]) v));
+        case PHASES ->
+            addPhases(entries, f.path(), (double[]) v, Records.access().labels(state.qilm()));
+        case MATRIX -> addMatrix(entries, f, (double[][]) v);
+      }
     }
-    add(entries, "created_at", NpyWriter.unicode(Timestamps.format(state.createdAt())));
-    add(entries, "updated_at", NpyWriter.unicode(Timestamps.format(state.updatedAt())));
-    add(entries, "memory_state.dimension", NpyWriter.int64(m.dimension()));
-    double[] parameters = {
-      m.lambdaL1(), m.lambdaL2(), m.lambdaL3(), m.thetaL1(), m.thetaL2(), m.gating12(), m.gating23()
-    };
-    for (int i = 0; i < PARAMETERS.length; i++) {
-      add(entries, "memory_state." + PARAMETERS[i], NpyWriter.float64(parameters[i]));
+    ZipArchiveWriter.write(entries, out);
+  }
+
+  /** One {@code (n, d)} entry when every row has the same length, else the flat pair. */
+  /** The phases as the class comment's table lays them out; all numbers as before labels. */
+  private static void addPhases(
+      List<ZipArchiveWriter.Entry> entries, String key, double[] numbers, String[] labels) {
+    if (labels == null) {
+      add(entries, key, NpyWriter.vector(numbers));
+      return;
     }
-    double[][] levels = {Records.access().l1(m), Records.access().l2(m), Records.access().l3(m)};
-    for (int i = 0; i < LEVELS.length; i++) {
-      add(entries, "memory_state." + LEVELS[i], NpyWriter.vector(levels[i]));
+    boolean[] isLabel = new boolean[labels.length];
+    String[] text = new String[labels.length];
+    boolean allLabels = true;
+    for (int i = 0; i < labels.length; i++) {
+      isLabel[i] = labels[i] != null;
+      text[i] = isLabel[i] ? labels[i] : "";
+      allLabels &= isLabel[i];
+      int length = text[i].codePointCount(0, text[i].length());
+      if (length > MAX_LABEL_LENGTH) {
+        throw new StateValidationException(
+            "phases",
+            "phases["
+                + i
+                + "] label must be at most "
+                + MAX_LABEL_LENGTH
+                + " code points in NPZ, got "
+                + length);
+      }
     }
-    double[][] rows = Records.access().rows(q);
+    if (allLabels) {
+      add(entries, key, NpyWriter.unicodeVector(text));
+    } else {
+      add(entries, key, NpyWriter.vector(numbers));
+      add(entries, key + LABELS, NpyWriter.unicodeVector(text));
+      add(entries, key + IS_LABEL, NpyWriter.booleans(isLabel));
+    }
+  }
+
+  private static void addMatrix(List<ZipArchiveWriter.Entry> entries, Field f, double[][] rows) {
     int width = rows.length == 0 ? 0 : rows[0].length;
     boolean rectangular = true;
     for (double[] row : rows) {
       rectangular &= row.length == width;
     }
     if (rectangular) {
-      add(entries, "qilm.memory", NpyWriter.matrix(rows, width));
+      add(entries, f.path(), NpyWriter.matrix(rows, width));
     } else {
-      add(entries, "qilm.memory_flat", NpyWriter.concatenation(rows));
-      add(entries, "qilm.memory_lengths", NpyWriter.lengths(rows));
+      add(entries, f.path() + FLAT, NpyWriter.concatenation(rows));
+      add(entries, f.path() + LENGTHS, NpyWriter.lengths(rows));
     }
-    add(entries, "qilm.phases", NpyWriter.vector(Records.access().phases(q)));
-    ZipArchiveWriter.write(entries, out);
   }
 
   private static void add(List<ZipArchiveWriter.Entry> entries, String key, NpyWriter data) {
@@ -105,13 +159,12 @@ public final class NpzStateCodec implements StateCodec {
   }
 
   @Override
-  public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
+  public Decoded read(SeekableByteChannel in, String source) throws IOException {
     return read(in, source, LoadBudget.forFileSize(in.size()));
   }
 
   /** {@link #read(SeekableByteChannel, String)} charging a given budget, which tests inspect. */
-  Map<String, Object> read(SeekableByteChannel in, String source, LoadBudget budget)
-      throws IOException {
+  Decoded read(SeekableByteChannel in, String source, LoadBudget budget) throws IOException {
     ZipArchiveReader zip = ZipArchiveReader.open(in, source, budget);
     Map<String, ZipArchiveReader.Entry> byKey = new LinkedHashMap<>();
     for (ZipArchiveReader.Entry e : zip.entries()) {
@@ -123,14 +176,14 @@ public final class NpzStateCodec implements StateCodec {
       }
     }
     Entries entries = new Entries(zip, byKey, source, budget);
-    if (byKey.containsKey("version")) {
+    if (byKey.containsKey(Field.VERSION.path())) {
       return entries.nativeLayout();
     }
     if (byKey.containsKey("state")) {
-      return entries.pickledDict("state", "state");
+      return Decoded.raw(entries.pickledDict("state", "state"));
     }
-    if (byKey.containsKey("memory_state") || byKey.containsKey("qilm")) {
-      return entries.managerLayout();
+    if (byKey.containsKey(Group.MEMORY_STATE.key()) || byKey.containsKey(Group.QILM.key())) {
+      return Decoded.raw(entries.managerLayout());
     }
     throw new StateLoadException(
         source
@@ -156,31 +209,69 @@ public final class NpzStateCodec implements StateCodec {
       this.budget = budget;
     }
 
-    Map<String, Object> nativeLayout() throws IOException {
+    /**
+     * The layout this library writes: typed when {@code version} is current, otherwise every entry
+     * in the raw form, nested by the dots of its name.
+     */
+    Decoded nativeLayout() throws IOException {
+      Object version = number(Field.VERSION.path());
+      if (((Number) version).doubleValue() != Schema.CURRENT_VERSION) {
+        return Decoded.raw(rawEntries());
+      }
+      DecodedState d = new DecodedState();
+      for (Field f : Field.current()) {
+        String key = f.path();
+        switch (f.kind()) {
+          case INT, DOUBLE -> d.putNumber(f, (Number) number(key));
+          case STRING -> d.putString(f, byKey.containsKey(key) ? string(key) : null);
+          case TIMESTAMP -> d.putString(f, string(key));
+          case VECTOR -> d.putVector(f, vector(key));
+          case PHASES -> phases(d, f, key);
+          case MATRIX -> {
+            boolean flat = byKey.containsKey(key + FLAT);
+            if (flat && byKey.containsKey(key)) {
+              throw new StateLoadException(
+                  source
+                      + ": entries '"
+                      + key
+                      + ".npy' and '"
+                      + key
+                      + FLAT
+                      + ".npy' must not both be present");
+            }
+            d.putMatrix(f, flat ? ragged(key) : matrix(key));
+          }
+        }
+      }
+      return Decoded.typed(d);
+    }
+
+    /** Every entry's value, nested by the dots of its key, for a migration to read. */
+    private Map<String, Object> rawEntries() throws IOException {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("version", number("version"));
-      out.put("id", byKey.containsKey("id") ? string("id") : null);
-      out.put("created_at", string("created_at"));
-      out.put("updated_at", string("updated_at"));
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("dimension", number("memory_state.dimension"));
-      for (String p : PARAMETERS) {
-        m.put(p, number("memory_state." + p));
+      for (String key : byKey.keySet()) {
+        NpyReader.NpyArray a = array(key);
+        Object v = a.value();
+        if (v instanceof Number n && !(n instanceof Double)) {
+          v = n.longValue();
+        } else if (v instanceof String[] strings) {
+          v = new ArrayList<Object>(Arrays.asList(strings));
+        }
+        Map<String, Object> into = out;
+        String[] parts = key.split("\\.", -1);
+        for (int i = 0; i < parts.length - 1; i++) {
+          Object inner = into.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
+          if (!(inner instanceof Map<?, ?>)) {
+            throw bad(key, "clashes with entry '" + parts[i] + ".npy'");
+          }
+          @SuppressWarnings("unchecked")
+          Map<String, Object> m = (Map<String, Object>) inner;
+          into = m;
+        }
+        if (into.putIfAbsent(parts[parts.length - 1], v) != null) {
+          throw bad(key, "clashes with another entry");
+        }
       }
-      for (String l : LEVELS) {
-        m.put(l, vector("memory_state." + l));
-      }
-      out.put("memory_state", m);
-      Map<String, Object> q = new LinkedHashMap<>();
-      boolean flat = byKey.containsKey("qilm.memory_flat");
-      if (flat && byKey.containsKey("qilm.memory")) {
-        throw new StateLoadException(
-            source
-                + ": entries 'qilm.memory.npy' and 'qilm.memory_flat.npy' must not both be present");
-      }
-      q.put("memory", flat ? ragged() : matrix("qilm.memory"));
-      q.put("phases", vector("qilm.phases"));
-      out.put("qilm", q);
       return out;
     }
 
@@ -215,39 +306,45 @@ public final class NpzStateCodec implements StateCodec {
       return map;
     }
 
-    private double[][] ragged() throws IOException {
-      double[] flat = vector("qilm.memory_flat");
-      double[] lengths = vector("qilm.memory_lengths");
+    private double[][] ragged(String key) throws IOException {
+      double[] flat = vector(key + FLAT);
+      double[] lengths = vector(key + LENGTHS);
       // Every row is a copy: the references, an array header per row and all the values.
       budget.charge(
           LoadBudget.array(lengths.length, LoadBudget.REFERENCE)
               + lengths.length * LoadBudget.array(0, Double.BYTES)
               + (long) flat.length * Double.BYTES,
-          where("qilm.memory_lengths") + ": " + lengths.length + " rows");
+          where(key + LENGTHS) + ": " + lengths.length + " rows");
       double[][] rows = new double[lengths.length][];
       int at = 0;
       for (int i = 0; i < rows.length; i++) {
         double n = lengths[i];
         if (n < 0 || n != Math.rint(n) || n > flat.length - at) {
           throw bad(
-              "qilm.memory_lengths",
+              key + LENGTHS,
               "length "
                   + n
                   + " at index "
                   + i
                   + " does not fit the "
                   + flat.length
-                  + " values of 'qilm.memory_flat.npy'");
+                  + " values of '"
+                  + key
+                  + FLAT
+                  + ".npy'");
         }
         rows[i] = Arrays.copyOfRange(flat, at, at + (int) n);
         at += (int) n;
       }
       if (at != flat.length) {
         throw bad(
-            "qilm.memory_lengths",
+            key + LENGTHS,
             "lengths add up to "
                 + at
-                + ", but 'qilm.memory_flat.npy'"
+                + ", but '"
+                + key
+                + FLAT
+                + ".npy'"
                 + " holds "
                 + flat.length
                 + " values");
@@ -269,6 +366,70 @@ public final class NpzStateCodec implements StateCodec {
         throw bad(key, "must be a 0-d string, got " + kind(a));
       }
       return s;
+    }
+
+    /** The phases, from one of the three layouts of the class comment. */
+    private void phases(DecodedState d, Field f, String key) throws IOException {
+      NpyReader.NpyArray a = array(key);
+      boolean mixed = byKey.containsKey(key + IS_LABEL);
+      if (mixed != byKey.containsKey(key + LABELS)) {
+        throw new StateLoadException(
+            source
+                + ": entries '"
+                + key
+                + LABELS
+                + ".npy' and '"
+                + key
+                + IS_LABEL
+                + ".npy' must be present together");
+      }
+      if (a.value() instanceof String[] labels) {
+        if (mixed) {
+          throw bad(key, "holds labels, so '" + key + LABELS + ".npy' must be absent");
+        }
+        d.putPhases(f, new double[labels.length], labels);
+        return;
+      }
+      double[] numbers = vector(key);
+      if (!mixed) {
+        d.putVector(f, numbers);
+        return;
+      }
+      if (!(array(key + LABELS).value() instanceof String[] labels)) {
+        throw bad(key + LABELS, "must be a 1-d unicode array");
+      }
+      double[] isLabel = vector(key + IS_LABEL);
+      if (labels.length != numbers.length || isLabel.length != numbers.length) {
+        throw bad(
+            key + IS_LABEL,
+            "and '"
+                + key
+                + LABELS
+                + ".npy' must have one entry per phase ("
+                + numbers.length
+                + "), got "
+                + isLabel.length
+                + " and "
+                + labels.length);
+      }
+      for (int i = 0; i < numbers.length; i++) {
+        if (isLabel[i] == 1) {
+          continue;
+        }
+        if (isLabel[i] != 0 || !labels[i].isEmpty()) {
+          throw bad(
+              key + IS_LABEL,
+              "entry "
+                  + i
+                  + " must be True, or False with an empty label, got "
+                  + isLabel[i]
+                  + " and '"
+                  + labels[i]
+                  + "'");
+        }
+        labels[i] = null;
+      }
+      d.putPhases(f, numbers, labels);
     }
 
     private double[] vector(String key) throws IOException {

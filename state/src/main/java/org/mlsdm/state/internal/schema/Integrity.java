@@ -2,10 +2,7 @@ package org.mlsdm.state.internal.schema;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mlsdm.state.MemoryStateRecord;
-import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.internal.Records;
 
 /**
  * The integrity warnings of a valid state: anomalies that are not invariant violations. Behind
@@ -22,25 +19,26 @@ public final class Integrity {
    * vectors, QILM vectors whose length differs from {@code dimension}.
    */
   public static List<String> warnings(SystemStateRecord state) {
-    Records.Access a = Records.access();
     List<String> warnings = new ArrayList<>();
-    MemoryStateRecord m = state.memoryState();
-    large(warnings, "memory_state.state_l1", a.l1(m));
-    large(warnings, "memory_state.state_l2", a.l2(m));
-    large(warnings, "memory_state.state_l3", a.l3(m));
-    QilmStateRecord q = state.qilm();
-    double[][] rows = a.rows(q);
-    for (int i = 0; i < rows.length; i++) {
-      String field = "qilm.memory[" + i + "]";
-      if (rows[i].length == 0) {
-        warnings.add(field + " is empty");
-      } else if (rows[i].length != m.dimension()) {
-        warnings.add(
-            field + " has " + rows[i].length + " values, expected dimension=" + m.dimension());
+    int dimension = state.memoryState().dimension();
+    for (Schema.Field f :
+        Schema.fields(Schema.Kind.VECTOR, Schema.Kind.MATRIX, Schema.Kind.PHASES)) {
+      Object v = f.value(state);
+      if (v instanceof double[][] rows) {
+        for (int i = 0; i < rows.length; i++) {
+          String field = f.path() + "[" + i + "]";
+          if (rows[i].length == 0) {
+            warnings.add(field + " is empty");
+          } else if (rows[i].length != dimension) {
+            warnings.add(
+                field + " has " + rows[i].length + " values, expected dimension=" + dimension);
+          }
+          large(warnings, field, rows[i]);
+        }
+      } else {
+        large(warnings, f.path(), (double[]) v);
       }
-      large(warnings, field, rows[i]);
     }
-    large(warnings, "qilm.phases", a.phases(q));
     return warnings;
   }
 

@@ -2,21 +2,22 @@ package org.mlsdm.state.internal.schema;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlsdm.state.MemoryParameters;
-import org.mlsdm.state.MemoryStateRecord;
+import org.mlsdm.state.Phase;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
-import org.mlsdm.state.internal.Records;
-import org.mlsdm.state.internal.store.StateCodec;
+import org.mlsdm.state.internal.schema.Schema.Field;
+import org.mlsdm.state.internal.schema.Schema.Group;
 
 /**
- * State maps ↔ records: the representation that migrations, {@link SystemStates#fromMap} and the
- * codecs share. See {@link StateCodec} for the keys.
+ * State maps ↔ records: the untyped representation that migrations, {@link SystemStates#fromMap}
+ * and {@link SystemStates#toMap} share, keyed and ordered by {@link Schema}. {@link #toRecord}
+ * type-checks a map into a {@link DecodedState}, which builds the record.
  */
 public final class StateMaps {
   /** The schema version this library writes: {@code SystemStates.CURRENT_SCHEMA_VERSION}. */
@@ -24,82 +25,164 @@ public final class StateMaps {
 
   private StateMaps() {}
 
+  /** Who owns the arrays of a map given to {@link #toRecord}. */
+  public enum Arrays {
+    /** A decoder allocated them for this load: the record adopts them. */
+    DECODED,
+    /** A caller or a migration function may still hold them: they are copied. */
+    CALLER
+  }
+
   /** The map's schema version: its {@code version}, or 0 for the legacy layout without one. */
   public static int version(Map<String, ?> map) {
-    Object v = map.get("version");
-    return v == null ? 0 : integral("version", v);
+    Object v = map.get(Field.VERSION.key());
+    return v == null ? 0 : integral(Field.VERSION.key(), v);
   }
 
   /**
-   * Builds a record from a current-version map.
+   * Builds a record from a current-version map. Numbers may be any {@link Number}, vectors {@code
+   * double[]}, {@code long[]}, {@code float[]} or lists of numbers, the matrix a {@code double[][]}
+   * or a list of vectors, timestamps strings, {@link Instant}s or {@link OffsetDateTime}s; a level
+   * may be spelled by its alias.
    *
-   * @param adopt whether the map's arrays were freshly allocated by a decoder and may be adopted
-   *     without a copy
+   * @param map the state map
+   * @param arrays whether its arrays may be adopted or must be copied
+   * @return the record
    * @throws StateValidationException naming the field that is missing, of the wrong type or breaks
    *     an invariant
    */
-  public static SystemStateRecord toRecord(Map<String, ?> map, boolean adopt) {
-    int version = integral("version", required(map, "version"));
-    Object id = map.get("id");
-    if (id != null && !(id instanceof String)) {
-      throw new StateValidationException("id", "id must be a string or null, got " + typeOf(id));
+  public static SystemStateRecord toRecord(Map<String, ?> map, Arrays arrays) {
+    boolean copy = arrays == Arrays.CALLER;
+    DecodedState d = new DecodedState();
+    Map<?, ?> memory = null;
+    Map<?, ?> qilm = null;
+    for (Field f : Field.current()) {
+      Map<?, ?> in;
+      switch (f.group()) {
+        case ROOT -> in = map;
+        case MEMORY_STATE -> {
+          if (memory == null) {
+            memory = submap(Group.MEMORY_STATE.key(), required(map, Group.MEMORY_STATE.key()));
+          }
+          in = memory;
+        }
+        default -> {
+          if (qilm == null) {
+            qilm = submap(Group.QILM.key(), required(map, Group.QILM.key()));
+          }
+          in = qilm;
+        }
+      }
+      Object v = in.get(f.key());
+      if (v == null && f.alias() != null) {
+        v = in.get(f.alias());
+      }
+      if (v == null) {
+        // Missing timestamps get the time of loading when the record is built, as in Python.
+        if (f.optional() || f.kind() == Schema.Kind.TIMESTAMP) {
+          continue;
+        }
+        throw new StateValidationException(f.key(), f.key() + " is missing");
+      }
+      String name = f.key();
+      switch (f.kind()) {
+        case INT -> d.putNumber(f, integral(name, v));
+        case DOUBLE -> d.putNumber(f, number(name, v));
+        case STRING -> {
+          if (!(v instanceof String s)) {
+            throw new StateValidationException(
+                name, name + " must be a string or null, got " + typeOf(v));
+          }
+          d.putString(f, s);
+        }
+        case TIMESTAMP -> d.putString(f, timestamp(name, v));
+        case VECTOR -> d.putVector(f, vector(name, v, copy));
+        case PHASES -> putPhases(d, f, v, copy);
+        case MATRIX -> d.putMatrix(f, matrix(name, v, copy));
+      }
     }
-    Instant created = instant("created_at", required(map, "created_at"));
-    Instant updated = instant("updated_at", required(map, "updated_at"));
-    Map<?, ?> m = submap("memory_state", required(map, "memory_state"));
-    Map<?, ?> q = submap("qilm", required(map, "qilm"));
-
-    int dimension = integral("dimension", required(m, "dimension"));
-    MemoryParameters p =
-        new MemoryParameters(
-            number("lambda_l1", required(m, "lambda_l1")),
-            number("lambda_l2", required(m, "lambda_l2")),
-            number("lambda_l3", required(m, "lambda_l3")),
-            number("theta_l1", required(m, "theta_l1")),
-            number("theta_l2", required(m, "theta_l2")),
-            number("gating12", required(m, "gating12")),
-            number("gating23", required(m, "gating23")));
-    double[] l1 = vector("state_l1", level(m, "state_l1", "state_L1"), adopt);
-    double[] l2 = vector("state_l2", level(m, "state_l2", "state_L2"), adopt);
-    double[] l3 = vector("state_l3", level(m, "state_l3", "state_L3"), adopt);
-    double[][] memory = matrix("memory", required(q, "memory"), adopt);
-    double[] phases = vector("phases", required(q, "phases"), adopt);
-
-    MemoryStateRecord memoryState =
-        adopt
-            ? Records.access().adoptMemory(dimension, p, l1, l2, l3)
-            : new MemoryStateRecord(dimension, p, l1, l2, l3);
-    QilmStateRecord qilm =
-        adopt ? Records.access().adoptQilm(memory, phases) : new QilmStateRecord(memory, phases);
-    return new SystemStateRecord(version, (String) id, created, updated, memoryState, qilm);
+    return d.build();
   }
 
-  /** A mutable map of the record, arrays copied; the inverse of {@link #toRecord}. */
+  /**
+   * A mutable map of the record in schema order, arrays copied; the inverse of {@link #toRecord}.
+   *
+   * @param s the record
+   * @return a new map
+   */
   public static Map<String, Object> toMap(SystemStateRecord s) {
-    MemoryStateRecord m = s.memoryState();
-    Map<String, Object> mem = new LinkedHashMap<>();
-    mem.put("dimension", m.dimension());
-    mem.put("lambda_l1", m.lambdaL1());
-    mem.put("lambda_l2", m.lambdaL2());
-    mem.put("lambda_l3", m.lambdaL3());
-    mem.put("theta_l1", m.thetaL1());
-    mem.put("theta_l2", m.thetaL2());
-    mem.put("gating12", m.gating12());
-    mem.put("gating23", m.gating23());
-    mem.put("state_l1", m.stateL1());
-    mem.put("state_l2", m.stateL2());
-    mem.put("state_l3", m.stateL3());
-    Map<String, Object> qilm = new LinkedHashMap<>();
-    qilm.put("memory", s.qilm().memory());
-    qilm.put("phases", s.qilm().phases());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("version", s.version());
-    out.put("id", s.id());
-    out.put("created_at", Timestamps.format(s.createdAt()));
-    out.put("updated_at", Timestamps.format(s.updatedAt()));
-    out.put("memory_state", mem);
-    out.put("qilm", qilm);
+    for (Field f : Field.current()) {
+      Map<String, Object> into = out;
+      if (f.group() != Group.ROOT) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> g =
+            (Map<String, Object>)
+                out.computeIfAbsent(f.group().key(), k -> new LinkedHashMap<String, Object>());
+        into = g;
+      }
+      Object v = f.kind() == Schema.Kind.PHASES ? phases(s.qilm()) : f.value(s);
+      if (v instanceof double[] a) {
+        v = a.clone();
+      } else if (v instanceof double[][] rows) {
+        double[][] c = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+          c[i] = rows[i].clone();
+        }
+        v = c;
+      }
+      into.put(f.key(), v);
+    }
     return out;
+  }
+
+  /**
+   * The phases as a state map holds them: a new {@code double[]} when all are numbers, otherwise a
+   * new {@code List} of {@link Double}s and {@link String}s (labels).
+   *
+   * @param q the record
+   * @return the phases
+   */
+  public static Object phases(QilmStateRecord q) {
+    if (!q.hasLabels()) {
+      return q.phases();
+    }
+    List<Object> out = new ArrayList<>(q.size());
+    for (Phase p : q.phaseList()) {
+      out.add(p instanceof Phase.Label l ? l.text() : ((Phase.Numeric) p).value());
+    }
+    return out;
+  }
+
+  /** Phases: numbers as a vector, or a list of numbers and strings (labels). */
+  private static void putPhases(DecodedState d, Field f, Object v, boolean copy) {
+    if (!(v instanceof List<?> list) || !hasLabel(list)) {
+      d.putVector(f, vector(f.key(), v, copy));
+      return;
+    }
+    double[] numbers = new double[list.size()];
+    String[] labels = new String[list.size()];
+    for (int i = 0; i < numbers.length; i++) {
+      Object phase = list.get(i);
+      if (phase instanceof String label) {
+        labels[i] = label;
+      } else if (phase instanceof Number && !(phase instanceof Byte)) {
+        numbers[i] = number("phases[" + i + "]", phase);
+      } else {
+        throw new StateValidationException(
+            f.key(), "phases[" + i + "] must be a number or a string, got " + typeOf(phase));
+      }
+    }
+    d.putPhases(f, numbers, labels);
+  }
+
+  private static boolean hasLabel(List<?> list) {
+    for (Object p : list) {
+      if (p instanceof String) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Object required(Map<?, ?> map, String key) {
@@ -108,11 +191,6 @@ public final class StateMaps {
       throw new StateValidationException(key, key + " is missing");
     }
     return v;
-  }
-
-  private static Object level(Map<?, ?> m, String key, String alias) {
-    Object v = m.get(key);
-    return v != null ? v : required(m, alias);
   }
 
   private static Map<?, ?> submap(String field, Object v) {
@@ -147,23 +225,30 @@ public final class StateMaps {
     throw new StateValidationException(field, field + " must be an integer, got " + typeOf(v));
   }
 
-  private static Instant instant(String field, Object v) {
+  private static String timestamp(String field, Object v) {
     if (v instanceof Instant i) {
-      return i;
+      return Timestamps.format(i);
     }
     if (v instanceof OffsetDateTime o) {
-      return o.toInstant();
+      return Timestamps.format(o.toInstant());
     }
     if (v instanceof String s) {
-      return Timestamps.parse(field, s);
+      return s;
     }
     throw new StateValidationException(
         field, field + " must be an ISO-8601 string, got " + typeOf(v));
   }
 
-  private static double[] vector(String field, Object v, boolean adopt) {
+  private static double[] vector(String field, Object v, boolean copy) {
     if (v instanceof double[] a) {
-      return adopt ? a : a.clone();
+      return copy ? a.clone() : a;
+    }
+    if (v instanceof long[] l) {
+      double[] a = new double[l.length];
+      for (int i = 0; i < l.length; i++) {
+        a[i] = l[i];
+      }
+      return a;
     }
     if (v instanceof float[] f) {
       double[] a = new double[f.length];
@@ -183,18 +268,18 @@ public final class StateMaps {
         field, field + " must be a list of numbers, got " + typeOf(v));
   }
 
-  private static double[][] matrix(String field, Object v, boolean adopt) {
+  private static double[][] matrix(String field, Object v, boolean copy) {
     if (v instanceof double[][] rows) {
-      double[][] out = adopt ? rows : new double[rows.length][];
+      double[][] out = copy ? new double[rows.length][] : rows;
       for (int i = 0; i < rows.length; i++) {
-        out[i] = vector(field + "[" + i + "]", notNullRow(field, i, rows[i]), adopt);
+        out[i] = vector(field + "[" + i + "]", notNullRow(field, i, rows[i]), copy);
       }
       return out;
     }
     if (v instanceof List<?> list) {
       double[][] out = new double[list.size()][];
       for (int i = 0; i < out.length; i++) {
-        out[i] = vector(field + "[" + i + "]", notNullRow(field, i, list.get(i)), adopt);
+        out[i] = vector(field + "[" + i + "]", notNullRow(field, i, list.get(i)), copy);
       }
       return out;
     }

@@ -57,7 +57,13 @@ import org.mlsdm.state.internal.io.Sha256;
  * 4         N, rows appended
  * 8*N       their phases
  * N times:  4 bytes L, then L doubles: one appended vector
+ * optional, only when an appended phase is a label:
+ * 4         M, labelled rows (1 &lt;= M &lt;= N)
+ * M times:  4 bytes index (0 &lt;= index &lt; N, increasing), 4 bytes K, K bytes: the label, UTF-8
  * </pre>
+ *
+ * A labelled row's number in the phases above is 0.0 (as in {@code QilmStateRecord}). Frames
+ * without labels are byte for byte what layout 01 wrote before labels existed.
  *
  * <p>The CRC32C makes each frame self-checking (a torn or flipped byte fails it); the chain ties
  * each frame to its predecessor and the first to the exact base bytes, so frames from another
@@ -108,7 +114,8 @@ public final class JournalFormat {
    * @param l3 level 3
    * @param rowsBefore the QILM size this delta extends
    * @param rows the appended vectors
-   * @param phases their phases
+   * @param phases their phases, 0.0 where labelled
+   * @param labels null when every appended phase is a number; otherwise a label or null per row
    */
   public record Delta(
       Instant updatedAt,
@@ -118,7 +125,33 @@ public final class JournalFormat {
       double[] l3,
       long rowsBefore,
       double[][] rows,
-      double[] phases) {}
+      double[] phases,
+      String[] labels) {
+
+    /**
+     * A delta whose appended phases are all numbers.
+     *
+     * @param updatedAt the state's update time
+     * @param id the state's id, or null
+     * @param l1 level 1
+     * @param l2 level 2
+     * @param l3 level 3
+     * @param rowsBefore the QILM size this delta extends
+     * @param rows the appended vectors
+     * @param phases their phases
+     */
+    public Delta(
+        Instant updatedAt,
+        String id,
+        double[] l1,
+        double[] l2,
+        double[] l3,
+        long rowsBefore,
+        double[][] rows,
+        double[] phases) {
+      this(updatedAt, id, l1, l2, l3, rowsBefore, rows, phases, null);
+    }
+  }
 
   /** The file header for a base whose SHA-256 is {@code baseSha256Hex}. */
   static ByteBuffer header(String baseSha256Hex) {
@@ -133,6 +166,14 @@ public final class JournalFormat {
     n += 8L * d.phases().length;
     for (double[] row : d.rows()) {
       n += 4 + 8L * row.length;
+    }
+    if (d.labels() != null) {
+      n += 4;
+      for (String label : d.labels()) {
+        if (label != null) {
+          n += 8L + label.getBytes(StandardCharsets.UTF_8).length;
+        }
+      }
     }
     if (n > MAX_JOURNAL / 2) {
       throw new IllegalArgumentException("checkpoint too large for one journal frame: " + n);
@@ -165,6 +206,7 @@ public final class JournalFormat {
       out.putInt(row.length);
       putAll(out, row);
     }
+    putLabels(out, d.labels());
     CRC32C crc = new CRC32C();
     ByteBuffer covered = out.duplicate();
     covered.position(start).limit(out.position());
@@ -172,6 +214,26 @@ public final class JournalFormat {
     int c = (int) crc.getValue();
     out.putInt(c);
     return chain(prev, c, p, seq);
+  }
+
+  /** The optional labels section; nothing when no appended phase is a label. */
+  private static void putLabels(ByteBuffer out, String[] labels) {
+    if (labels == null) {
+      return;
+    }
+    int m = 0;
+    for (String label : labels) {
+      if (label != null) {
+        m++;
+      }
+    }
+    out.putInt(m);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != null) {
+        byte[] raw = labels[i].getBytes(StandardCharsets.UTF_8);
+        out.putInt(i).putInt(raw.length).put(raw);
+      }
+    }
   }
 
   /** Bytes a frame for {@code d} takes. */
@@ -242,7 +304,8 @@ public final class JournalFormat {
    * @param l3 level 3
    * @param rowsBefore the QILM size it extends
    * @param rows the appended vectors
-   * @param phases their phases
+   * @param phases their phases, 0.0 where labelled
+   * @param labels null when every appended phase is a number; otherwise a label or null per row
    */
   public record Frame(
       long seq,
@@ -253,7 +316,8 @@ public final class JournalFormat {
       double[] l3,
       long rowsBefore,
       double[][] rows,
-      double[] phases) {}
+      double[] phases,
+      String[] labels) {}
 
   /**
    * Reads a whole journal from a channel positioned anywhere and bounded by its size now.
@@ -474,10 +538,55 @@ public final class JournalFormat {
       need(b, len, 8, "row " + i);
       rows[i] = doubles(b, len);
     }
+    String[] labels = b.hasRemaining() ? labels(b, phases) : null;
     if (b.hasRemaining()) {
-      throw new IllegalArgumentException(b.remaining() + " bytes after the last row");
+      throw new IllegalArgumentException(b.remaining() + " bytes after the last label");
     }
-    return new Frame(seq, updated, id, l1, l2, l3, before, rows, phases);
+    return new Frame(seq, updated, id, l1, l2, l3, before, rows, phases, labels);
+  }
+
+  /** Decodes the labels section; each labelled row's number must be 0.0. */
+  private static String[] labels(ByteBuffer b, double[] phases) {
+    need(b, 1, 4, "labels");
+    int m = b.getInt();
+    if (m < 1 || m > phases.length) {
+      throw new IllegalArgumentException(
+          "labels: " + m + " labelled rows, the frame appends " + phases.length);
+    }
+    need(b, m, 8, "labels");
+    String[] labels = new String[phases.length];
+    int last = -1;
+    for (int k = 0; k < m; k++) {
+      need(b, 1, 8, "label " + k);
+      int index = b.getInt();
+      if (index <= last || index >= phases.length) {
+        throw new IllegalArgumentException("label " + k + ": row " + index + " out of order");
+      }
+      if (Double.doubleToRawLongBits(phases[index]) != 0L) {
+        throw new IllegalArgumentException(
+            "row " + index + " is labelled, so its number must be 0.0, got " + phases[index]);
+      }
+      int len = b.getInt();
+      need(b, len, 1, "label " + k);
+      byte[] raw = new byte[len];
+      b.get(raw);
+      labels[index] = utf8(raw, "label " + k);
+      last = index;
+    }
+    return labels;
+  }
+
+  private static String utf8(byte[] raw, String what) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(what + " is not UTF-8", e);
+    }
   }
 
   /** Checks that {@code count} items of at least {@code bytesEach} bytes can still follow. */

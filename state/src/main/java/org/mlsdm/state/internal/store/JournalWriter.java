@@ -128,7 +128,7 @@ public final class JournalWriter implements AutoCloseable {
     this.storage = storage;
     this.target = Path.of(storage.describe());
     this.format = format;
-    this.codec = Codecs.of(format);
+    this.codec = Codecs.of(format, options.layout());
     this.threshold = threshold;
     this.options = options;
     this.io = storage.journal();
@@ -180,7 +180,7 @@ public final class JournalWriter implements AutoCloseable {
       SystemStateRecord state;
       if (initial != null) {
         state = store.stamp(initial, options);
-        w.baseSha = store.commitWhole(state, w.codec, storage, session, options);
+        w.baseSha = store.commitWhole(state, w.codec, storage, session, options).sha256();
         w.chain = HexBytes.of(w.baseSha);
         w.journalSize = 0;
       } else {
@@ -520,7 +520,7 @@ public final class JournalWriter implements AutoCloseable {
             null);
       }
       io.close();
-      baseSha = store.commitWhole(l.record(), codec, storage, session, options);
+      baseSha = store.commitWhole(l.record(), codec, storage, session, options).sha256();
       noteBase();
       chain = HexBytes.of(baseSha);
       seq = 0;
@@ -547,7 +547,7 @@ public final class JournalWriter implements AutoCloseable {
       try (StateStorage.WriteSession session = storage.write()) {
         io.close();
         SystemStateRecord stamped = store.stamp(state, options);
-        baseSha = store.commitWhole(stamped, codec, storage, session, options);
+        baseSha = store.commitWhole(stamped, codec, storage, session, options).sha256();
         noteBase();
         chain = HexBytes.of(baseSha);
         seq = 0;

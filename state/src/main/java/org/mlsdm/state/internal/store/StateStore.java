@@ -1,6 +1,8 @@
 package org.mlsdm.state.internal.store;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -10,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,13 +38,16 @@ import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.StateValidationException;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.internal.io.FileOps;
 import org.mlsdm.state.internal.io.LinkPolicy;
 import org.mlsdm.state.internal.io.LocalStorageProvider;
 import org.mlsdm.state.internal.io.NotRegularFileException;
 import org.mlsdm.state.internal.io.Sha256;
 import org.mlsdm.state.internal.io.Workers;
+import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.state.internal.schema.Integrity;
+import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.spi.CorruptVersionException;
 import org.mlsdm.state.spi.Journal;
@@ -148,14 +154,22 @@ public final class StateStore {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
+    requireLoadableVersion(state);
     StateFormat format = format(location, Optional.empty());
     SystemStateRecord record = stamp(state, options);
-    StateCodec codec = Codecs.of(format);
+    StateCodec codec = Codecs.of(format, options.layout());
     String where = location.toString();
+    long start = System.nanoTime();
     try (StateStorage storage = open(location);
         StateStorage.WriteSession session = storage.write()) {
       where = storage.describe();
-      commitWhole(record, codec, storage, session, options);
+      Path target = pathOf(where);
+      warnIntegrity(record, target);
+      Committed done = commitWhole(record, codec, storage, session, options);
+      LOG.info(
+          "State saved to {} ({} bytes, {} attempt(s))", where, done.bytes(), done.attempts());
+      MetricsListeners.save(
+          target, done.bytes(), Duration.ofNanos(System.nanoTime() - start), done.attempts());
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
@@ -163,12 +177,20 @@ public final class StateStore {
   }
 
   /**
-   * A whole-file save in a held write session: the durable commit, then the reset of the journal.
-   * Returns the new base's SHA-256. Once the new version is current the old journal's chain root is
+   * What a whole-file commit wrote.
+   *
+   * @param sha256 the new version's SHA-256, lowercase hex
+   * @param bytes the bytes the codec wrote
+   * @param attempts how many attempts it took
+   */
+  record Committed(String sha256, long bytes, int attempts) {}
+
+  /**
+   * A whole-file save in a held write session: the durable commit, then the reset of the journal. Once the new version is current the old journal's chain root is
    * no longer the base's SHA-256, so a crash before the journal is removed leaves a stale journal
    * that no load applies; removing it is housekeeping, and its failure is only logged.
    */
-  String commitWhole(
+  Committed commitWhole(
       SystemStateRecord record,
       StateCodec codec,
       StateStorage storage,
@@ -178,15 +200,19 @@ public final class StateStore {
     String where = storage.describe();
     session.cleanUp();
     String[] digest = new String[1];
-    attempt(
-        where,
-        options,
-        () -> {
-          try (StateStorage.Write write = session.begin()) {
-            codec.write(record, write.out());
-            digest[0] = write.commit(options.createBackup(), OptionalLong.empty()).sha256();
-          }
-        });
+    long[] bytes = new long[1];
+    int attempts =
+        attempt(
+            where,
+            options,
+            () -> {
+              try (StateStorage.Write write = session.begin()) {
+                Counting out = new Counting(write.out());
+                codec.write(record, out);
+                digest[0] = write.commit(options.createBackup(), OptionalLong.empty()).sha256();
+                bytes[0] = out.count;
+              }
+            });
     if (storage.supportsJournal()) {
       try (Journal j = storage.journal()) {
         if (j.size() > 0) {
@@ -196,7 +222,54 @@ public final class StateStore {
         LOG.warn("Could not reset the journal of {} after a whole-file save: {}", where, e.toString());
       }
     }
-    return digest[0];
+    return new Committed(digest[0], bytes[0], attempts);
+  }
+
+  /** A record of a newer schema would be written and then refused by every load: refuse it now. */
+  private static void requireLoadableVersion(SystemStateRecord state) {
+    if (state.version() > SystemStates.CURRENT_SCHEMA_VERSION) {
+      throw new StateValidationException(
+          "version",
+          "version must be at most "
+              + SystemStates.CURRENT_SCHEMA_VERSION
+              + " (the newest this library loads), got "
+              + state.version());
+    }
+  }
+
+  /** Logs the integrity warnings at WARN, as the Python store does on save and load. */
+  private static void warnIntegrity(SystemStateRecord record, Path file) {
+    if (LOG.isWarnEnabled()) {
+      for (String w : Integrity.warnings(record)) {
+        LOG.warn("State integrity warning for {}: {}", file, w);
+      }
+    }
+  }
+
+  /** Counts the bytes a codec writes, for the log and {@code StateMetrics}; closes nothing. */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 
   SystemStateRecord stamp(SystemStateRecord state, SaveOptions options) {
@@ -214,16 +287,16 @@ public final class StateStore {
   /**
    * Runs {@code attempt} up to {@link SaveOptions#maxAttempts()} times, waiting the backoff before
    * each retry, doubled each time up to {@link #MAX_BACKOFF_MILLIS} (or the initial backoff, when
-   * the caller chose a longer one).
+   * the caller chose a longer one). Returns how many attempts ran.
    */
-  private static void attempt(String where, SaveOptions options, Attempt attempt) {
+  private static int attempt(String where, SaveOptions options, Attempt attempt) {
     List<Exception> failures = new ArrayList<>();
     long backoff = options.retryBackoff().toMillis();
     long cap = Math.max(backoff, MAX_BACKOFF_MILLIS);
     for (int i = 1; i <= options.maxAttempts(); i++) {
       try {
         attempt.run();
-        return;
+        return i;
       } catch (IOException | UncheckedIOException e) {
         failures.add(e);
         LOG.warn(
@@ -233,6 +306,7 @@ public final class StateStore {
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
+          MetricsListeners.retry(pathOf(where), i, e);
           sleep(backoff);
           backoff = Math.min(backoff * 2, cap);
         }
@@ -278,10 +352,18 @@ public final class StateStore {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
     StateFormat format = format(location, options.format());
+    long start = System.nanoTime();
     return readOnly(
-            location,
-            (storage, view) -> loadWithJournal(format, storage, view.current(), options, false))
-        .record();
+        location,
+        (storage, view) -> {
+          Loaded l = loadWithJournal(format, storage, view.current(), options, false);
+          Path file = pathOf(storage.describe());
+          LOG.info("State loaded from {} ({} bytes)", file, l.baseBytes());
+          warnIntegrity(l.record(), file);
+          MetricsListeners.load(
+              file, l.baseBytes(), Duration.ofNanos(System.nanoTime() - start), l.migrated());
+          return l.record();
+        });
   }
 
   /**
@@ -291,9 +373,16 @@ public final class StateStore {
    * @param baseSha256 the base's SHA-256 (lowercase hex), or null when it was not needed
    * @param baseRows the base's QILM size
    * @param scan what the journal held
+   * @param baseBytes the base's size
+   * @param migrated whether the base was migrated from an older schema version
    */
   public record Loaded(
-      SystemStateRecord record, String baseSha256, long baseRows, JournalFormat.Scan scan) {}
+      SystemStateRecord record,
+      String baseSha256,
+      long baseRows,
+      JournalFormat.Scan scan,
+      long baseBytes,
+      boolean migrated) {}
 
   /**
    * Reads the base ({@code current}, from a read view or a write session) and applies its journal.
@@ -321,12 +410,18 @@ public final class StateStore {
       if (r.failure() != null) {
         throw r.failure();
       }
-      SystemStateRecord base = decode(r.map(), file, options).record();
+      DecodedRecord decoded = decode(r.map(), file, options);
+      SystemStateRecord base = decoded.record();
       long baseRows = base.qilm().size();
       Path jp = Path.of(storage.describe() + ".journal");
       if (!hasJournal) {
         return new Loaded(
-            base, r.sha256(), baseRows, JournalFormat.scan(null, jp, r.sha256(), 0, 0));
+            base,
+            r.sha256(),
+            baseRows,
+            JournalFormat.scan(null, jp, r.sha256(), 0, 0),
+            r.size(),
+            decoded.migrated());
       }
       JournalFormat.Scan scan;
       try (SeekableByteChannel ch = journal.read()) {
@@ -341,7 +436,13 @@ public final class StateStore {
             scan.problem(),
             scan.size() - scan.validLength());
       }
-      return new Loaded(JournalApply.apply(base, scan.frames(), jp), r.sha256(), baseRows, scan);
+      return new Loaded(
+          JournalApply.apply(base, scan.frames(), jp),
+          r.sha256(),
+          baseRows,
+          scan,
+          r.size(),
+          decoded.migrated());
     } finally {
       if (journal != null) {
         journal.close();
@@ -398,8 +499,7 @@ public final class StateStore {
    * What one read of a version found: the state map or why the bytes are not a state, the SHA-256
    * when asked for, and the size.
    */
-  private record Reading(
-      Map<String, Object> map, StateLoadException failure, String sha256, long size) {}
+  private record Reading(Decoded map, StateLoadException failure, String sha256, long size) {}
 
   /**
    * Reads one version through one open channel, hashing it when asked: in the parse where the codec
@@ -415,7 +515,7 @@ public final class StateStore {
       try {
         StateCodec.Hashed parsed = codec.readHashing(ch, hash);
         if (parsed != null) {
-          return new Reading(parsed.map(), null, parsed.sha256(), size);
+          return new Reading(parsed.decoded(), null, parsed.sha256(), size);
         }
       } catch (StateLoadException e) {
         return new Reading(null, e, hash ? Sha256.of(ch) : null, size);
@@ -425,7 +525,7 @@ public final class StateStore {
           hash && ch instanceof FileChannel fc
               ? Workers.shared().submit(() -> Sha256.of(fc))
               : null;
-      Map<String, Object> map = null;
+      Decoded map = null;
       StateLoadException failure = null;
       try {
         map = parse(codec, ch, v.describe());
@@ -454,7 +554,7 @@ public final class StateStore {
         StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
   }
 
-  private static Map<String, Object> parse(StateCodec codec, SeekableByteChannel ch, String source)
+  private static Decoded parse(StateCodec codec, SeekableByteChannel ch, String source)
       throws IOException {
     try {
       return codec.read(ch, source);
@@ -475,6 +575,8 @@ public final class StateStore {
 
   private static void verify(Path file, String expected, String actual) {
     if (!expected.equals(actual)) {
+      LOG.warn("Checksum mismatch for {}: expected {}, got {}", file, expected, actual);
+      MetricsListeners.checksumFailure(file, expected, actual);
       throw new StateCorruptionException(file, expected, actual);
     }
   }
@@ -494,17 +596,34 @@ public final class StateStore {
    * @param record the record
    * @param migrated whether the file was of an older schema version
    */
-  public record Decoded(SystemStateRecord record, boolean migrated) {}
+  public record DecodedRecord(SystemStateRecord record, boolean migrated) {}
 
-  /** Migrates and validates a decoded map. */
-  public static Decoded decode(Map<String, Object> map, Path file, LoadOptions options) {
+  /**
+   * The schema version a decoded file states: the current one when it was decoded typed.
+   *
+   * @throws StateValidationException if its raw form has no valid version
+   */
+  static int version(Decoded decoded) {
+    return decoded.isRaw() ? StateMaps.version(decoded.rawMap()) : Schema.CURRENT_VERSION;
+  }
+
+  /** Builds the record of a decoded file, migrating its raw form first when it is older. */
+  public static DecodedRecord decode(Decoded decoded, Path file, LoadOptions options) {
+    if (!decoded.isRaw()) {
+      try {
+        return new DecodedRecord(decoded.record(), false);
+      } catch (StateValidationException e) {
+        throw invalid(file, e);
+      }
+    }
+    Map<String, Object> map = decoded.rawMap();
     int version;
     try {
       version = StateMaps.version(map);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
-    int current = StateMaps.CURRENT_VERSION;
+    int current = Schema.CURRENT_VERSION;
     if (version > current) {
       throw new StateLoadException(
           StateLoadException.Reason.UNSUPPORTED_VERSION,
@@ -524,6 +643,7 @@ public final class StateStore {
             file + " has schema version " + version + " and auto-migration is off",
             null);
       }
+      LOG.info("Migrating state {} from version {} to {}", file, version, current);
       try {
         m = options.migrations().migrate(m, version, current);
       } catch (IllegalArgumentException e) {
@@ -539,7 +659,10 @@ public final class StateStore {
       }
     }
     try {
-      return new Decoded(StateMaps.toRecord(m, !migrated), migrated);
+      // A migration function may have put arrays it still holds: those are copied.
+      return new DecodedRecord(
+          StateMaps.toRecord(m, migrated ? StateMaps.Arrays.CALLER : StateMaps.Arrays.DECODED),
+          migrated);
     } catch (StateValidationException e) {
       throw invalid(file, e);
     }
@@ -592,11 +715,11 @@ public final class StateStore {
       checksum = new ChecksumCheck(status, Optional.of(expected), actual);
     }
     OptionalInt versionFound = OptionalInt.empty();
-    Decoded decoded = null;
+    DecodedRecord decoded = null;
     StateLoadException failure = r.failure();
     if (failure == null) {
       try {
-        versionFound = OptionalInt.of(StateMaps.version(r.map()));
+        versionFound = OptionalInt.of(version(r.map()));
       } catch (StateValidationException e) {
         LOG.debug("No schema version in {}: {}", file, e.getMessage());
       }
@@ -614,7 +737,7 @@ public final class StateStore {
         decoded != null && decoded.migrated(),
         checksum,
         decoded == null ? List.of() : Integrity.warnings(decoded.record()),
-        Optional.ofNullable(decoded).map(Decoded::record),
+        Optional.ofNullable(decoded).map(DecodedRecord::record),
         Optional.ofNullable(failure),
         checkBackup(format, view, options));
   }
@@ -694,6 +817,7 @@ public final class StateStore {
         LOG.info("Recovering {} from {}", target, file);
         List<Optional<String>> kept = new ArrayList<>(1);
         attempt(where, SaveOptions.defaults(), () -> kept.add(session.restore(c)));
+        MetricsListeners.recovery(target, file);
         RecoveryResult.Source source =
             c.kind() == StoredVersion.Kind.INTERRUPTED
                 ? RecoveryResult.Source.INTERRUPTED_SAVE

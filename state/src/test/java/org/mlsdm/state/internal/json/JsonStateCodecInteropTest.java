@@ -119,9 +119,9 @@ class JsonStateCodecInteropTest {
 
     Map<String, Object> map;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      map = JsonStateCodec.INSTANCE.read(ch, file.toString());
+      map = JsonStateCodec.INSTANCE.read(ch, file.toString()).asMap();
     }
-    SystemStateRecord s = StateMaps.toRecord(map, true);
+    SystemStateRecord s = StateMaps.toRecord(map, StateMaps.Arrays.DECODED);
 
     assertThat(s.id()).isEqualTo("python-writer é漢😀");
     assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-11-26T10:35:19.917208Z"));

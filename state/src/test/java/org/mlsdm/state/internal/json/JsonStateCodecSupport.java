@@ -11,7 +11,6 @@ import org.mlsdm.state.MemoryParameters;
 import org.mlsdm.state.MemoryStateRecord;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
-import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.testing.BytesChannel;
 
 /** Shared helpers of the JSON codec tests: in-memory channels, write/read shortcuts, samples. */
@@ -31,7 +30,7 @@ final class JsonStateCodecSupport {
   }
 
   static Map<String, Object> read(byte[] bytes) throws IOException {
-    return JsonStateCodec.INSTANCE.read(new BytesChannel(bytes), SOURCE);
+    return JsonStateCodec.INSTANCE.read(new BytesChannel(bytes), SOURCE).asMap();
   }
 
   static Map<String, Object> read(String json) throws IOException {
@@ -39,7 +38,7 @@ final class JsonStateCodecSupport {
   }
 
   static SystemStateRecord roundTrip(SystemStateRecord state) throws IOException {
-    return StateMaps.toRecord(read(write(state)), true);
+    return JsonStateCodec.INSTANCE.read(new BytesChannel(write(state)), SOURCE).record();
   }
 
   static byte[] resource(String name) {

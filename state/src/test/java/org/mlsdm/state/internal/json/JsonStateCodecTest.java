@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlsdm.state.MemoryParameters;
 import org.mlsdm.state.MemoryStateRecord;
+import org.mlsdm.state.MigrationRegistry;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.StateValidationException;
@@ -112,9 +114,9 @@ class JsonStateCodecTest {
       Files.write(file, write(s));
 
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        Map<String, Object> map = JsonStateCodec.INSTANCE.read(ch, file.toString());
+        Map<String, Object> map = JsonStateCodec.INSTANCE.read(ch, file.toString()).asMap();
 
-        assertThat(StateMaps.toRecord(map, true)).isEqualTo(s);
+        assertThat(StateMaps.toRecord(map, StateMaps.Arrays.DECODED)).isEqualTo(s);
         assertThat(ch.isOpen()).isTrue();
       }
     }
@@ -240,7 +242,7 @@ class JsonStateCodecTest {
       assertThat(map.get("version")).isInstanceOf(Number.class);
       assertThat(((Number) map.get("version")).intValue()).isEqualTo(1);
       assertThat(map).containsEntry("created_at", "2026-11-26T10:35:19.917208Z");
-      SystemStateRecord s = StateMaps.toRecord(map, true);
+      SystemStateRecord s = StateMaps.toRecord(map, StateMaps.Arrays.DECODED);
       assertThat(s.id()).isEqualTo("python-agent");
       assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-11-26T10:35:19.917208Z"));
       assertThat(s.updatedAt()).isEqualTo(Instant.parse("2026-11-26T10:35:19.918680Z"));
@@ -259,15 +261,21 @@ class JsonStateCodecTest {
     void read_pythonManagerLegacyJson_noVersionAndAliasesMapped() throws IOException {
       Map<String, Object> map = read(resource("python-written/manager-legacy.json"));
 
-      assertThat(map).doesNotContainKey("version").doesNotContainKey("format_version");
+      // The raw form migrations take: the file's values, known keys spelled as the schema does.
+      assertThat(map).doesNotContainKey("version").containsEntry("format_version", 1L);
       assertThat(StateMaps.version(map)).isZero();
       Map<String, Object> m = submap(map, "memory_state");
       assertThat(m).doesNotContainKeys("state_L1", "state_L2", "state_L3");
       assertThat((double[]) m.get("state_l1")).containsExactly(1.0, 2.0, 3.0);
       assertThat((double[]) m.get("state_l3")).containsExactly(0.5, 0.5, 0.5);
       Map<String, Object> q = submap(map, "qilm");
-      assertThat((double[][]) q.get("memory"))
-          .isDeepEqualTo(new double[][] {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+      assertThat((List<?>) q.get("memory"))
+          .satisfiesExactly(
+              r -> assertThat((double[]) r).containsExactly(1.0, 2.0, 3.0),
+              r -> assertThat((double[]) r).containsExactly(4.0, 5.0, 6.0));
+      assertThat(MigrationRegistry.global().migrate(map, 0, 1))
+          .doesNotContainKey("format_version")
+          .containsEntry("version", 1);
     }
   }
 
@@ -310,8 +318,8 @@ class JsonStateCodecTest {
               levels(),
               "{\"memory\": [[1, 2]], \"phases\": [0.5]}");
 
-      SystemStateRecord a = StateMaps.toRecord(read(json), true);
-      SystemStateRecord b = StateMaps.toRecord(read(ordered), true);
+      SystemStateRecord a = StateMaps.toRecord(read(json), StateMaps.Arrays.DECODED);
+      SystemStateRecord b = StateMaps.toRecord(read(ordered), StateMaps.Arrays.DECODED);
 
       assertThat(a).isEqualTo(b.withId("x"));
     }
@@ -326,7 +334,7 @@ class JsonStateCodecTest {
               + " \"state_l1\": [1, -2], \"state_l2\": [0, 0], \"state_l3\": [7, 123456789012]},"
               + " \"qilm\": {\"memory\": [[1, 2]], \"phases\": [0]}}";
 
-      SystemStateRecord s = StateMaps.toRecord(read(json), true);
+      SystemStateRecord s = StateMaps.toRecord(read(json), StateMaps.Arrays.DECODED);
 
       assertThat(s.memoryState().lambdaL1()).isEqualTo(1.0);
       assertThat(s.memoryState().thetaL2()).isEqualTo(4.0);
@@ -345,7 +353,7 @@ class JsonStateCodecTest {
               ", \"state_L1\": [1, 2], \"state_L2\": [3, 4], \"state_l3\": [5, 6]",
               "{\"memory\": [], \"phases\": []}");
 
-      SystemStateRecord s = StateMaps.toRecord(read(json), true);
+      SystemStateRecord s = StateMaps.toRecord(read(json), StateMaps.Arrays.DECODED);
 
       assertThat(s.memoryState().stateL1()).containsExactly(1.0, 2.0);
       assertThat(s.memoryState().stateL2()).containsExactly(3.0, 4.0);
@@ -362,7 +370,7 @@ class JsonStateCodecTest {
               "{\"memory\": [], \"phases\": []}");
 
       Map<String, Object> map = read(json);
-      SystemStateRecord s = StateMaps.toRecord(map, true);
+      SystemStateRecord s = StateMaps.toRecord(map, StateMaps.Arrays.DECODED);
 
       assertThat(map).containsEntry("created_at", "2026-11-26T12:35:19.917208+02:00");
       assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-11-26T10:35:19.917208Z"));
@@ -372,14 +380,14 @@ class JsonStateCodecTest {
     @Test
     void read_unknownKeysAtEveryLevel_ignored() throws IOException {
       String json =
-          "{\"extra\": {\"deep\": [1, {\"x\": null, \"y\": [[true]]}], \"s\": \"t\"},"
-              + " \"format_version\": 1, "
+          "{\"version\": 1, \"extra\": {\"deep\": [1, {\"x\": null, \"y\": [[true]]}],"
+              + " \"s\": \"t\"}, \"format_version\": 1, "
               + doc(
                       "2026-01-01T00:00:00Z",
                       "2026-01-01T00:00:00Z",
                       levels() + ", \"note\": \"hi\", \"more\": {\"a\": [1, 2]}",
                       "{\"memory\": [[1]], \"meta\": [[1], {\"k\": 2}], \"phases\": [0.5]}")
-                  .substring(1);
+                  .substring("{\"version\": 1, ".length());
 
       Map<String, Object> map = read(json);
 
@@ -387,7 +395,8 @@ class JsonStateCodecTest {
           .containsOnlyKeys("version", "created_at", "updated_at", "memory_state", "qilm");
       assertThat(submap(map, "memory_state")).doesNotContainKeys("note", "more");
       assertThat(submap(map, "qilm")).containsOnlyKeys("memory", "phases");
-      assertThat(StateMaps.toRecord(map, true).qilm().row(0)).containsExactly(1.0);
+      assertThat(StateMaps.toRecord(map, StateMaps.Arrays.DECODED).qilm().row(0))
+          .containsExactly(1.0);
     }
 
     @Test
@@ -403,7 +412,7 @@ class JsonStateCodecTest {
 
       assertThat((double[]) submap(map, "qilm").get("phases"))
           .containsExactly(Double.NEGATIVE_INFINITY);
-      assertThatThrownBy(() -> StateMaps.toRecord(map, true))
+      assertThatThrownBy(() -> StateMaps.toRecord(map, StateMaps.Arrays.DECODED))
           .isInstanceOf(StateValidationException.class)
           .hasMessageContaining("phases[0] must be finite");
     }
@@ -422,7 +431,7 @@ class JsonStateCodecTest {
       Map<String, Object> map = read(json);
 
       assertThat((double[]) submap(map, "memory_state").get("state_l1")).hasSize(2);
-      assertThatThrownBy(() -> StateMaps.toRecord(map, true))
+      assertThatThrownBy(() -> StateMaps.toRecord(map, StateMaps.Arrays.DECODED))
           .isInstanceOf(StateValidationException.class)
           .hasMessageContaining("state_l1");
     }
@@ -443,7 +452,22 @@ class JsonStateCodecTest {
 
   @Nested
   class Malformed {
+    /**
+     * Type errors are the typed path's, which a current-version file takes: bodies without a
+     * version get one in front (a file without one is raw, type-checked after migration).
+     */
     static Stream<Arguments> cases() {
+      return bodies()
+          .map(
+              a -> {
+                String json = (String) a.get()[0];
+                return json.startsWith("{\"") && !json.startsWith("{\"version")
+                    ? Arguments.of("{\"version\": 1, " + json.substring(1), a.get()[1])
+                    : a;
+              });
+    }
+
+    static Stream<Arguments> bodies() {
       return Stream.of(
           Arguments.of("", "empty"),
           Arguments.of("  \n\t ", "empty"),
@@ -551,7 +575,7 @@ class JsonStateCodecTest {
 
     @Test
     void read_nestingBombInQilmMemory_throwsMalformedAtThirdLevel() {
-      String json = "{\"qilm\": {\"memory\": " + "[".repeat(100_000);
+      String json = "{\"version\": 1, \"qilm\": {\"memory\": " + "[".repeat(100_000);
 
       assertThatThrownBy(() -> read(json))
           .isInstanceOf(StateLoadException.class)
@@ -561,9 +585,10 @@ class JsonStateCodecTest {
     @Test
     void read_nestingWithinLimitInUnknownKey_skipped() throws IOException {
       int depth = JsonStateCodec.MAX_DEPTH - 1;
-      String json = "{\"x\": " + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+      String json =
+          "{\"version\": 1, \"x\": " + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
 
-      assertThat(read(json)).isEmpty();
+      assertThat(read(json)).containsOnlyKeys("version");
     }
 
     @Test
@@ -644,7 +669,7 @@ class JsonStateCodecTest {
         throw new AssertionError(what + ": unexpected " + t, t);
       }
       try {
-        StateMaps.toRecord(map, true);
+        StateMaps.toRecord(map, StateMaps.Arrays.DECODED);
       } catch (StateValidationException e) {
         assertThat(e.getMessage()).as(what).isNotBlank();
       }

@@ -223,7 +223,7 @@ class NpzMemoryAmplificationTest {
 
   private static Map<String, Object> read(Path file, LoadBudget budget) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return NpzStateCodec.INSTANCE.read(ch, file.toString(), budget);
+      return NpzStateCodec.INSTANCE.read(ch, file.toString(), budget).asMap();
     }
   }
 

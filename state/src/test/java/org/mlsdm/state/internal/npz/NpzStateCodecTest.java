@@ -21,8 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.MemoryParameters;
 import org.mlsdm.state.MemoryStateRecord;
+import org.mlsdm.state.MigrationRegistry;
 import org.mlsdm.state.QilmStateRecord;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
@@ -250,7 +252,7 @@ class NpzStateCodecTest {
       if (f.startsWith("manager")) {
         assertManagerLegacy(map);
       } else {
-        assertThat(StateMaps.toRecord(map, true)).as(f).isEqualTo(STATE_JSON);
+        assertThat(StateMaps.toRecord(map, StateMaps.Arrays.DECODED)).as(f).isEqualTo(STATE_JSON);
       }
     }
   }
@@ -325,5 +327,42 @@ class NpzStateCodecTest {
     SystemStateRecord r = NpzTesting.legacyAsRecord(map);
     assertThat(r.memoryState()).isEqualTo(MANAGER_MEMORY);
     assertThat(r.qilm()).isEqualTo(MANAGER_QILM);
+  }
+
+  /**
+   * A native-layout file at an older schema version is read into the raw form before any type
+   * check, so that a migration can repair a value of the wrong type.
+   */
+  @Test
+  void load_nativeLayoutAtOlderVersion_migrationSeesRawEntriesAndRepairsTypes(@TempDir Path dir)
+      throws IOException {
+    SystemStateRecord s = STATE_JSON;
+    String dimension = String.valueOf(s.memoryState().dimension());
+    Map<String, byte[]> e = NpzTesting.entries(s);
+    e.put(
+        "version.npy",
+        NpzTesting.npy("{'descr': '<i8', 'fortran_order': False, 'shape': (), }", new byte[8]));
+    e.put("memory_state.dimension.npy", NpzTesting.entries(s.withId(dimension)).get("id.npy"));
+    Path file = dir.resolve("old.npz");
+    Files.write(file, NpzTesting.zip(false, e));
+
+    Map<String, Object> raw = NpzTesting.read(file);
+
+    assertThat(raw.get("version")).isEqualTo(0L);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> memory = (Map<String, Object>) raw.get("memory_state");
+    assertThat(memory.get("dimension")).isEqualTo(dimension);
+    assertThat((double[]) memory.get("state_l1")).containsExactly(s.memoryState().stateL1());
+    MigrationRegistry r = MigrationRegistry.create();
+    r.register(
+        0,
+        1,
+        m -> {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> ms = (Map<String, Object>) m.get("memory_state");
+          ms.put("dimension", Long.parseLong((String) ms.get("dimension")));
+          return m;
+        });
+    assertThat(SystemStates.load(file, LoadOptions.defaults().withMigrations(r))).isEqualTo(s);
   }
 }

@@ -101,12 +101,12 @@ final class NpzTesting {
 
   static Map<String, Object> read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return NpzStateCodec.INSTANCE.read(ch, file.toString());
+      return NpzStateCodec.INSTANCE.read(ch, file.toString()).asMap();
     }
   }
 
   static SystemStateRecord readRecord(Path file) throws IOException {
-    return StateMaps.toRecord(read(file), true);
+    return StateMaps.toRecord(read(file), StateMaps.Arrays.DECODED);
   }
 
   /**
@@ -118,7 +118,7 @@ final class NpzTesting {
     m.put("version", 1L);
     m.put("created_at", "2026-01-01T00:00:00Z");
     m.put("updated_at", "2026-01-01T00:00:00Z");
-    return StateMaps.toRecord(m, true);
+    return StateMaps.toRecord(m, StateMaps.Arrays.DECODED);
   }
 
   /** A zip of the given entries, stored or deflated, written by java.util.zip. */

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +20,7 @@ import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.internal.io.RealFileOps;
+import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.testing.StoreFiles;
 import org.mlsdm.testing.TestStates;
 
@@ -51,7 +51,7 @@ class RecoverIsolationTest {
     }
 
     @Override
-    public Map<String, Object> read(SeekableByteChannel in, String source) throws IOException {
+    public Decoded read(SeekableByteChannel in, String source) throws IOException {
       if (Path.of(source).equals(poisoned)) {
         thrown++;
         Throwable t = error.get();
