@@ -33,8 +33,7 @@ final class CompactCommand implements Callable<Integer> {
           Text.path(file), before.frames(), Progress.bytes(before.bytes()));
     } else {
       out.printf(
-          "compacted %s: no journal to fold in (%s rewritten)%n",
-          Text.path(file), Text.path(file));
+          "compacted %s: no journal to fold in (%s rewritten)%n", Text.path(file), Text.path(file));
     }
     out.flush();
     return ExitCode.OK.code();

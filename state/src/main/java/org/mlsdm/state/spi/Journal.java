@@ -62,8 +62,8 @@ public interface Journal extends Closeable {
    *
    * @param suffix appended to the journal's name, e.g. {@code .stale-<UTC time>}
    * @return where the bytes were kept, for messages
-   * @throws UnsupportedOperationException if the storage cannot keep a journal aside (the
-   *     default); the core then deletes it instead
+   * @throws UnsupportedOperationException if the storage cannot keep a journal aside (the default);
+   *     the core then deletes it instead
    * @throws IOException if renaming or syncing fails
    */
   default String setAside(String suffix) throws IOException {

@@ -24,8 +24,8 @@ import org.mlsdm.state.spi.Journal;
  *       length or the new one.
  *   <li>{@link #read}: opens the file read-only, bounded by its size at that moment; creates
  *       nothing.
- *   <li>{@link #delete} and {@link #setAside}: delete or rename the file, then fsync the
- *       directory; a crash leaves the old name or the new state of the directory.
+ *   <li>{@link #delete} and {@link #setAside}: delete or rename the file, then fsync the directory;
+ *       a crash leaves the old name or the new state of the directory.
  * </ul>
  *
  * The file is created owner-only (0600) without following a symbolic link.
@@ -49,7 +49,8 @@ final class LocalJournal implements Journal {
         channel =
             FileChannel.open(
                 path,
-                Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                Set.of(
+                    StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         created = false;
       } else {
         channel = ops.createNew(path);

@@ -330,7 +330,8 @@ public final class JournalFormat {
    * @throws StateLoadException if a frame in the middle is corrupt, or a whole frame fails to chain
    *     or to decode
    */
-  static Scan scan(SeekableByteChannel ch, Path journal, String baseSha256Hex, int dimension, long baseRows)
+  static Scan scan(
+      SeekableByteChannel ch, Path journal, String baseSha256Hex, int dimension, long baseRows)
       throws IOException {
     if (ch == null) {
       byte[] r = baseSha256Hex == null ? null : root(baseSha256Hex);

@@ -17,10 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.SaveOptions;
-import org.mlsdm.state.StateSaveException;
-import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.StateFormat;
 import org.mlsdm.state.StateLocation;
+import org.mlsdm.state.StateSaveException;
+import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.spi.Journal;
 import org.mlsdm.state.spi.StateStorage;
 import org.slf4j.Logger;
@@ -196,7 +196,8 @@ public final class JournalWriter implements AutoCloseable {
       return new Opened(w, state);
     } catch (IOException e) {
       w = closeOnFailure(w, storage);
-      throw new StateSaveException("Cannot open the journal of " + storage.describe() + ": " + e, e);
+      throw new StateSaveException(
+          "Cannot open the journal of " + storage.describe() + ": " + e, e);
     } catch (RuntimeException e) {
       w = closeOnFailure(w, storage);
       throw e;

@@ -166,8 +166,7 @@ public final class StateStore {
       Path target = pathOf(where);
       warnIntegrity(record, target);
       Committed done = commitWhole(record, codec, storage, session, options);
-      LOG.info(
-          "State saved to {} ({} bytes, {} attempt(s))", where, done.bytes(), done.attempts());
+      LOG.info("State saved to {} ({} bytes, {} attempt(s))", where, done.bytes(), done.attempts());
       MetricsListeners.save(
           target, done.bytes(), Duration.ofNanos(System.nanoTime() - start), done.attempts());
       return record;
@@ -186,9 +185,10 @@ public final class StateStore {
   record Committed(String sha256, long bytes, int attempts) {}
 
   /**
-   * A whole-file save in a held write session: the durable commit, then the reset of the journal. Once the new version is current the old journal's chain root is
-   * no longer the base's SHA-256, so a crash before the journal is removed leaves a stale journal
-   * that no load applies; removing it is housekeeping, and its failure is only logged.
+   * A whole-file save in a held write session: the durable commit, then the reset of the journal.
+   * Once the new version is current the old journal's chain root is no longer the base's SHA-256,
+   * so a crash before the journal is removed leaves a stale journal that no load applies; removing
+   * it is housekeeping, and its failure is only logged.
    */
   Committed commitWhole(
       SystemStateRecord record,
@@ -219,7 +219,8 @@ public final class StateStore {
           j.delete();
         }
       } catch (IOException e) {
-        LOG.warn("Could not reset the journal of {} after a whole-file save: {}", where, e.toString());
+        LOG.warn(
+            "Could not reset the journal of {} after a whole-file save: {}", where, e.toString());
       }
     }
     return new Committed(digest[0], bytes[0], attempts);

@@ -1,15 +1,24 @@
 package org.mlsdm.state.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mlsdm.memory.MemoryManager;
 import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.Phase;
+import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import org.mlsdm.testing.StoreFiles;
@@ -74,5 +83,52 @@ class JournalLabelsTest {
     assertThat(compacted.qilm()).isEqualTo(resumed.snapshot().qilm());
     assertThat(compacted.qilm().phaseAt(6)).isEqualTo(Phase.of("wake"));
     assertThat(compacted.qilm().phaseAt(1)).isEqualTo(Phase.of(0.5));
+  }
+
+  private static final String BASE_SHA = "ab".repeat(32);
+
+  private static JournalFormat.Delta delta(double[] phases, String[] labels) {
+    double[][] rows = new double[phases.length][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new double[] {i, i + 0.5};
+    }
+    double[] level = {1, 2};
+    return new JournalFormat.Delta(
+        Instant.parse("2026-11-30T12:00:00Z"), "a", level, level, level, 5, rows, phases, labels);
+  }
+
+  /** Writes a journal of one frame for {@code d} and scans it against a 5-row base. */
+  private JournalFormat.Scan scanOne(JournalFormat.Delta d) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(JournalFormat.HEADER_SIZE + JournalFormat.frameSize(d));
+    buf.put(JournalFormat.header(BASE_SHA));
+    JournalFormat.writeFrame(buf, d, 1, HexFormat.of().parseHex(BASE_SHA));
+    Path j = dir.resolve("x.json.journal");
+    Files.write(j, java.util.Arrays.copyOf(buf.array(), buf.position()));
+    try (FileChannel ch = FileChannel.open(j, StandardOpenOption.READ)) {
+      return JournalFormat.scan(ch, j, BASE_SHA, 2, 5);
+    }
+  }
+
+  @Test
+  void frame_keepsLabelsAtTheirRows_andANumericFrameHasNone() throws IOException {
+    JournalFormat.Scan s =
+        scanOne(delta(new double[] {0.0, 0.3, 0.0}, new String[] {"wake", null, "ü"}));
+    assertThat(s.frames()).hasSize(1);
+    assertThat(s.frames().get(0).labels()).containsExactly("wake", null, "ü");
+    assertThat(s.frames().get(0).phases()).containsExactly(0.0, 0.3, 0.0);
+
+    JournalFormat.Delta numeric = delta(new double[] {0.1, 0.2}, null);
+    assertThat(scanOne(numeric).frames().get(0).labels()).isNull();
+    // A numeric frame is the layout from before labels: no labels section at all.
+    assertThat(JournalFormat.frameSize(numeric))
+        .isEqualTo(JournalFormat.FRAME_OVERHEAD + 8 + 4 + 1 + 4 + 3 * 16 + 8 + 4 + 2 * 8 + 2 * 20);
+  }
+
+  @Test
+  void frame_whoseLabelledRowHasANumber_isInvalid() throws IOException {
+    Throwable t =
+        catchThrowable(() -> scanOne(delta(new double[] {0.0, 0.7}, new String[] {null, "sleep"})));
+    assertThat(t).isInstanceOf(StateLoadException.class).hasMessageContaining("must be 0.0");
+    assertThat(((StateLoadException) t).reason()).isEqualTo(StateLoadException.Reason.INVALID);
   }
 }
