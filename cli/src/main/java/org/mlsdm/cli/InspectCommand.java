@@ -73,6 +73,7 @@ final class InspectCommand implements Callable<Integer> {
               + " ('migrate' rewrites the file)");
     }
     StateView.text(out, SystemStates.toMap(h.state()), now);
+    Report.row(out, "journal", StateFiles.journal(h.file()));
     Report.row(out, "checksum", h.checksumText());
     Report.row(out, "backup", h.backupText(now));
     if (h.warnings().isEmpty()) {

@@ -204,6 +204,12 @@ final class Remote implements AutoCloseable {
     }
   }
 
+  /** Whether {@code path} is the local stand-in of an S3 location in the current command. */
+  static boolean isStaged(Path path) {
+    Remote r = CURRENT.get();
+    return r != null && r.staged.containsKey(path);
+  }
+
   /** Publishes {@code path} now if it stands for an S3 location (a checkpoint of simulate). */
   static void checkpointed(Path path) {
     Remote r = CURRENT.get();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.mlsdm.memory.MemoryManager;
+import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
 import picocli.CommandLine.Command;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Option;
       "Run a MemoryManager on synthetic events, checkpointing to FILE and resuming from it.",
       "Events have a wake/sleep rhythm (a day is 200 steps: 150 awake with strong events, 50"
           + " asleep with weak ones). The manager is checkpointed atomically to FILE every K steps"
-          + " and at the end.",
+          + " and at the end: by default incrementally (one frame appended to FILE.journal, folded"
+          + " into FILE when the journal is as large as FILE), or as a whole file with"
+          + " --whole-file.",
       "If FILE exists the run resumes from it: a file holds as many steps as QILM rows (each step"
           + " entangles one event), and --steps is the total to reach. Events depend only on the"
           + " seed and the step number, so an interrupted and resumed run ends exactly as an"
@@ -66,6 +69,13 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Draw the L1/L2/L3 norms over the steps of this run as a PNG image.")
   Path plot;
 
+  @Option(
+      names = "--whole-file",
+      description =
+          "Save the whole FILE at every checkpoint instead of appending to its journal (slower"
+              + " as the state grows; FILE alone then always holds the last checkpoint).")
+  boolean wholeFile;
+
   /** A test's stand-in for Ctrl-C: when set, the run stops as if interrupted once it is true. */
   BooleanSupplier stopRequest;
 
@@ -73,6 +83,10 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     validate();
     Path file = target.file;
+    if (Remote.isStaged(file)) {
+      // An s3:// FILE is published whole at each checkpoint: its journal would stay local.
+      wholeFile = true;
+    }
     PrintWriter out = console.out();
     Progress progress = console.progress();
     Opened opened = open(file, progress);
@@ -95,10 +109,12 @@ final class SimulateCommand implements Callable<Integer> {
           Text.path(file), manager.dimension(), seed);
     }
     long start = System.nanoTime();
-    Simulation simulation =
-        new Simulation(manager, file, seed, checkpointEvery, progress, plot != null);
     // Closed only after the summary and the plot: a Ctrl-C waits until they are written.
-    try (ShutdownSignal signal = ShutdownSignal.install()) {
+    try (ShutdownSignal signal = ShutdownSignal.install();
+        Checkpointer checkpointer = checkpointer(file, opened)) {
+      Simulation simulation =
+          new Simulation(
+              manager, file, seed, checkpointEvery, progress, plot != null, checkpointer);
       BooleanSupplier test = stopRequest;
       Simulation.Result result =
           simulation.run(
@@ -128,23 +144,42 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** The manager to run and the steps it already holds (its QILM rows). */
-  private record Opened(MemoryManager manager, long done, boolean resumed) {}
+  private record Opened(
+      MemoryManager manager, long done, boolean resumed, Checkpointer checkpointer) {}
+
+  /** The checkpointer of an incremental run: opened on resume, created on FILE otherwise. */
+  private Checkpointer checkpointer(Path file, Opened opened) {
+    if (wholeFile || opened.checkpointer() != null) {
+      return opened.checkpointer();
+    }
+    return Checkpointer.create(file, opened.manager().snapshot());
+  }
 
   /** A manager restored from FILE, or a new one when FILE does not exist. */
   private Opened open(Path file, Progress progress) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       StateFiles.createParentDirectories(file);
-      return new Opened(new MemoryManager(dimension.orDefault()), 0, false);
+      return new Opened(new MemoryManager(dimension.orDefault()), 0, false, null);
     }
     SystemStateRecord state;
+    Checkpointer checkpointer = null;
     try {
-      state = StateFiles.load(file, progress);
+      if (wholeFile) {
+        state = StateFiles.load(file, progress);
+      } else {
+        // Loads base + journal, cuts a torn tail and sets a stale journal aside.
+        checkpointer = Checkpointer.open(file);
+        state = checkpointer.state();
+      }
     } catch (StateLoadException e) {
       throw StateFiles.withRecoveryHint(e, file);
     }
     int n = state.memoryState().dimension();
     Integer given = dimension.given();
     if (given != null && given != n) {
+      if (checkpointer != null) {
+        checkpointer.close();
+      }
       throw console.usage(
           "--dimension "
               + given
@@ -154,8 +189,12 @@ final class SimulateCommand implements Callable<Integer> {
               + n);
     }
     MemoryManager manager = new MemoryManager(n, state.memoryState().parameters());
-    manager.restore(state);
-    return new Opened(manager, state.qilm().size(), true);
+    if (checkpointer != null) {
+      manager.resumeFrom(checkpointer);
+    } else {
+      manager.restore(state);
+    }
+    return new Opened(manager, state.qilm().size(), true, checkpointer);
   }
 
   private void summary(

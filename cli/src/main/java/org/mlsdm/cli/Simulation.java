@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.mlsdm.memory.MemoryManager;
 import org.mlsdm.memory.MultiLevelSynapticMemory;
+import org.mlsdm.state.Checkpointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class Simulation {
   private final int checkpointEvery;
   private final Progress progress;
   private final boolean recordNorms;
+  // Null for whole-file saves (--whole-file); otherwise each checkpoint appends to the journal.
+  private final Checkpointer checkpointer;
 
   Simulation(
       MemoryManager manager,
@@ -51,7 +54,9 @@ final class Simulation {
       long seed,
       int checkpointEvery,
       Progress progress,
-      boolean recordNorms) {
+      boolean recordNorms,
+      Checkpointer checkpointer) {
+    this.checkpointer = checkpointer;
     this.manager = manager;
     this.file = file;
     this.seed = seed;
@@ -124,7 +129,11 @@ final class Simulation {
 
   private void save(long step) {
     long start = System.nanoTime();
-    manager.save(file);
+    if (checkpointer != null) {
+      manager.checkpoint(checkpointer);
+    } else {
+      manager.save(file);
+    }
     Remote.checkpointed(file);
     LOG.debug(
         "checkpoint at step {} written to {} in {}",

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
       DiffCommand.class,
       SimulateCommand.class,
       GenerationsCommand.class,
-      GcCommand.class
+      GcCommand.class,
+      CompactCommand.class
     })
 final class StateTool implements Runnable {
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -68,6 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
         "  integrity",
         h.warnings().isEmpty() ? "no warnings" : h.warnings().size() + " warning(s)");
     h.warnings().forEach(w -> Report.row(out, "    warning", Text.escape(w)));
+    Report.row(out, "  journal", StateFiles.journal(h.file()));
     Report.row(out, "  backup", h.backupText(null));
     out.flush();
     return strict && !sound ? ExitCode.WARNINGS.code() : ExitCode.OK.code();

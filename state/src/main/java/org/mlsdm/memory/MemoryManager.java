@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.MemoryParameters;
 import org.mlsdm.state.MemoryStateRecord;
+import org.mlsdm.state.StateDelta;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 
@@ -30,6 +32,9 @@ public final class MemoryManager {
   private Qilm qilm;
   private String id;
   private Instant createdAt;
+  // Set when the state stops being "the checkpointed state plus appended rows" (a restore), so the
+  // next checkpoint rewrites the whole file instead of appending a delta.
+  private boolean rewriteNext;
 
   /**
    * Creates an empty manager with {@link MemoryParameters#DEFAULTS}, as the Python {@code
@@ -138,6 +143,73 @@ public final class MemoryManager {
     qilm = restoredQilm;
     id = state.id();
     createdAt = state.createdAt();
+    rewriteNext = true;
+  }
+
+  /**
+   * Restores the state a checkpointer opened at ({@link Checkpointer#state()}), so that the next
+   * {@link #checkpoint(Checkpointer)} appends a delta instead of rewriting the file.
+   *
+   * @param checkpointer a checkpointer just opened on this manager's file
+   * @throws IllegalArgumentException as {@link #restore(SystemStateRecord)}
+   * @throws NullPointerException if {@code checkpointer} is null
+   */
+  public synchronized void resumeFrom(Checkpointer checkpointer) {
+    restore(checkpointer.state());
+    rewriteNext = false;
+  }
+
+  /**
+   * Checkpoints incrementally: appends the QILM rows added since the checkpointer's last
+   * checkpoint, the three levels, the id and the update time as one journal frame, without copying
+   * the QILM. The checkpointer must hold this manager's state: created from its {@link
+   * #snapshot()}, or opened on its file and adopted with {@link #resumeFrom(Checkpointer)}. After a
+   * {@link #restore(SystemStateRecord)} the next checkpoint rewrites the whole file instead (a
+   * restored state is not the old one plus rows). Events may be processed while the checkpoint's
+   * fsync runs: the manager's lock is held only while the delta is taken, and concurrent
+   * checkpoints of one checkpointer share an fsync.
+   *
+   * @param checkpointer the state file's checkpointer
+   * @throws org.mlsdm.state.StateSaveException if the append fails; the journal then holds the
+   *     previous checkpoint, and a later checkpoint includes these rows
+   * @throws IllegalStateException if the checkpointer holds more rows than this manager
+   * @throws NullPointerException if {@code checkpointer} is null
+   */
+  public void checkpoint(Checkpointer checkpointer) {
+    Objects.requireNonNull(checkpointer, "checkpointer");
+    SystemStateRecord whole;
+    synchronized (this) {
+      whole = rewriteNext ? snapshot() : null;
+    }
+    if (whole != null) {
+      checkpointer.rewrite(whole);
+      synchronized (this) {
+        rewriteNext = false;
+      }
+      return;
+    }
+    checkpointer.checkpoint(this::deltaFrom);
+  }
+
+  private synchronized StateDelta deltaFrom(long rows) {
+    if (rows > qilm.size()) {
+      throw new IllegalStateException(
+          "the checkpointer holds " + rows + " QILM rows, this manager " + qilm.size());
+    }
+    Instant now = Instant.now();
+    Instant updatedAt = now.isBefore(createdAt) ? createdAt : now;
+    double[][] levels = memory.widenedLevels();
+    int from = (int) rows;
+    return new StateDelta(
+        rows,
+        id,
+        updatedAt,
+        levels[0],
+        levels[1],
+        levels[2],
+        qilm.rowsFrom(from),
+        qilm.phasesFrom(from),
+        qilm.labelsFrom(from));
   }
 
   /**

@@ -269,6 +269,11 @@ public final class MultiLevelSynapticMemory {
     return new MemoryStateRecord(dimension, parameters, widen(l1), widen(l2), widen(l3));
   }
 
+  /** The three levels widened to doubles, for a checkpoint. */
+  double[][] widenedLevels() {
+    return new double[][] {widen(l1), widen(l2), widen(l3)};
+  }
+
   /** Widens float32 values to doubles, exactly. */
   static double[] widen(float[] values) {
     double[] wide = new double[values.length];

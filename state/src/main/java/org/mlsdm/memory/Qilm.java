@@ -227,6 +227,29 @@ public final class Qilm {
         labels == null ? null : Arrays.copyOf(labels, size));
   }
 
+  /** The vectors from {@code from} on, shared (stored vectors are never mutated). */
+  double[][] rowsFrom(int from) {
+    return Arrays.copyOfRange(vectors, from, size);
+  }
+
+  /** The labels from {@code from} on: null when none of those phases is a label. */
+  String[] labelsFrom(int from) {
+    if (labels == null) {
+      return null;
+    }
+    for (int i = from; i < size; i++) {
+      if (labels[i] != null) {
+        return Arrays.copyOfRange(labels, from, size);
+      }
+    }
+    return null;
+  }
+
+  /** The phases from {@code from} on. */
+  double[] phasesFrom(int from) {
+    return Arrays.copyOfRange(phases, from, size);
+  }
+
   /** An independent copy; stored vectors are never mutated, so they can be shared. */
   Qilm copy() {
     return new Qilm(

@@ -21,7 +21,10 @@ import org.mlsdm.state.internal.store.StateStore;
  * for byte, when saving with backups on, the default) and {@code state.json.lock} (the
  * inter-process lock, created by the first save, recovery or deletion and never deleted; loads and
  * inspections never create it). NPZ files get the same three companions. {@link #recoverReport}
- * keeps a main file it replaces as {@code state.json.damaged-<yyyyMMdd'T'HHmmss'Z'>}.
+ * keeps a main file it replaces as {@code state.json.damaged-<yyyyMMdd'T'HHmmss'Z'>}. A {@link
+ * Checkpointer} adds {@code state.json.journal}, the incremental checkpoints since the last
+ * whole-file save or compaction: {@link #load(Path)} applies it, {@link #save} resets it as part of
+ * its commit, {@link #delete(Path)} deletes it.
  *
  * <p><b>Guarantees.</b> A save is atomic and durable: at no instant, including a crash or a power
  * loss at any point of a save, can a load or a recovery observe a partial file, and a state whose
@@ -136,8 +139,11 @@ public final class SystemStates {
 
   /**
    * Loads a state. Reads the Java and the Python system's files of both formats, including the
-   * legacy v0 layouts. Bad contents only ever raise {@link StateLoadException}, and a load never
-   * allocates far more than the file could hold.
+   * legacy v0 layouts. When a journal ({@code NAME.journal}, written by a {@link Checkpointer})
+   * chains to the file, every whole frame of it is applied, so the result is the newest checkpoint;
+   * a torn last frame is logged and skipped, a journal that does not chain to the file is logged
+   * and ignored, and the journal is never changed by a load. Bad contents only ever raise {@link
+   * StateLoadException}, and a load never allocates far more than the file could hold.
    *
    * @param path a {@code .json} or {@code .npz} file, or any name with {@link
    *     LoadOptions#withFormat}
@@ -146,7 +152,8 @@ public final class SystemStates {
    * @throws StateCorruptionException if checksum verification is on, the checksum file exists and
    *     the file does not match it
    * @throws StateLoadException if the file is missing ({@code not found}), unreadable, malformed,
-   *     invalid, of a newer schema version, or of an older one with migration off or no route
+   *     invalid, of a newer schema version, or of an older one with migration off or no route; or
+   *     if a journal frame followed by others is corrupt ({@code CORRUPT}) or invalid
    * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
    *     symbolic link the link policy refuses
    * @throws NullPointerException if an argument is null

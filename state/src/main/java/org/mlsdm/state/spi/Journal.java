@@ -45,6 +45,32 @@ public interface Journal extends Closeable {
   void truncate(long size) throws IOException;
 
   /**
+   * Removes the journal durably (a whole-file save or a compaction starts it over); missing is
+   * fine. The default cuts it to 0 bytes, which reads as no journal.
+   *
+   * @throws IOException if removing or syncing fails
+   */
+  default void delete() throws IOException {
+    if (size() > 0) {
+      truncate(0);
+    }
+  }
+
+  /**
+   * Keeps the journal's bytes aside under a name derived from {@code suffix} (a journal that does
+   * not chain to the current state, kept for inspection) and removes the journal, durably.
+   *
+   * @param suffix appended to the journal's name, e.g. {@code .stale-<UTC time>}
+   * @return where the bytes were kept, for messages
+   * @throws UnsupportedOperationException if the storage cannot keep a journal aside (the default);
+   *     the core then deletes it instead
+   * @throws IOException if renaming or syncing fails
+   */
+  default String setAside(String suffix) throws IOException {
+    throw new UnsupportedOperationException("this storage cannot keep a journal aside");
+  }
+
+  /**
    * Opens the journal for reading, bounded by its size as of the call; writes nothing.
    *
    * @return a channel over the journal's bytes, empty when the journal does not exist

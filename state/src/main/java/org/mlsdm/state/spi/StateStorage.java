@@ -119,6 +119,18 @@ public interface StateStorage extends Closeable {
     List<StoredVersion> candidates() throws IOException;
 
     /**
+     * The current version as this session sees it, for a writer that reads before it writes (the
+     * journal's checkpoints and compactions). The default takes it from {@link #candidates()};
+     * storages whose candidates cost more (hashing) override it.
+     *
+     * @return it, or empty when there is none
+     * @throws IOException if the storage cannot be read
+     */
+    default Optional<StoredVersion> current() throws IOException {
+      return candidates().stream().filter(v -> v.kind() == StoredVersion.Kind.CURRENT).findFirst();
+    }
+
+    /**
      * Makes {@code source} (one of {@link #candidates()}) the current version with a matching
      * checksum, atomically as a commit is; keeps the backup, and keeps the current version it
      * replaces (unless that is the source) instead of discarding it.

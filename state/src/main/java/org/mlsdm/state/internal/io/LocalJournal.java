@@ -24,6 +24,8 @@ import org.mlsdm.state.spi.Journal;
  *       length or the new one.
  *   <li>{@link #read}: opens the file read-only, bounded by its size at that moment; creates
  *       nothing.
+ *   <li>{@link #delete} and {@link #setAside}: delete or rename the file, then fsync the directory;
+ *       a crash leaves the old name or the new state of the directory.
  * </ul>
  *
  * The file is created owner-only (0600) without following a symbolic link.
@@ -41,16 +43,19 @@ final class LocalJournal implements Journal {
 
   private FileChannel channel() throws IOException {
     if (channel == null) {
-      created = !DurableFile.exists(path);
-      channel =
-          FileChannel.open(
-              path,
-              Set.of(
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.READ,
-                  LinkOption.NOFOLLOW_LINKS),
-              RealFileOps.ownerOnly());
+      // Creation goes through the seam (createNew: owner-only, no symbolic link followed), so the
+      // fault-injection and power-loss models see the journal's first bytes and its name.
+      if (DurableFile.exists(path)) {
+        channel =
+            FileChannel.open(
+                path,
+                Set.of(
+                    StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        created = false;
+      } else {
+        channel = ops.createNew(path);
+        created = true;
+      }
     }
     return channel;
   }
@@ -104,11 +109,35 @@ final class LocalJournal implements Journal {
     }
   }
 
+  /** Deletes {@code NAME.journal} and fsyncs the directory; a crash leaves it or not. */
+  @Override
+  public void delete() throws IOException {
+    close();
+    if (DurableFile.exists(path)) {
+      ops.delete(path);
+      ops.forceDirectory(path.toAbsolutePath().getParent());
+    }
+  }
+
+  /**
+   * Renames {@code NAME.journal} to {@code NAME.journal<suffix>} and fsyncs the directory; a crash
+   * leaves one name or the other.
+   */
+  @Override
+  public String setAside(String suffix) throws IOException {
+    close();
+    Path aside = path.resolveSibling(path.getFileName() + suffix);
+    ops.rename(path, aside);
+    ops.forceDirectory(path.toAbsolutePath().getParent());
+    return aside.toString();
+  }
+
   @Override
   public void close() throws IOException {
     if (channel != null) {
-      ops.close(channel);
+      FileChannel ch = channel;
       channel = null;
+      ops.close(ch);
     }
   }
 }

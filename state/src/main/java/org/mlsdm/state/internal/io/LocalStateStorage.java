@@ -263,6 +263,11 @@ public final class LocalStateStorage implements StateStorage {
       return out;
     }
 
+    @Override
+    public Optional<StoredVersion> current() throws IOException {
+      return version(StoredVersion.Kind.CURRENT, main, true);
+    }
+
     private List<StoredVersion> interrupted() throws IOException {
       List<String> sums = new ArrayList<>();
       addChecksum(sums, file.checksum());

@@ -51,6 +51,7 @@ import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
 import org.mlsdm.state.spi.CorruptVersionException;
+import org.mlsdm.state.spi.Journal;
 import org.mlsdm.state.spi.StateStorage;
 import org.mlsdm.state.spi.StoredVersion;
 import org.slf4j.Logger;
@@ -99,13 +100,17 @@ public final class StateStore {
     this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   // ---------------------------------------------------------------- locations
 
   /**
    * The format of a location: the explicit one, or by the name's extension; a local path is also
    * checked for a file name and for being a directory.
    */
-  private static StateFormat format(StateLocation location, Optional<StateFormat> explicit) {
+  static StateFormat format(StateLocation location, Optional<StateFormat> explicit) {
     Optional<Path> path = location.path();
     if (path.isPresent()) {
       Path p = path.get();
@@ -124,7 +129,7 @@ public final class StateStore {
     return explicit.orElseGet(() -> StateFormat.ofName(location.name()));
   }
 
-  private StateStorage open(StateLocation location) throws IOException {
+  StateStorage open(StateLocation location) throws IOException {
     Optional<Path> path = location.path();
     if (path.isPresent()) {
       return local.open(path.get());
@@ -161,27 +166,65 @@ public final class StateStore {
       where = storage.describe();
       Path target = pathOf(where);
       warnIntegrity(record, target);
-      session.cleanUp();
-      long[] bytes = new long[1];
-      int attempts =
-          attempt(
-              where,
-              options,
-              () -> {
-                try (StateStorage.Write write = session.begin()) {
-                  Counting out = new Counting(write.out());
-                  codec.write(record, out);
-                  write.commit(options.createBackup(), OptionalLong.empty());
-                  bytes[0] = out.count;
-                }
-              });
-      LOG.info("State saved to {} ({} bytes, {} attempt(s))", where, bytes[0], attempts);
+      Committed done = commitWhole(record, codec, storage, session, options);
+      LOG.info("State saved to {} ({} bytes, {} attempt(s))", where, done.bytes(), done.attempts());
       MetricsListeners.save(
-          target, bytes[0], Duration.ofNanos(System.nanoTime() - start), attempts);
+          target, done.bytes(), Duration.ofNanos(System.nanoTime() - start), done.attempts());
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
     }
+  }
+
+  /**
+   * What a whole-file commit wrote.
+   *
+   * @param sha256 the new version's SHA-256, lowercase hex
+   * @param bytes the bytes the codec wrote
+   * @param attempts how many attempts it took
+   */
+  record Committed(String sha256, long bytes, int attempts) {}
+
+  /**
+   * A whole-file save in a held write session: the durable commit, then the reset of the journal.
+   * Once the new version is current the old journal's chain root is no longer the base's SHA-256,
+   * so a crash before the journal is removed leaves a stale journal that no load applies; removing
+   * it is housekeeping, and its failure is only logged.
+   */
+  Committed commitWhole(
+      SystemStateRecord record,
+      StateCodec codec,
+      StateStorage storage,
+      StateStorage.WriteSession session,
+      SaveOptions options)
+      throws IOException {
+    String where = storage.describe();
+    session.cleanUp();
+    String[] digest = new String[1];
+    long[] bytes = new long[1];
+    int attempts =
+        attempt(
+            where,
+            options,
+            () -> {
+              try (StateStorage.Write write = session.begin()) {
+                Counting out = new Counting(write.out());
+                codec.write(record, out);
+                digest[0] = write.commit(options.createBackup(), OptionalLong.empty()).sha256();
+                bytes[0] = out.count;
+              }
+            });
+    if (storage.supportsJournal()) {
+      try (Journal j = storage.journal()) {
+        if (j.size() > 0) {
+          j.delete();
+        }
+      } catch (IOException e) {
+        LOG.warn(
+            "Could not reset the journal of {} after a whole-file save: {}", where, e.toString());
+      }
+    }
+    return new Committed(digest[0], bytes[0], attempts);
   }
 
   /** A record of a newer schema would be written and then refused by every load: refuse it now. */
@@ -231,7 +274,7 @@ public final class StateStore {
     }
   }
 
-  private SystemStateRecord stamp(SystemStateRecord state, SaveOptions options) {
+  SystemStateRecord stamp(SystemStateRecord state, SaveOptions options) {
     Instant now = clock.instant();
     Instant updated = now.isBefore(state.createdAt()) ? state.createdAt() : now;
     String id = options.stateId() != null ? options.stateId() : state.id();
@@ -315,24 +358,109 @@ public final class StateStore {
     return readOnly(
         location,
         (storage, view) -> {
+          Loaded l = loadWithJournal(format, storage, view.current(), options, false);
           Path file = pathOf(storage.describe());
-          StoredVersion v = view.current().orElseThrow(() -> notFound(file, null));
-          String expected = options.verifyChecksum() ? v.recordedSha256().orElse(null) : null;
-          Reading r = readVersion(format, v, file, expected != null);
-          // A mismatch wins over whatever the parse returned or threw.
-          if (expected != null) {
-            verify(file, expected, r.sha256());
-          }
-          if (r.failure() != null) {
-            throw r.failure();
-          }
-          DecodedRecord d = decode(r.map(), file, options);
-          LOG.info("State loaded from {} ({} bytes)", file, r.size());
-          warnIntegrity(d.record(), file);
+          LOG.info("State loaded from {} ({} bytes)", file, l.baseBytes());
+          warnIntegrity(l.record(), file);
           MetricsListeners.load(
-              file, r.size(), Duration.ofNanos(System.nanoTime() - start), d.migrated());
-          return d.record();
+              file, l.baseBytes(), Duration.ofNanos(System.nanoTime() - start), l.migrated());
+          return l.record();
         });
+  }
+
+  /**
+   * A base and its journal as a load sees them.
+   *
+   * @param record the base with every whole frame that chains applied
+   * @param baseSha256 the base's SHA-256 (lowercase hex), or null when it was not needed
+   * @param baseRows the base's QILM size
+   * @param scan what the journal held
+   * @param baseBytes the base's size
+   * @param migrated whether the base was migrated from an older schema version
+   */
+  public record Loaded(
+      SystemStateRecord record,
+      String baseSha256,
+      long baseRows,
+      JournalFormat.Scan scan,
+      long baseBytes,
+      boolean migrated) {}
+
+  /**
+   * Reads the base ({@code current}, from a read view or a write session) and applies its journal.
+   * A journal is only read, never changed: a stale journal or a torn tail is logged and left for
+   * the next writer.
+   */
+  Loaded loadWithJournal(
+      StateFormat format,
+      StateStorage storage,
+      Optional<StoredVersion> current,
+      LoadOptions options,
+      boolean needSha)
+      throws IOException {
+    Path file = pathOf(storage.describe());
+    StoredVersion v = current.orElseThrow(() -> notFound(file, null));
+    Journal journal = storage.supportsJournal() ? storage.journal() : null;
+    try {
+      boolean hasJournal = journal != null && journal.size() > 0;
+      String expected = options.verifyChecksum() ? v.recordedSha256().orElse(null) : null;
+      Reading r = readVersion(format, v, file, expected != null || hasJournal || needSha);
+      // A mismatch wins over whatever the parse returned or threw.
+      if (expected != null) {
+        verify(file, expected, r.sha256());
+      }
+      if (r.failure() != null) {
+        throw r.failure();
+      }
+      DecodedRecord decoded = decode(r.map(), file, options);
+      SystemStateRecord base = decoded.record();
+      long baseRows = base.qilm().size();
+      Path jp = Path.of(storage.describe() + ".journal");
+      if (!hasJournal) {
+        return new Loaded(
+            base,
+            r.sha256(),
+            baseRows,
+            JournalFormat.scan(null, jp, r.sha256(), 0, 0),
+            r.size(),
+            decoded.migrated());
+      }
+      JournalFormat.Scan scan;
+      try (SeekableByteChannel ch = journal.read()) {
+        scan = JournalFormat.scan(ch, jp, r.sha256(), base.memoryState().dimension(), baseRows);
+      }
+      if (scan.kind() == JournalFormat.Kind.STALE) {
+        LOG.warn("Ignoring the stale journal {}: {}", jp, scan.problem());
+      } else if (scan.problem() != null) {
+        LOG.warn(
+            "Journal {}: {}; {} byte(s) not loaded",
+            jp,
+            scan.problem(),
+            scan.size() - scan.validLength());
+      }
+      return new Loaded(
+          JournalApply.apply(base, scan.frames(), jp),
+          r.sha256(),
+          baseRows,
+          scan,
+          r.size(),
+          decoded.migrated());
+    } finally {
+      if (journal != null) {
+        journal.close();
+      }
+    }
+  }
+
+  /** Implements {@code Checkpointer.status}: a load that reports what the journal held. */
+  public Loaded loadJournaled(Path path, LoadOptions options) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    StateLocation location = StateLocation.of(path);
+    StateFormat format = format(location, options.format());
+    return readOnly(
+        location,
+        (storage, view) -> loadWithJournal(format, storage, view.current(), options, false));
   }
 
   private interface Read<T> {
@@ -688,7 +816,10 @@ public final class StateStore {
         if (c.kind() == StoredVersion.Kind.CURRENT) {
           session.cleanUp();
           return new RecoveryResult(
-              r, RecoveryResult.Source.MAIN, Optional.of(file), Optional.empty());
+              withJournal(format, storage, session, r),
+              RecoveryResult.Source.MAIN,
+              Optional.of(file),
+              Optional.empty());
         }
         LOG.info("Recovering {} from {}", target, file);
         List<Optional<String>> kept = new ArrayList<>(1);
@@ -698,8 +829,12 @@ public final class StateStore {
             c.kind() == StoredVersion.Kind.INTERRUPTED
                 ? RecoveryResult.Source.INTERRUPTED_SAVE
                 : RecoveryResult.Source.BACKUP;
+        // The restored version may be the base a journal chains to.
         return new RecoveryResult(
-            r, source, Optional.of(file), kept.get(kept.size() - 1).map(StateStore::pathOf));
+            withJournal(format, storage, session, r),
+            source,
+            Optional.of(file),
+            kept.get(kept.size() - 1).map(StateStore::pathOf));
       }
       if (!backupSeen) {
         throw new StateRecoveryException(
@@ -719,6 +854,34 @@ public final class StateStore {
       throw ex;
     } catch (IOException e) {
       throw new StateRecoveryException("Cannot recover " + where + ": " + e, e);
+    }
+  }
+
+  /**
+   * {@code base}, the current version, with its journal applied when one chains to it; the base as
+   * it is when there is no journal or applying it fails (logged).
+   */
+  private SystemStateRecord withJournal(
+      StateFormat format,
+      StateStorage storage,
+      StateStorage.WriteSession session,
+      SystemStateRecord base)
+      throws IOException {
+    if (!storage.supportsJournal()) {
+      return base;
+    }
+    try (Journal j = storage.journal()) {
+      if (j.size() == 0) {
+        return base;
+      }
+    }
+    try {
+      return loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), false)
+          .record();
+    } catch (StateLoadException | IOException e) {
+      // The recovered base stands on its own; a journal that cannot be read is left for inspection.
+      LOG.warn("Recovered {} without its journal: {}", storage.describe(), e.toString());
+      return base;
     }
   }
 
@@ -799,6 +962,11 @@ public final class StateStore {
         StateStorage.WriteSession session = storage.write()) {
       where = storage.describe();
       session.delete(deleteBackup);
+      if (storage.supportsJournal()) {
+        try (Journal j = storage.journal()) {
+          j.delete();
+        }
+      }
     } catch (IOException e) {
       throw new StateSaveException("Failed to delete state " + where + ": " + e, e);
     }
