@@ -2,6 +2,7 @@ package org.mlsdm.state.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
@@ -105,10 +106,13 @@ final class RangedChannel implements SeekableByteChannel {
           checkDigest();
         }
         return n;
-      } catch (IOException | SdkException e) {
+      } catch (IOException | SdkException | UncheckedIOException e) {
         dropStream();
-        if (!Retry.isTransient(e) || attempt >= retry.maxAttempts()) {
-          throw e instanceof IOException io ? io : Retry.wrap("GET " + key, (SdkException) e, 1);
+        Exception failure = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (!Retry.isTransient(failure) || attempt >= retry.maxAttempts()) {
+          throw failure instanceof IOException io
+              ? io
+              : Retry.wrap("GET " + key, (SdkException) failure, 1);
         }
         Retry.sleep(attempt);
       }

@@ -2,6 +2,7 @@ package org.mlsdm.state.s3;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ final class Retry {
   <T> T call(String what, Call<T> call) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return call.run();
+        return unchecked(call);
       } catch (SdkException | IOException e) {
         if (!isTransient(e) || attempt >= maxAttempts) {
           throw e instanceof IOException io ? io : wrap(what, (SdkException) e, attempt);
@@ -81,6 +82,19 @@ final class Retry {
         LOG.debug("{} failed (attempt {}), retrying: {}", what, attempt, e.toString());
         sleep(attempt);
       }
+    }
+  }
+
+  /**
+   * Runs {@code call}, giving back the {@link IOException} inside an {@link UncheckedIOException}:
+   * the SDK's URLConnection client lets a connection that dies mid-answer ("Premature EOF") escape
+   * that way, unwrapped by the SDK, and it is as transient as any other reset connection.
+   */
+  static <T> T unchecked(Call<T> call) throws IOException {
+    try {
+      return call.run();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
