@@ -43,7 +43,7 @@ import org.mlsdm.state.internal.LoadBudget;
  * DICT d
  * EMPTY_TUPLE )  TUPLE t                 tuple, only as an argument or BUILD state
  * TUPLE1 \x85  TUPLE2 \x86  TUPLE3 \x87
- * BINPUT q  LONG_BINPUT r  MEMOIZE \x94  the memo, at most 100,000 entries
+ * BINPUT q  LONG_BINPUT r  MEMOIZE \x94  the memo, each entry charged to the budget
  * BINGET h  LONG_BINGET j
  * GLOBAL c  STACK_GLOBAL \x93            only these names, resolved to markers:
  *     numpy.core.multiarray _reconstruct, numpy._core.multiarray _reconstruct
@@ -65,17 +65,18 @@ import org.mlsdm.state.internal.LoadBudget;
  * <p><b>Memory and time.</b> Every value the machine creates is charged to the load's {@link
  * LoadBudget} before it is allocated: numbers, strings (the bytes, the decoder's buffer and the
  * string), bytes, lists, dicts and tuples and every element added to them, every {@code
- * _codecs.encode} result and every copy of an object array's elements. The stack, the marks and the
- * memo are not: at most 100,000 entries each, they take a few MiB whatever the input. Memo gets and
- * {@code DUP} only push a reference; what a shared reference costs is charged where it is expanded,
- * by {@link #stateValue}, which charges each copy it makes. So a memoised string re-encoded a
- * thousand times, a row referenced from 100,000 places or a DAG of lists sharing their children
- * (2^40 paths in a kilobyte) fail with the budget's message once what they would produce exceeds
- * it, and the work done before is linear in what was charged.
+ * _codecs.encode} result, every copy of an object array's elements and every memo entry (NumPy
+ * memoises each row of a list of arrays, so a large state's pickle has a memo entry per row, and a
+ * fixed cap would refuse a legitimate Python file of more than that many rows). The stack and the
+ * marks are not: at most 100,000 entries each, they take a few MiB whatever the input. Memo gets
+ * and {@code DUP} only push a reference; what a shared reference costs is charged where it is
+ * expanded, by {@link #stateValue}, which charges each copy it makes. So a memoised string
+ * re-encoded a thousand times, a row referenced from 100,000 places or a DAG of lists sharing their
+ * children (2^40 paths in a kilobyte) fail with the budget's message once what they would produce
+ * exceeds it, and the work done before is linear in what was charged.
  */
 final class RestrictedUnpickler {
   static final int MAX_STACK = 100_000;
-  static final int MAX_MEMO = 100_000;
   static final int MAX_DEPTH = 64;
   private static final int MAX_LONG_BYTES = 64;
   private static final int MAX_GLOBAL_NAME = 256;
@@ -109,6 +110,9 @@ final class RestrictedUnpickler {
   private static final class ObjectDtype {}
 
   private static final Object MARK = new Object();
+
+  /** The charge per memo entry: a hash map's node, its boxed key and its share of the table. */
+  private static final int MEMO_ENTRY = 64;
 
   /** The charge per dict entry: a linked hash map's entry and its share of the table. */
   private static final int MAP_ENTRY = 56;
@@ -460,8 +464,8 @@ final class RestrictedUnpickler {
     if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) {
       throw fail(at, "memo put with an empty stack");
     }
-    if (memo.size() >= MAX_MEMO && !memo.containsKey(index)) {
-      throw fail(at, "more than " + MAX_MEMO + " memo entries");
+    if (!memo.containsKey(index)) {
+      charge(MEMO_ENTRY, at, "a memo entry");
     }
     memo.put(index, stack.get(stack.size() - 1));
   }

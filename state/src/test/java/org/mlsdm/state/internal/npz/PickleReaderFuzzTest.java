@@ -63,4 +63,45 @@ class PickleReaderFuzzTest {
         .hasMessageContaining("pickle")
         .hasMessageContaining("dict keys must be strings");
   }
+
+  /**
+   * A list of 150,000 memoised items, as NumPy's pickle of a large state has (a memo entry per
+   * row): once refused by a fixed cap of 100,000 memo entries, now loaded, each entry charged to
+   * the budget.
+   */
+  @Test
+  void unpickle_moreMemoEntriesThanTheOldCap_loadsAndChargesEachEntry() throws IOException {
+    int n = 150_000;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[] {(byte) 0x80, 2, ']'});
+    for (int i = 0; i < n; i++) {
+      if (i % 1000 == 0) {
+        // Python's pickler appends in batches of 1,000 (MARK … APPENDS).
+        out.write(i == 0 ? '(' : 'e');
+        if (i > 0) {
+          out.write('(');
+        }
+      }
+      out.write('K'); // BININT1
+      out.write(i & 0x7F);
+      out.write('r'); // LONG_BINPUT i
+      out.write(i & 0xFF);
+      out.write((i >>> 8) & 0xFF);
+      out.write((i >>> 16) & 0xFF);
+      out.write(0);
+    }
+    out.write(new byte[] {'e', '.'});
+    byte[] pickle = out.toByteArray();
+    LoadBudget budget = LoadBudget.forFileSize(pickle.length);
+
+    Object value =
+        RestrictedUnpickler.unpickle(
+            new ByteArrayInputStream(pickle), pickle.length, "big.npz:state.npy", budget);
+
+    assertThat(value).isInstanceOf(java.util.List.class);
+    java.util.List<?> list = (java.util.List<?>) value;
+    assertThat(list).hasSize(n);
+    assertThat(list.get(n - 1)).isEqualTo((long) ((n - 1) & 0x7F));
+    assertThat(budget.charged()).isGreaterThanOrEqualTo(64L * n);
+  }
 }
