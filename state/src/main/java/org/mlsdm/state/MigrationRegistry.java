@@ -32,10 +32,11 @@ import org.mlsdm.state.internal.schema.Timestamps;
  * {@code Boolean} and null. The known keys are spelled as the current schema writes them ({@code
  * state_L1} arrives as {@code state_l1}); unknown keys are kept. NPZ entries arrive nested by the
  * dots of their names; the pickled Python layouts arrive as the restricted unpickler gives them
- * (lists of number lists as {@code double[][]}). What the last step returns is checked against the
- * current schema, with the conversions {@link SystemStates#fromMap} allows. Maps given to {@link
- * #migrate} directly, and by {@code fromMap}, are those of {@link
- * SystemStates#toMap(SystemStateRecord)}.
+ * (lists of number lists as {@code double[][]}, and a Python int that needs more than 64 bits as a
+ * {@link java.math.BigInteger}, the one type beyond those above, kept so that an unknown key
+ * holding one loses nothing). What the last step returns is checked against the current schema,
+ * with the conversions {@link SystemStates#fromMap} allows. Maps given to {@link #migrate}
+ * directly, and by {@code fromMap}, are those of {@link SystemStates#toMap(SystemStateRecord)}.
  */
 public final class MigrationRegistry {
   private static final MigrationRegistry GLOBAL = withBuiltIns();
