@@ -133,8 +133,8 @@ final class ConvertCommand implements Callable<Integer> {
   }
 
   /**
-   * Saves in the chosen layout. A layout's refusal of the contents (the pickled layouts cannot carry
-   * a lone surrogate in a string) is named with the layout, since the same state converts to
+   * Saves in the chosen layout. A layout's refusal of the contents (the pickled layouts cannot
+   * carry a lone surrogate in a string) is named with the layout, since the same state converts to
    * NATIVE.
    */
   private SystemStateRecord save(SystemStateRecord source, Path target) {
@@ -158,8 +158,8 @@ final class ConvertCommand implements Callable<Integer> {
 
   /**
    * Whether {@code reread}, OUT as loaded, holds what the layout can hold of {@code source}. The
-   * MemoryManager layout has no id, timestamps or schema version, so a load gives it none, the
-   * time of loading and a migration: only the memory state and the QILM can be compared.
+   * MemoryManager layout has no id, timestamps or schema version, so a load gives it none, the time
+   * of loading and a migration: only the memory state and the QILM can be compared.
    */
   private boolean readsBackAs(
       SystemStateRecord source, SystemStateRecord written, SystemStateRecord reread) {
@@ -201,9 +201,7 @@ final class ConvertCommand implements Callable<Integer> {
       Path copy = dir.resolve(out.getFileName());
       SystemStateRecord written =
           progress.during(
-              "checking the encoding of " + Text.path(out),
-              size,
-              () -> save(source, copy));
+              "checking the encoding of " + Text.path(out), size, () -> save(source, copy));
       SystemStateRecord reread = readBack.apply(StateFiles.load(copy, progress));
       if (!readsBackAs(source, written, reread)) {
         throw new CliException(
