@@ -174,7 +174,13 @@ public final class CephCluster implements BeforeAllCallback {
     }
     long t0 = System.nanoTime();
     // start stops every PID its files name (the old watchdog first), then wipes and starts.
-    run(script, 300, "start", cluster.dir().toString());
+    try {
+      run(script, 300, "start", cluster.dir().toString());
+    } catch (IOException | RuntimeException e) {
+      // No watchdog yet: the half that did start is stopped here, not left to the next start.
+      run(script, 120, "stop", cluster.dir().toString());
+      throw e;
+    }
     long idle = Long.getLong("mlsdm.ceph.idleSeconds", DEFAULT_IDLE_SECONDS);
     long watchdog = startWatchdog(cluster, idle);
     report(
