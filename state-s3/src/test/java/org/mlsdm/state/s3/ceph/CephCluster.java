@@ -178,7 +178,11 @@ public final class CephCluster implements BeforeAllCallback {
       run(script, 300, "start", cluster.dir().toString());
     } catch (IOException | RuntimeException e) {
       // No watchdog yet: the half that did start is stopped here, not left to the next start.
-      run(script, 120, "stop", cluster.dir().toString());
+      try {
+        run(script, 120, "stop", cluster.dir().toString());
+      } catch (IOException | RuntimeException stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
       throw e;
     }
     long idle = Long.getLong("mlsdm.ceph.idleSeconds", DEFAULT_IDLE_SECONDS);
