@@ -4,7 +4,7 @@
 # PID file, plus an S3 user with known keys.
 #
 #   scripts/ceph-local.sh start  [DIR]   start a fresh cluster in DIR (stops a leftover first)
-#   scripts/ceph-local.sh stop   [DIR]   stop by PID files; idempotent
+#   scripts/ceph-local.sh stop   [DIR]   stop by PID files (the tests' watchdog too); idempotent
 #   scripts/ceph-local.sh status [DIR]   exit 0 when all three daemons run, 3 when none, 1 else
 #   scripts/ceph-local.sh env    [DIR]   print `export AWS_...` lines: eval "$(... env DIR)"
 #   scripts/ceph-local.sh restart-rgw [DIR]   start radosgw again (after a test killed it)
@@ -12,6 +12,9 @@
 #
 # DIR defaults to $CEPH_LOCAL_DIR or /tmp/mlsdm-ceph. CEPH_LOCAL_PORT fixes the S3 port (else a
 # free one is chosen). Everything lives in DIR; nothing outside it is written.
+#
+# The tests (CephCluster) share one cluster per checkout in target/ceph and add a watchdog
+# (pids/watchdog.pid) that stops it by PID once no test JVM has used it for a while.
 set -euo pipefail
 
 cmd=${1:-}
@@ -25,6 +28,10 @@ access_key=mlsdm-local-access-key
 secret_key=mlsdm-local-secret-key-0123456789
 region=us-east-1
 daemons=(rgw osd mon)
+# The daemons' command lines name $dir/ceph.conf, which is how their PIDs are recognised: one
+# spelling of the directory for everyone (relative, absolute, through ..).
+if [[ $cmd == start ]]; then mkdir -p "$dir"; fi
+if [[ -d $dir ]]; then dir=$(cd "$dir" && pwd -P); fi
 
 die() { echo "ceph-local: $*" >&2; exit 2; }
 
@@ -65,7 +72,8 @@ stop_one() {
 
 do_stop() {
   local d
-  for d in "${daemons[@]}"; do
+  # The watchdog first, so that it does not stop a cluster started after this stop.
+  for d in watchdog "${daemons[@]}"; do
     stop_one "$d"
   done
 }
