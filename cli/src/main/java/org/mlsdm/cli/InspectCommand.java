@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
       "A file whose checksum does not match is still shown (checksum: mismatch); use verify for"
           + " an exit code."
     })
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Callable<Integer>, Remote.Direct {
   @Mixin Console console;
   @Mixin Options.StateFile target;
 

@@ -513,7 +513,9 @@ public final class StateStore {
    */
   private Reading readVersion(StateFormat format, StoredVersion v, String file, boolean hash)
       throws IOException {
-    try (SeekableByteChannel ch = v.open()) {
+    // When this read hashes, the caller compares the digests: a storage's own check would only
+    // turn a mismatch into a failed read without the evidence.
+    try (SeekableByteChannel ch = hash ? v.openUnverified() : v.open()) {
       long size = ch.size();
       StateCodec codec = codecs.apply(format);
       try {
