@@ -91,7 +91,7 @@ final class InspectCommand implements Callable<Integer>, Remote.Direct {
             .createGenerator(out)
             .useDefaultPrettyPrinter()) {
       g.writeStartObject();
-      g.writeStringField("file", h.file().toString());
+      g.writeStringField("file", Remote.display(h.file()));
       g.writeStringField("format", h.format().toLowerCase(Locale.ROOT));
       g.writeNumberField("size_bytes", h.size());
       g.writeNumberField("version_found", h.versionFound());

@@ -215,6 +215,8 @@ class S3CommandsTest {
     Cli.Run inspect = run("inspect", loc);
     assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
     assertThat(inspect.out()).contains("first").doesNotContain("third").contains(loc);
+    Cli.Run json = run("inspect", loc, "--json");
+    assertThat(json.out()).contains("\"file\" : \"" + loc + "\"");
     assertThat(run("verify", loc).exitCode()).isZero();
     // A state that loads is left alone.
     Cli.Run again = run("recover", loc);

@@ -102,38 +102,14 @@ public final class MetricsListeners {
 
   /**
    * One registration: a wrapper with identity equality, so that removing it removes exactly this
-   * registration even when the same listener is registered twice.
+   * registration even when the same listener is registered twice. The store calls only the location
+   * forms, whose defaults in the listener reach its {@code Path} forms.
    */
   private static final class Entry implements StateMetrics {
     private final StateMetrics listener;
 
     Entry(StateMetrics listener) {
       this.listener = listener;
-    }
-
-    @Override
-    public void onSave(Path path, long bytes, Duration duration, int attempts) {
-      listener.onSave(path, bytes, duration, attempts);
-    }
-
-    @Override
-    public void onLoad(Path path, long bytes, Duration duration, boolean migrated) {
-      listener.onLoad(path, bytes, duration, migrated);
-    }
-
-    @Override
-    public void onRetry(Path path, int attempt, Throwable cause) {
-      listener.onRetry(path, attempt, cause);
-    }
-
-    @Override
-    public void onRecovery(Path path, Path source) {
-      listener.onRecovery(path, source);
-    }
-
-    @Override
-    public void onChecksumFailure(Path path, String expected, String actual) {
-      listener.onChecksumFailure(path, expected, actual);
     }
 
     @Override
