@@ -3,10 +3,13 @@ package org.mlsdm.cli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.mlsdm.state.BackupCheck;
 import org.mlsdm.state.ChecksumCheck;
+import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 
@@ -46,16 +49,23 @@ record Health(
    * a regular file, throws.
    */
   static Health inspect(Path file, Progress progress) {
-    StateFiles.requireRegular(file);
+    Optional<StateLocation> remote = Remote.location(file);
+    if (remote.isEmpty()) {
+      StateFiles.requireRegular(file);
+    }
     StateInspection found =
         progress.during(
             "reading " + Text.path(file),
             Progress.sizeOrZero(file),
-            () -> SystemStates.inspect(file));
+            () ->
+                remote.isPresent()
+                    ? SystemStates.inspect(remote.get(), LoadOptions.defaults())
+                    : SystemStates.inspect(file));
     ChecksumCheck sum = found.checksum();
     BackupCheck backup = found.backup();
     String backupFailure = backup.failure().map(Text::message).orElse(null);
-    String notRegular = StateFiles.notRegular(SystemStates.backupPath(file));
+    String notRegular =
+        remote.isPresent() ? null : StateFiles.notRegular(SystemStates.backupPath(file));
     if (notRegular != null) {
       backupFailure = "not a regular file (" + notRegular + ")";
     }
@@ -109,7 +119,10 @@ record Health(
 
   /** The checksum row: {@code ok (NAME.checksum)}, {@code MISMATCH: expected …, actual …}, … */
   String checksumText() {
-    String name = Text.path(SystemStates.checksumPath(file).getFileName());
+    String name =
+        Remote.location(file).isPresent()
+            ? "the generation's manifest"
+            : Text.path(SystemStates.checksumPath(file).getFileName());
     return switch (checksum) {
       case OK -> "ok (" + name + ")";
       case MISSING -> "missing (no " + name + ")";

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
       "A file whose checksum does not match is still shown (checksum: mismatch); use verify for"
           + " an exit code."
     })
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Callable<Integer>, Remote.Direct {
   @Mixin Console console;
   @Mixin Options.StateFile target;
 
@@ -91,7 +91,7 @@ final class InspectCommand implements Callable<Integer> {
             .createGenerator(out)
             .useDefaultPrettyPrinter()) {
       g.writeStartObject();
-      g.writeStringField("file", h.file().toString());
+      g.writeStringField("file", Remote.display(h.file()));
       g.writeStringField("format", h.format().toLowerCase(Locale.ROOT));
       g.writeNumberField("size_bytes", h.size());
       g.writeNumberField("version_found", h.versionFound());

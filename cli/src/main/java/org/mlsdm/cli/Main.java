@@ -42,8 +42,9 @@ public final class Main {
 
   /**
    * Runs the parsed command with its {@code s3://} locations staged: downloaded before, published
-   * after success (see {@link Remote}). The converter stages them while parsing, which happens
-   * inside {@link CommandLine#execute}, so the run is opened before and closed after it: {@link
+   * after success; or, for a {@link Remote.Direct} command, reached through the library (see {@link
+   * Remote}). The converter stages them while parsing, which happens inside {@link
+   * CommandLine#execute}, so the run is opened before and closed after it: {@link
    * #execute(CommandLine, String[])}.
    */
   private static int runStaged(StateTool tool, CommandLine.ParseResult parsed) {
@@ -52,6 +53,10 @@ public final class Main {
       return new CommandLine.RunLast().execute(parsed);
     }
     remote.configure(tool.endpointUrl, tool.retain());
+    if (executed(parsed) instanceof Remote.Direct) {
+      remote.direct();
+      return new CommandLine.RunLast().execute(parsed);
+    }
     try {
       remote.download();
     } catch (IOException | RuntimeException e) {
@@ -72,6 +77,15 @@ public final class Main {
       }
     }
     return code;
+  }
+
+  /** The command object that runs: the innermost subcommand parsed. */
+  private static Object executed(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult p = parsed;
+    while (p.hasSubcommand()) {
+      p = p.subcommand();
+    }
+    return p.commandSpec().userObject();
   }
 
   /**

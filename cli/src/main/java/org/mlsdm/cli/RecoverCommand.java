@@ -4,9 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.StateRecoveryException;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
@@ -26,9 +29,12 @@ import picocli.CommandLine.Mixin;
           + " newest complete state that an interrupted save left, or else FILE.backup"
           + " (validated), as FILE with a fresh checksum; the damaged FILE is kept as"
           + " FILE.damaged-<time>. The command says which source it used and verifies the result.",
-      "Exits 9 when neither FILE nor FILE.backup loads, 3 when neither exists."
+      "For an s3:// FILE: every retained generation whose data verifies, newest first; the one"
+          + " found is republished as a new generation and named.",
+      "Exits 9 when neither FILE nor FILE.backup loads (no generation, on S3), 3 when neither"
+          + " exists."
     })
-final class RecoverCommand implements Callable<Integer> {
+final class RecoverCommand implements Callable<Integer>, Remote.Direct {
   @Mixin Console console;
   @Mixin Options.StateFile target;
 
@@ -37,6 +43,10 @@ final class RecoverCommand implements Callable<Integer> {
     Path file = target.file;
     PrintWriter out = console.out();
     Progress progress = console.progress();
+    Optional<StateLocation> remote = Remote.location(file);
+    if (remote.isPresent()) {
+      return recoverGenerations(file, remote.get(), out, progress);
+    }
     Health health = null;
     String mainProblem = StateFiles.notRegular(file);
     if (mainProblem != null) {
@@ -108,6 +118,60 @@ final class RecoverCommand implements Callable<Integer> {
     out.printf(
         "verified: %s now loads and matches %s%n",
         Text.path(file), Text.path(SystemStates.checksumPath(file).getFileName()));
+    return ExitCode.OK.code();
+  }
+
+  /**
+   * Recovers an object-store state through the library: every retained generation whose data
+   * verifies against its manifest is a candidate, newest first; the one found is republished as a
+   * new generation, and nothing is deleted (the damaged generations stay until pruned).
+   */
+  private static Integer recoverGenerations(
+      Path file, StateLocation location, PrintWriter out, Progress progress) {
+    String where = Text.escape(location.toString());
+    try {
+      Health health = Health.inspect(file, progress);
+      String problem = problem(health);
+      if (problem == null) {
+        out.printf(
+            "%s loads and matches its manifest (version %d, updated_at %s); nothing to recover%n",
+            where, health.state().version(), health.state().updatedAt());
+        return ExitCode.OK.code();
+      }
+      out.printf("found: %s is %s%n", where, problem);
+    } catch (StateLoadException e) {
+      out.printf("found: %s is %s: %s%n", where, describe(e.reason()), Text.message(e));
+    }
+    RecoveryResult result;
+    try {
+      result =
+          progress.during("recovering " + where, 0, () -> SystemStates.recoverReport(location));
+    } catch (StateRecoveryException e) {
+      boolean nothing =
+          e.getCause() instanceof StateLoadException l
+              && l.reason() == StateLoadException.Reason.NOT_FOUND
+              && e.getSuppressed().length == 0;
+      throw new CliException(
+          nothing ? ExitCode.NOT_FOUND : ExitCode.UNRECOVERABLE, Text.message(e), e);
+    }
+    SystemStateRecord restored = result.state();
+    String from =
+        result.usedGeneration().isPresent()
+            ? "generation " + result.usedGeneration().getAsLong()
+            : result.usedVersion().map(Text::escape).orElse("an older version");
+    out.printf(
+        "restored %s from %s (the newest whose data verifies), republished as the newest"
+            + " generation: version %d, id %s, updated_at %s, dimension %d, %d QILM rows%n",
+        where,
+        from,
+        restored.version(),
+        Report.id(restored.id()),
+        restored.updatedAt(),
+        restored.memoryState().dimension(),
+        restored.qilm().size());
+    progress.during(
+        "verifying " + where, 0, () -> SystemStates.load(location, LoadOptions.defaults()));
+    out.printf("verified: %s now loads and matches its manifest%n", where);
     return ExitCode.OK.code();
   }
 

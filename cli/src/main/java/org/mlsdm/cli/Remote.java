@@ -25,25 +25,41 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.s3.Generation;
 import org.mlsdm.state.s3.S3StateStorage;
 import org.mlsdm.state.s3.S3StorageConfig;
 import org.mlsdm.state.s3.S3StorageProvider;
 import org.mlsdm.state.spi.StateStorage;
+import org.mlsdm.state.spi.StateStorageProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code s3://bucket/key.json|npz} locations on the command line. The core's operations take local
- * paths on this branch, so a command works on a staged copy: before it runs, the newest generation
- * is downloaded as the main file (with the SHA-256 its manifest records as the checksum file) and
- * the generation before it as the backup; after it succeeded, a staged file whose bytes changed is
- * published as a new generation, conditional on the generation it was staged from (another writer
- * in between makes the command fail with a conflict rather than lose that writer's save). {@code
- * simulate} publishes at every checkpoint through {@link #checkpointed}.
+ * {@code s3://bucket/key.json|npz} locations on the command line, reached in one of two ways.
+ *
+ * <p><b>Directly</b>, for the commands marked {@link Direct} ({@code recover}, {@code inspect},
+ * {@code verify}): the run {@linkplain StateStorageProvider#register registers} an S3 provider
+ * built from {@code --endpoint-url}, {@code --retain} and the SDK's default credentials with the
+ * library, and the command calls the {@link StateLocation} operations of {@code SystemStates} on
+ * {@link #location(Path)}. Nothing is downloaded: {@code recover} considers every retained
+ * generation whose data verifies and republishes the newest such one, {@code inspect} and {@code
+ * verify} read the newest generation and compare it with its manifest.
+ *
+ * <p><b>Staged</b>, for every other command, because each of them needs a local file: {@code init}
+ * and {@code migrate} refuse or keep an existing file and its backup by the local rules, {@code
+ * convert} and {@code diff} read two states and may write one, {@code simulate} checkpoints through
+ * a {@code Checkpointer} (a local journal), {@code compact} rewrites a local journal. Before such a
+ * command runs, the newest generation is downloaded as the main file (with the SHA-256 its manifest
+ * records as the checksum file) and the generation before it as the backup; after it succeeded, a
+ * staged file whose bytes changed is published as a new generation, conditional on the generation
+ * it was staged from (another writer in between makes the command fail with a conflict rather than
+ * lose that writer's save). {@code simulate} publishes at every checkpoint through {@link
+ * #checkpointed}.
  *
  * <p>One instance per command run, made current for the parsing thread by {@link #open}, so that
- * the file-name converter can stage the locations it meets.
+ * the file-name converter can stage the locations it meets (a direct command's location is
+ * registered the same way, and never downloaded).
  */
 final class Remote implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Remote.class);
@@ -52,6 +68,7 @@ final class Remote implements AutoCloseable {
   private final Map<Path, Staged> staged = new LinkedHashMap<>();
   private Path dir;
   private S3StorageProvider provider;
+  private StateStorageProvider.Registration registration;
   private URI endpoint;
   private Integer retain;
 
@@ -68,6 +85,12 @@ final class Remote implements AutoCloseable {
       this.local = local;
     }
   }
+
+  /**
+   * A command that works on its S3 location through the library's {@link StateLocation} API ({@link
+   * #location(Path)}) rather than on a staged copy.
+   */
+  interface Direct {}
 
   private Remote() {}
 
@@ -150,6 +173,28 @@ final class Remote implements AutoCloseable {
   void configure(URI endpoint, Integer retain) {
     this.endpoint = endpoint;
     this.retain = retain;
+  }
+
+  /**
+   * Lets the library reach this run's S3 locations directly: registers the run's provider for the
+   * {@code s3} scheme until {@link #close()}. Replaces {@link #download()} and {@link #publish()}
+   * for a {@link Direct} command.
+   */
+  void direct() {
+    if (registration == null) {
+      registration = StateStorageProvider.register(provider());
+    }
+  }
+
+  /**
+   * The S3 location a path of the current run stands for.
+   *
+   * @return it, or empty for a local path (or outside a run)
+   */
+  static Optional<StateLocation> location(Path path) {
+    Remote r = CURRENT.get();
+    Staged s = r == null ? null : r.staged.get(path);
+    return s == null ? Optional.empty() : Optional.of(StateLocation.of(s.uri));
   }
 
   /** Whether any location of this run is on S3. */
@@ -248,6 +293,11 @@ final class Remote implements AutoCloseable {
 
   /** The storage of one location, with this run's endpoint and retention. */
   S3StateStorage storage(URI uri) {
+    return provider().open(uri);
+  }
+
+  /** The provider with this run's endpoint and retention, built on first use. */
+  private S3StorageProvider provider() {
     if (provider == null) {
       S3StorageConfig.Builder b = S3StorageConfig.builder();
       Optional<URI> e =
@@ -258,7 +308,7 @@ final class Remote implements AutoCloseable {
       }
       provider = new S3StorageProvider(b.build());
     }
-    return provider.open(uri);
+    return provider;
   }
 
   /** The generations that hold data, newest first (deletion markers hide what is below them). */
@@ -334,6 +384,9 @@ final class Remote implements AutoCloseable {
   public void close() {
     if (CURRENT.get() == this) {
       CURRENT.remove();
+    }
+    if (registration != null) {
+      registration.close();
     }
     if (provider != null) {
       provider.close();

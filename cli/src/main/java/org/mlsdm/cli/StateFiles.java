@@ -146,6 +146,10 @@ final class StateFiles {
 
   /** One line on FILE.journal for inspect and verify: frames, bytes, whether it chains. */
   static String journal(Path file) {
+    if (Remote.location(file).isPresent()) {
+      // Checkpointer.status reads local files; the tool checkpoints S3 states as generations.
+      return "not read on S3 (the tool publishes whole generations)";
+    }
     JournalStatus j;
     try {
       j = Checkpointer.status(file);

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
           + " missing checksum file are reported, and so is a backup that does not load; with"
           + " --strict they exit 12."
     })
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, Remote.Direct {
   @Mixin Console console;
 
   @Mixin Options.StateFile target;

@@ -183,6 +183,66 @@ class S3CommandsTest {
   }
 
   @Test
+  void recover_withTheTwoNewestGenerationsDamaged_republishesTheThirdAndNamesIt() throws Exception {
+    String bucket = bucket();
+    String loc = "s3://" + bucket + "/d/state.npz";
+    for (String id : List.of("first", "second", "third")) {
+      Cli.Run init = run("init", loc, "--id", id, "--force");
+      assertThat(init.exitCode()).as(init.toString()).isZero();
+    }
+    List<Generation> gens = generations(loc);
+    assertThat(gens).extracting(Generation::generation).containsExactly(3L, 2L, 1L);
+    // The newest: other bytes of the same size; the one before: its data object gone.
+    byte[] bytes =
+        s3.getObjectAsBytes(b -> b.bucket(bucket).key(gens.get(0).dataKey())).asByteArray();
+    bytes[bytes.length / 2] ^= 1;
+    s3.putObject(b -> b.bucket(bucket).key(gens.get(0).dataKey()), RequestBody.fromBytes(bytes));
+    s3.deleteObject(b -> b.bucket(bucket).key(gens.get(1).dataKey()));
+
+    Cli.Run recover = run("recover", loc);
+
+    assertThat(recover.exitCode()).as(recover.toString()).isZero();
+    assertThat(recover.out())
+        .contains(
+            "found: " + loc + " is corrupt (checksum mismatch): expected " + gens.get(0).sha256())
+        .contains("restored " + loc + " from generation 1 (the newest whose data verifies)")
+        .contains("id 'first'")
+        .contains("verified: " + loc + " now loads and matches its manifest");
+    // Nothing was downloaded and republished from a local copy: one new generation, a copy of 1.
+    List<Generation> after = generations(loc);
+    assertThat(after).extracting(Generation::generation).containsExactly(4L, 3L, 2L, 1L);
+    assertThat(after.get(0).sha256()).isEqualTo(gens.get(2).sha256());
+    Cli.Run inspect = run("inspect", loc);
+    assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+    assertThat(inspect.out()).contains("first").doesNotContain("third").contains(loc);
+    Cli.Run json = run("inspect", loc, "--json");
+    assertThat(json.out()).contains("\"file\" : \"" + loc + "\"");
+    assertThat(run("verify", loc).exitCode()).isZero();
+    // A state that loads is left alone.
+    Cli.Run again = run("recover", loc);
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains(loc + " loads and matches its manifest");
+    assertThat(generations(loc)).hasSize(4);
+  }
+
+  @Test
+  void recover_whenNoGenerationVerifies_exitsUnrecoverable_andPublishesNothing() throws Exception {
+    String bucket = bucket();
+    String loc = "s3://" + bucket + "/u/state.json";
+    assertThat(run("init", loc, "--id", "only").exitCode()).isZero();
+    Generation only = generations(loc).get(0);
+    s3.deleteObject(b -> b.bucket(bucket).key(only.dataKey()));
+
+    Cli.Run recover = run("recover", loc);
+
+    assertThat(recover.exitCode()).as(recover.toString()).isEqualTo(ExitCode.UNRECOVERABLE.code());
+    assertThat(recover.err()).contains("Cannot recover " + loc);
+    assertThat(generations(loc)).hasSize(1);
+    Cli.Run missing = run("recover", "s3://" + bucket + "/u/none.json");
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCode.NOT_FOUND.code());
+  }
+
+  @Test
   void simulate_toS3_publishesEveryCheckpointAsAGeneration() throws Exception {
     String loc = "s3://" + bucket() + "/sim/state.json";
     Cli.Run r = run("simulate", loc, "--steps", "30", "--checkpoint-every", "10", "--retain", "10");

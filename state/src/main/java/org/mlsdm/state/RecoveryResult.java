@@ -3,6 +3,7 @@ package org.mlsdm.state;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What {@link SystemStates#recoverReport(Path)} did.
@@ -14,12 +15,19 @@ import java.util.Optional;
  * @param replacedKeptAt where the main file that recovery replaced was kept ({@code
  *     NAME.damaged-<UTC time>}); empty when nothing was replaced (source {@code MAIN}, no main
  *     file, or the main file itself was the interrupted save's state)
+ * @param usedVersion the version its bytes were read from as its storage names it: the file's path
+ *     for local files; for an object store the location's URI and the generation ({@code
+ *     s3://bucket/key.json generation 3 (…)}), which {@code usedFile}, a {@link Path}, cannot spell
+ * @param usedGeneration the generation used, for storages that number their versions (object
+ *     stores); empty for local files
  */
 public record RecoveryResult(
     SystemStateRecord state,
     Source source,
     Optional<Path> usedFile,
-    Optional<Path> replacedKeptAt) {
+    Optional<Path> replacedKeptAt,
+    Optional<String> usedVersion,
+    OptionalLong usedGeneration) {
 
   /** The sources recovery tries, in this order. */
   public enum Source {
@@ -29,12 +37,15 @@ public record RecoveryResult(
      * The state of an interrupted save: a file whose SHA-256 a checksum file or temp vouches for.
      */
     INTERRUPTED_SAVE,
-    /** The backup, {@code NAME.backup}. */
+    /**
+     * The backup, {@code NAME.backup}; for an object store, the newest older generation whose data
+     * verifies (see {@link RecoveryResult#usedGeneration()}).
+     */
     BACKUP
   }
 
   /**
-   * Checks the parts: none null, and nothing replaced when the source is the main file.
+   * A result without a generation, naming the version used by its file.
    *
    * @param state see the record component
    * @param source see the record component
@@ -44,11 +55,40 @@ public record RecoveryResult(
    * @throws IllegalArgumentException if {@code source} is {@code MAIN} and {@code replacedKeptAt}
    *     is present
    */
+  public RecoveryResult(
+      SystemStateRecord state,
+      Source source,
+      Optional<Path> usedFile,
+      Optional<Path> replacedKeptAt) {
+    this(
+        state,
+        source,
+        usedFile,
+        replacedKeptAt,
+        Objects.requireNonNull(usedFile, "usedFile").map(Path::toString),
+        OptionalLong.empty());
+  }
+
+  /**
+   * Checks the parts: none null, and nothing replaced when the source is the main file.
+   *
+   * @param state see the record component
+   * @param source see the record component
+   * @param usedFile see the record component
+   * @param replacedKeptAt see the record component
+   * @param usedVersion see the record component
+   * @param usedGeneration see the record component
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if {@code source} is {@code MAIN} and {@code replacedKeptAt}
+   *     is present
+   */
   public RecoveryResult {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(usedFile, "usedFile");
     Objects.requireNonNull(replacedKeptAt, "replacedKeptAt");
+    Objects.requireNonNull(usedVersion, "usedVersion");
+    Objects.requireNonNull(usedGeneration, "usedGeneration");
     if (source == Source.MAIN && replacedKeptAt.isPresent()) {
       throw new IllegalArgumentException("a recovery from the main file replaces nothing");
     }

@@ -1,6 +1,7 @@
 package org.mlsdm.state;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The main file's SHA-256 does not match its {@code .checksum} file: the bytes on disk are not the
@@ -11,6 +12,9 @@ public class StateCorruptionException extends StateLoadException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path path;
+
+  /** The location or version as its storage names it. */
+  private final String location;
 
   /** The lowercase hex digest recorded in the checksum file. */
   private final String expected;
@@ -26,17 +30,48 @@ public class StateCorruptionException extends StateLoadException {
    * @param actual the lowercase hex digest of the file's bytes
    */
   public StateCorruptionException(Path path, String expected, String actual) {
+    this(path, String.valueOf(path), expected, actual);
+  }
+
+  /**
+   * Creates an exception for a checksum mismatch at a location that need not be a local file: an
+   * object-store URI keeps its {@code //} in the message and in {@link #location()}.
+   *
+   * @param location the state or version whose bytes did not match, as its storage names it (a
+   *     path, {@code s3://bucket/key.json}, {@code s3://bucket/key.json generation 3 (…)})
+   * @param expected the lowercase hex digest recorded for it
+   * @param actual the lowercase hex digest of its bytes
+   * @throws NullPointerException if {@code location} is null
+   */
+  public StateCorruptionException(String location, String expected, String actual) {
+    this(Path.of(Objects.requireNonNull(location, "location")), location, expected, actual);
+  }
+
+  private StateCorruptionException(Path path, String location, String expected, String actual) {
     super(
         Reason.CORRUPT,
-        "Checksum mismatch for " + path + ": expected " + expected + ", actual " + actual,
+        "Checksum mismatch for " + location + ": expected " + expected + ", actual " + actual,
         null);
     this.path = path;
+    this.location = location;
     this.expected = expected;
     this.actual = actual;
   }
 
   /**
-   * Returns the state file whose bytes did not match.
+   * Returns the location whose bytes did not match, as its storage names it: the path's text for a
+   * local file, the URI (with a generation, for an older version) for an object store.
+   *
+   * @return the location's text
+   */
+  public String location() {
+    return location;
+  }
+
+  /**
+   * Returns the state file whose bytes did not match. For a location that is not a local file this
+   * is {@code Path.of} of its text, which folds {@code s3://} into {@code s3:/}: {@link
+   * #location()} names it exactly.
    *
    * @return the path, or null after deserialization
    */

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.SaveOptions;
+import org.mlsdm.state.StateCorruptionException;
 import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLayout;
 import org.mlsdm.state.StateLoadException;
@@ -24,6 +26,7 @@ import org.mlsdm.state.StateMetrics;
 import org.mlsdm.state.SystemStateRecord;
 import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.s3.ceph.CephCluster;
+import org.mlsdm.state.spi.StateStorageProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -158,5 +161,79 @@ class S3SystemStatesTest {
     assertThat(saved).containsExactly(size);
     assertThat(loaded).containsExactly(size);
     assertThat(names).containsOnly(loc.name());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "npz"})
+  @SuppressWarnings("try") // the listener's registration is held, never referenced
+  void recover_skipsEveryGenerationWhoseDataNoLongerVerifies_andSaysWhichItUsed(String ext)
+      throws Exception {
+    StateLocation loc = StateLocation.parse("s3://" + bucket + "/core/three." + ext);
+    for (String id : List.of("first", "second", "third")) {
+      SystemStates.save(SystemStates.createEmpty(8).withId(id), loc, SaveOptions.defaults());
+    }
+    List<Generation> gens = generations(loc);
+    // The newest: other bytes of the same size; the one before: its data object gone.
+    byte[] bytes =
+        raw.getObjectAsBytes(b -> b.bucket(bucket).key(gens.get(0).dataKey())).asByteArray();
+    bytes[bytes.length / 2] ^= 1;
+    raw.putObject(b -> b.bucket(bucket).key(gens.get(0).dataKey()), RequestBody.fromBytes(bytes));
+    raw.deleteObject(b -> b.bucket(bucket).key(gens.get(1).dataKey()));
+    List<String> failures = new ArrayList<>();
+    StateMetrics listener =
+        new StateMetrics() {
+          @Override
+          public void onChecksumFailure(
+              StateLocation location, String source, String expected, String actual) {
+            failures.add(location + " | " + source);
+          }
+        };
+
+    RecoveryResult r;
+    try (StateMetrics.Registration reg = StateMetrics.register(listener)) {
+      assertThatThrownBy(() -> SystemStates.load(loc, LoadOptions.defaults()))
+          .isInstanceOfSatisfying(
+              StateCorruptionException.class,
+              e -> assertThat(e.location()).isEqualTo(loc.toString()))
+          .hasMessageStartingWith("Checksum mismatch for " + loc + ": expected ");
+      r = SystemStates.recoverReport(loc);
+    }
+
+    assertThat(r.state().id()).isEqualTo("first");
+    assertThat(r.source()).isEqualTo(RecoveryResult.Source.BACKUP);
+    assertThat(r.usedGeneration()).hasValue(1L);
+    assertThat(r.usedVersion()).hasValueSatisfying(v -> assertThat(v).startsWith(loc + " "));
+    // The load's mismatch, then recovery's of generation 3, each named with its "//".
+    assertThat(failures)
+        .hasSize(2)
+        .startsWith(loc + " | " + loc)
+        .anySatisfy(f -> assertThat(f).startsWith(loc + " | " + loc + " generation 3 "));
+    assertThat(generations(loc)).extracting(Generation::generation).startsWith(4L, 3L, 2L, 1L);
+    assertThat(SystemStates.load(loc, LoadOptions.defaults()).id()).isEqualTo("first");
+  }
+
+  @Test
+  @SuppressWarnings("try") // the registration is held, never referenced
+  void register_aConfiguredProvider_servesTheLocationApi_untilTheRegistrationIsClosed()
+      throws Exception {
+    StateLocation loc = StateLocation.parse("s3://" + bucket + "/reg/state.json");
+    SystemStateRecord saved;
+    try (S3StorageProvider tenant =
+            new S3StorageProvider(S3Testing.config().keyPrefix("tenant-7/").retention(3).build());
+        StateStorageProvider.Registration r = StateStorageProvider.register(tenant)) {
+      saved =
+          SystemStates.save(SystemStates.createEmpty(8).withId("t7"), loc, SaveOptions.defaults());
+      assertThat(SystemStates.load(loc, LoadOptions.defaults())).isEqualTo(saved);
+      assertThat(SystemStates.inspect(loc, LoadOptions.defaults()).healthy()).isTrue();
+      assertThat(SystemStates.recoverReport(loc).source()).isEqualTo(RecoveryResult.Source.MAIN);
+    }
+    // Everything went under the configured prefix, which the default provider does not use.
+    assertThat(S3Testing.keys(raw, bucket, "tenant-7/reg/")).isNotEmpty();
+    assertThat(S3Testing.keys(raw, bucket, "reg/")).isEmpty();
+    assertThatThrownBy(() -> SystemStates.load(loc, LoadOptions.defaults()))
+        .isInstanceOfSatisfying(
+            StateLoadException.class,
+            e -> assertThat(e.reason()).isEqualTo(StateLoadException.Reason.NOT_FOUND))
+        .hasMessageContaining(loc.toString());
   }
 }

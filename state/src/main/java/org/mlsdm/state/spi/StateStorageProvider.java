@@ -3,10 +3,23 @@ package org.mlsdm.state.spi;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
+import org.mlsdm.state.internal.store.StorageProviders;
 
 /**
  * Opens storage for the locations of one URI scheme ({@code file}, {@code s3}); found by {@link
- * java.util.ServiceLoader}.
+ * java.util.ServiceLoader}, which builds each provider with its defaults.
+ *
+ * <p>An application that configures a provider itself (an endpoint, credentials, a retention)
+ * {@linkplain #register registers} it: until the registration is closed, every {@code SystemStates}
+ * operation on a {@code StateLocation} of that scheme opens its storage through it.
+ *
+ * <pre>{@code
+ * try (S3StorageProvider s3 = new S3StorageProvider(config);
+ *     StateStorageProvider.Registration r = StateStorageProvider.register(s3)) {
+ *   SystemStates.save(state, StateLocation.parse("s3://agents/a1.npz"), SaveOptions.defaults());
+ * }
+ * }</pre>
  */
 public interface StateStorageProvider {
   /**
@@ -41,4 +54,31 @@ public interface StateStorageProvider {
    * @throws IOException if the storage cannot be reached
    */
   StateStorage open(URI location, Map<String, String> settings) throws IOException;
+
+  /**
+   * Makes {@code provider} serve its scheme in this class loader, ahead of the provider {@link
+   * java.util.ServiceLoader} found and of earlier registrations, until the returned registration is
+   * closed; closing it brings back whichever served before (the newest open registration wins).
+   * Global, as {@code StateMetrics} listeners are: every thread sees it, and operations already
+   * running keep the storage they opened. Thread-safe. The provider is not closed by the
+   * registration: its owner closes it after closing the registration.
+   *
+   * @param provider the provider, which must be thread-safe
+   * @return the registration; close it to remove this provider. Closing twice does nothing
+   * @throws IllegalArgumentException if the provider's scheme is {@code file} (local paths never go
+   *     through a provider) or not a URI scheme of two or more characters
+   * @throws NullPointerException if {@code provider} or its scheme is null
+   */
+  static Registration register(StateStorageProvider provider) {
+    Runnable remove = StorageProviders.register(Objects.requireNonNull(provider, "provider"));
+    return remove::run;
+  }
+
+  /** A registered provider; closing it removes the registration. Closing twice does nothing. */
+  @FunctionalInterface
+  interface Registration extends AutoCloseable {
+    /** Removes the registration. */
+    @Override
+    void close();
+  }
 }

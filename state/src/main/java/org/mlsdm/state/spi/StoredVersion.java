@@ -84,4 +84,20 @@ public interface StoredVersion {
    * @throws IOException if the storage cannot be read
    */
   SeekableByteChannel open() throws IOException;
+
+  /**
+   * Opens its bytes as {@link #open()} does but without the storage's own check of them against
+   * {@link #recordedSha256()}, for a reader that hashes what it reads and compares the digests
+   * itself, so that a mismatch reaches it with both digests rather than as a failed read (the core
+   * reads this way whenever it verifies a checksum or inspects). Storages that check nothing on
+   * read need not override it.
+   *
+   * @return a channel positioned at 0, bounded by {@link #size()}
+   * @throws java.nio.file.NoSuchFileException if it no longer exists
+   * @throws CorruptVersionException if the storage can tell that the version is bad otherwise
+   * @throws IOException if the storage cannot be read
+   */
+  default SeekableByteChannel openUnverified() throws IOException {
+    return open();
+  }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.StateMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,24 +43,51 @@ public final class MetricsListeners {
     return !LISTENERS.isEmpty();
   }
 
-  static void save(Path path, long bytes, Duration duration, int attempts) {
-    each(l -> l.onSave(path, bytes, duration, attempts));
+  static void save(String where, long bytes, Duration duration, int attempts) {
+    if (any()) {
+      StateLocation l = location(where);
+      each(m -> m.onSave(l, bytes, duration, attempts));
+    }
   }
 
-  static void load(Path path, long bytes, Duration duration, boolean migrated) {
-    each(l -> l.onLoad(path, bytes, duration, migrated));
+  static void load(String where, long bytes, Duration duration, boolean migrated) {
+    if (any()) {
+      StateLocation l = location(where);
+      each(m -> m.onLoad(l, bytes, duration, migrated));
+    }
   }
 
-  static void retry(Path path, int attempt, Throwable cause) {
-    each(l -> l.onRetry(path, attempt, cause));
+  static void retry(String where, int attempt, Throwable cause) {
+    if (any()) {
+      StateLocation l = location(where);
+      each(m -> m.onRetry(l, attempt, cause));
+    }
   }
 
-  static void recovery(Path path, Path source) {
-    each(l -> l.onRecovery(path, source));
+  static void recovery(String where, String source) {
+    if (any()) {
+      StateLocation l = location(where);
+      each(m -> m.onRecovery(l, source));
+    }
   }
 
-  static void checksumFailure(Path path, String expected, String actual) {
-    each(l -> l.onChecksumFailure(path, expected, actual));
+  static void checksumFailure(String where, String source, String expected, String actual) {
+    if (any()) {
+      StateLocation l = location(where);
+      each(m -> m.onChecksumFailure(l, source, expected, actual));
+    }
+  }
+
+  /**
+   * The location a storage describes ({@link org.mlsdm.state.spi.StateStorage#describe()}): a URI
+   * as it is written, anything else (a resolved local path) as a path.
+   */
+  static StateLocation location(String described) {
+    try {
+      return StateLocation.parse(described);
+    } catch (IllegalArgumentException e) {
+      return StateLocation.of(Path.of(described));
+    }
   }
 
   private static void each(Consumer<StateMetrics> call) {
@@ -74,7 +102,8 @@ public final class MetricsListeners {
 
   /**
    * One registration: a wrapper with identity equality, so that removing it removes exactly this
-   * registration even when the same listener is registered twice.
+   * registration even when the same listener is registered twice. The store calls only the location
+   * forms, whose defaults in the listener reach its {@code Path} forms.
    */
   private static final class Entry implements StateMetrics {
     private final StateMetrics listener;
@@ -84,28 +113,29 @@ public final class MetricsListeners {
     }
 
     @Override
-    public void onSave(Path path, long bytes, Duration duration, int attempts) {
-      listener.onSave(path, bytes, duration, attempts);
+    public void onSave(StateLocation location, long bytes, Duration duration, int attempts) {
+      listener.onSave(location, bytes, duration, attempts);
     }
 
     @Override
-    public void onLoad(Path path, long bytes, Duration duration, boolean migrated) {
-      listener.onLoad(path, bytes, duration, migrated);
+    public void onLoad(StateLocation location, long bytes, Duration duration, boolean migrated) {
+      listener.onLoad(location, bytes, duration, migrated);
     }
 
     @Override
-    public void onRetry(Path path, int attempt, Throwable cause) {
-      listener.onRetry(path, attempt, cause);
+    public void onRetry(StateLocation location, int attempt, Throwable cause) {
+      listener.onRetry(location, attempt, cause);
     }
 
     @Override
-    public void onRecovery(Path path, Path source) {
-      listener.onRecovery(path, source);
+    public void onRecovery(StateLocation location, String source) {
+      listener.onRecovery(location, source);
     }
 
     @Override
-    public void onChecksumFailure(Path path, String expected, String actual) {
-      listener.onChecksumFailure(path, expected, actual);
+    public void onChecksumFailure(
+        StateLocation location, String source, String expected, String actual) {
+      listener.onChecksumFailure(location, source, expected, actual);
     }
 
     @Override

@@ -137,7 +137,10 @@ public final class StateStore {
     return providers.forScheme(location.scheme()).open(location.uri());
   }
 
-  /** A storage's location as a {@code Path}, for the exceptions and reports that take one. */
+  /**
+   * A storage's location as a {@code Path}, for the reports that take one; messages and metrics use
+   * the description itself, which keeps a URI's {@code //}.
+   */
   private static Path pathOf(String described) {
     return Path.of(described);
   }
@@ -164,12 +167,11 @@ public final class StateStore {
     try (StateStorage storage = open(location);
         StateStorage.WriteSession session = storage.write()) {
       where = storage.describe();
-      Path target = pathOf(where);
-      warnIntegrity(record, target);
+      warnIntegrity(record, where);
       Committed done = commitWhole(record, codec, storage, session, options);
       LOG.info("State saved to {} ({} bytes, {} attempt(s))", where, done.bytes(), done.attempts());
       MetricsListeners.save(
-          target, done.bytes(), Duration.ofNanos(System.nanoTime() - start), done.attempts());
+          where, done.bytes(), Duration.ofNanos(System.nanoTime() - start), done.attempts());
       return record;
     } catch (IOException e) {
       throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
@@ -240,7 +242,7 @@ public final class StateStore {
   }
 
   /** Logs the integrity warnings at WARN, as the Python store does on save and load. */
-  private static void warnIntegrity(SystemStateRecord record, Path file) {
+  private static void warnIntegrity(SystemStateRecord record, String file) {
     if (LOG.isWarnEnabled()) {
       for (String w : Integrity.warnings(record)) {
         LOG.warn("State integrity warning for {}: {}", file, w);
@@ -308,7 +310,7 @@ public final class StateStore {
             options.maxAttempts(),
             e.toString());
         if (i < options.maxAttempts()) {
-          MetricsListeners.retry(pathOf(where), i, e);
+          MetricsListeners.retry(where, i, e);
           sleep(backoff);
           backoff = Math.min(backoff * 2, cap);
         }
@@ -359,7 +361,7 @@ public final class StateStore {
         location,
         (storage, view) -> {
           Loaded l = loadWithJournal(format, storage, view.current(), options, false);
-          Path file = pathOf(storage.describe());
+          String file = storage.describe();
           LOG.info("State loaded from {} ({} bytes)", file, l.baseBytes());
           warnIntegrity(l.record(), file);
           MetricsListeners.load(
@@ -398,7 +400,7 @@ public final class StateStore {
       LoadOptions options,
       boolean needSha)
       throws IOException {
-    Path file = pathOf(storage.describe());
+    String file = storage.describe();
     StoredVersion v = current.orElseThrow(() -> notFound(file, null));
     Journal journal = storage.supportsJournal() ? storage.journal() : null;
     try {
@@ -407,7 +409,7 @@ public final class StateStore {
       Reading r = readVersion(format, v, file, expected != null || hasJournal || needSha);
       // A mismatch wins over whatever the parse returned or threw.
       if (expected != null) {
-        verify(file, expected, r.sha256());
+        verify(file, file, expected, r.sha256());
       }
       if (r.failure() != null) {
         throw r.failure();
@@ -493,7 +495,7 @@ public final class StateStore {
         }
       }
     } catch (IOException e) {
-      throw unreadable(pathOf(where), e);
+      throw unreadable(where, e);
     }
   }
 
@@ -509,9 +511,11 @@ public final class StateStore {
    * this thread parses, and for another channel after the parse. Content errors are returned; I/O
    * errors are thrown, a vanished version as not found.
    */
-  private Reading readVersion(StateFormat format, StoredVersion v, Path file, boolean hash)
+  private Reading readVersion(StateFormat format, StoredVersion v, String file, boolean hash)
       throws IOException {
-    try (SeekableByteChannel ch = v.open()) {
+    // When this read hashes, the caller compares the digests: a storage's own check would only
+    // turn a mismatch into a failed read without the evidence.
+    try (SeekableByteChannel ch = hash ? v.openUnverified() : v.open()) {
       long size = ch.size();
       StateCodec codec = codecs.apply(format);
       try {
@@ -556,7 +560,7 @@ public final class StateStore {
     }
   }
 
-  private static StateLoadException notFound(Path file, Exception cause) {
+  private static StateLoadException notFound(String file, Exception cause) {
     return new StateLoadException(
         StateLoadException.Reason.NOT_FOUND, "State file not found: " + file, cause);
   }
@@ -580,15 +584,19 @@ public final class StateStore {
     }
   }
 
-  private static void verify(Path file, String expected, String actual) {
+  /**
+   * Compares the digest of {@code source}, a version of the state at {@code where} (the same text
+   * for the current version), with the recorded one.
+   */
+  private static void verify(String where, String source, String expected, String actual) {
     if (!expected.equals(actual)) {
-      LOG.warn("Checksum mismatch for {}: expected {}, got {}", file, expected, actual);
-      MetricsListeners.checksumFailure(file, expected, actual);
-      throw new StateCorruptionException(file, expected, actual);
+      LOG.warn("Checksum mismatch for {}: expected {}, got {}", source, expected, actual);
+      MetricsListeners.checksumFailure(where, source, expected, actual);
+      throw new StateCorruptionException(source, expected, actual);
     }
   }
 
-  private static StateLoadException unreadable(Path file, IOException e) {
+  private static StateLoadException unreadable(String file, IOException e) {
     if (e instanceof NoSuchFileException) {
       return notFound(file, e);
     }
@@ -616,6 +624,11 @@ public final class StateStore {
 
   /** Builds the record of a decoded file, migrating its raw form first when it is older. */
   public static DecodedRecord decode(Decoded decoded, Path file, LoadOptions options) {
+    return decode(decoded, file.toString(), options);
+  }
+
+  /** As {@link #decode(Decoded, Path, LoadOptions)}, naming the source by its description. */
+  static DecodedRecord decode(Decoded decoded, String file, LoadOptions options) {
     if (!decoded.isRaw()) {
       try {
         return new DecodedRecord(decoded.record(), false);
@@ -675,7 +688,7 @@ public final class StateStore {
     }
   }
 
-  private static StateLoadException invalid(Path file, StateValidationException e) {
+  private static StateLoadException invalid(String file, StateValidationException e) {
     return new StateLoadException(
         StateLoadException.Reason.INVALID, "Invalid state in " + file + ": " + e.getMessage(), e);
   }
@@ -698,7 +711,7 @@ public final class StateStore {
   private StateInspection inspectOnce(
       StateFormat format, StateStorage storage, StateStorage.ReadView view, LoadOptions options)
       throws IOException {
-    Path file = pathOf(storage.describe());
+    String file = storage.describe();
     StoredVersion v = view.current().orElseThrow(() -> notFound(file, null));
     String expected = null;
     boolean sumUnreadable = false;
@@ -737,7 +750,7 @@ public final class StateStore {
       }
     }
     return new StateInspection(
-        file,
+        pathOf(file),
         format,
         r.size(),
         versionFound,
@@ -755,7 +768,7 @@ public final class StateStore {
     if (backup.isEmpty()) {
       return BackupCheck.ABSENT;
     }
-    Path file = pathOf(backup.get().describe());
+    String file = backup.get().describe();
     try {
       Reading r = readVersion(format, backup.get(), file, false);
       if (r.failure() != null) {
@@ -786,16 +799,17 @@ public final class StateStore {
     try (StateStorage storage = open(location);
         StateStorage.WriteSession session = storage.write()) {
       where = storage.describe();
-      Path target = pathOf(where);
+      String target = where;
       StateLoadException mainFailure = notFound(target, null);
       StateLoadException backupFailure = null;
       boolean backupSeen = false;
       for (StoredVersion c : session.candidates()) {
-        Path file = pathOf(c.describe());
-        boolean verify = c.kind() != StoredVersion.Kind.BACKUP;
+        String file = c.describe();
         SystemStateRecord r;
         try {
-          String expected = verify ? recorded(c, file) : null;
+          // A local backup records no checksum; an object store's older generations do, and one
+          // whose data no longer matches its manifest is skipped for the next.
+          String expected = recorded(c, file);
           if (c.kind() == StoredVersion.Kind.INTERRUPTED && expected == null) {
             continue;
           }
@@ -806,6 +820,9 @@ public final class StateStore {
           switch (c.kind()) {
             case CURRENT -> mainFailure = failure;
             case BACKUP, GENERATION -> {
+              if (backupFailure != null) {
+                failure.addSuppressed(backupFailure);
+              }
               backupSeen = true;
               backupFailure = failure;
             }
@@ -818,8 +835,10 @@ public final class StateStore {
           return new RecoveryResult(
               withJournal(format, storage, session, r),
               RecoveryResult.Source.MAIN,
+              Optional.of(pathOf(file)),
+              Optional.empty(),
               Optional.of(file),
-              Optional.empty());
+              c.generation());
         }
         LOG.info("Recovering {} from {}", target, file);
         List<Optional<String>> kept = new ArrayList<>(1);
@@ -833,8 +852,10 @@ public final class StateStore {
         return new RecoveryResult(
             withJournal(format, storage, session, r),
             source,
+            Optional.of(pathOf(file)),
+            kept.get(kept.size() - 1).map(StateStore::pathOf),
             Optional.of(file),
-            kept.get(kept.size() - 1).map(StateStore::pathOf));
+            c.generation());
       }
       if (!backupSeen) {
         throw new StateRecoveryException(
@@ -890,7 +911,7 @@ public final class StateStore {
    * link) is not read: load refuses it, while recover judges the file without it rather than roll
    * back to the backup.
    */
-  private static String recorded(StoredVersion c, Path file) throws IOException {
+  private static String recorded(StoredVersion c, String file) throws IOException {
     try {
       return c.recordedSha256().orElse(null);
     } catch (NotRegularFileException e) {
@@ -912,15 +933,15 @@ public final class StateStore {
   private SystemStateRecord candidate(
       StateFormat format,
       StoredVersion c,
-      Path file,
+      String file,
       String expected,
-      Path target,
+      String target,
       LoadOptions options)
       throws IOException {
     try {
       Reading read = readVersion(format, c, file, expected != null);
       if (expected != null) {
-        verify(file, expected, read.sha256());
+        verify(target, file, expected, read.sha256());
       }
       if (read.failure() != null) {
         throw read.failure();
@@ -940,7 +961,7 @@ public final class StateStore {
     }
   }
 
-  private static StateLoadException failed(Path file, Throwable e) {
+  private static StateLoadException failed(String file, Throwable e) {
     LOG.warn("Recovery candidate {} failed: {}", file, e.toString());
     return new StateLoadException(
         StateLoadException.Reason.MALFORMED, "Cannot load " + file + ": " + e, e);
