@@ -149,30 +149,31 @@ class S3JournalTest {
   @Test
   void retention_neverRemovesAnObjectARetainedGenerationNames_gcRemovesOnlyOrphans()
       throws Exception {
+    // Written with the default grace: with none, a write could never meet the timing rule.
+    S3StateStorage writer = provider.open(uri("retention"));
+    S3Testing.save(writer, "base".getBytes(StandardCharsets.US_ASCII));
+    Journal j = writer.journal();
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      String frame = "<" + i + ">";
+      append(j, frame);
+      j.sync();
+      all.append(frame);
+    }
     try (S3StorageProvider tight =
         new S3StorageProvider(S3Testing.config().retention(2).gracePeriod(Duration.ZERO).build())) {
       S3StateStorage s = tight.open(uri("retention"));
-      S3Testing.save(s, "base".getBytes(StandardCharsets.US_ASCII));
-      Journal j = s.journal();
-      StringBuilder all = new StringBuilder();
-      for (int i = 0; i < 6; i++) {
-        String frame = "<" + i + ">";
-        append(j, frame);
-        j.sync();
-        all.append(frame);
-        // Server timestamps have one-second resolution: let each generation leave its grace.
-        Thread.sleep(1_100);
-      }
       // A crashed writer's delta: uploaded, never named by a manifest.
       String orphan = s.location().dataPrefix() + "20260101T000000Z-" + "0".repeat(32);
       try (var raw = S3Testing.rawClient()) {
         raw.putObject(
             b -> b.bucket(bucket).key(orphan),
             software.amazon.awssdk.core.sync.RequestBody.fromString("lost"));
+        // Server timestamps have one-second resolution: let "now" pass every object's time.
         Thread.sleep(1_100);
-        s.prune();
         GcReport report = s.gc();
         assertThat(report.deletedDataObjects()).isEqualTo(1);
+        assertThat(report.prunedGenerations()).isEqualTo(5);
         List<Generation> kept = s.generations();
         assertThat(kept).extracting(Generation::generation).containsExactly(7L, 6L);
         List<String> named = new ArrayList<>();
