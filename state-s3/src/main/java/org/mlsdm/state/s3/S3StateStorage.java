@@ -59,9 +59,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * For {@code s3://BUCKET/KEY} with key prefix {@code P}:
  *
  * <pre>
- * P KEY/data/&lt;UTC time&gt;-&lt;32 random hex&gt;   the bytes of one write; never overwritten
+ * P KEY/data/&lt;UTC time&gt;-&lt;32 random hex&gt;   the bytes of one write, or one checkpoint's delta;
+ *                                             never overwritten
  * P KEY/manifests/&lt;20-digit generation&gt;.json  commits that generation (see {@link Manifests})
  * </pre>
+ *
+ * A checkpoint (see {@link S3Journal}) publishes a generation that names the same data object as
+ * the one it extends and one more delta object; a compaction is a save.
  *
  * <h2>One save, step by step</h2>
  *
@@ -91,7 +95,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * After each commit, and in {@link #gc()}, a generation g is pruned (its manifest deleted, then its
  * data object) only when both hold: g is not among the newest {@code retention} generations, and
- * the generation after g was created more than the grace period ago (server time). A reader that
+ * the generation after g was created more than the grace period ago (server time); of the objects
+ * g names, only those no retained generation names are deleted with it. A reader that
  * picked g while it was the newest thus has the whole grace period to read it; a reader of an older
  * generation that loses that race gets an {@link IOException} naming the vanished key, never wrong
  * bytes.

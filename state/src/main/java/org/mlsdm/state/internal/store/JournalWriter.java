@@ -70,6 +70,13 @@ import org.slf4j.LoggerFactory;
  * the rows above (the durable-file protocol guarantees that). Compaction after a batch runs on the
  * committing thread after the batch's checkpoints are acknowledged; a compaction that fails is
  * logged and retried after the next batch, as the journal still holds every checkpoint.
+ *
+ * <p><b>Object stores.</b> The journal belongs to a generation ({@link Journal#generation()}): each
+ * sync publishes the next generation only while the one it extends is the newest, and compactions
+ * and rewrites publish with that generation expected, so a writer that lost a race gets a {@code
+ * ConcurrentUpdateException} instead of hiding another writer's checkpoint. After each whole-file
+ * commit the writer moves to the journal of the generation it published. The file-identity check
+ * of the base is local only; there the conditional publish does its work.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
