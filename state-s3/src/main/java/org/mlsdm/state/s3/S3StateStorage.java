@@ -95,11 +95,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * After each commit, and in {@link #gc()}, a generation g is pruned (its manifest deleted, then its
  * data object) only when both hold: g is not among the newest {@code retention} generations, and
- * the generation after g was created more than the grace period ago (server time); of the objects
- * g names, only those no retained generation names are deleted with it. A reader that
- * picked g while it was the newest thus has the whole grace period to read it; a reader of an older
- * generation that loses that race gets an {@link IOException} naming the vanished key, never wrong
- * bytes.
+ * the generation after g was created more than the grace period ago (server time); of the objects g
+ * names, only those no retained generation names are deleted with it. A reader that picked g while
+ * it was the newest thus has the whole grace period to read it; a reader of an older generation
+ * that loses that race gets an {@link IOException} naming the vanished key, never wrong bytes.
  *
  * <h2>Timing rule</h2>
  *

@@ -75,8 +75,8 @@ import org.slf4j.LoggerFactory;
  * sync publishes the next generation only while the one it extends is the newest, and compactions
  * and rewrites publish with that generation expected, so a writer that lost a race gets a {@code
  * ConcurrentUpdateException} instead of hiding another writer's checkpoint. After each whole-file
- * commit the writer moves to the journal of the generation it published. The file-identity check
- * of the base is local only; there the conditional publish does its work.
+ * commit the writer moves to the journal of the generation it published. The file-identity check of
+ * the base is local only; there the conditional publish does its work.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
