@@ -117,6 +117,75 @@ public final class Checkpointer implements AutoCloseable {
   }
 
   /**
+   * Saves {@code initial} whole at any location whose storage keeps a journal (a local file, or
+   * {@code s3://} with the S3 module) and opens a checkpointer on it, with the default threshold.
+   * On an object store each checkpoint publishes a generation whose manifest names the base object
+   * and the delta objects since it (see the S3 module's documentation).
+   *
+   * @param location a state whose name ends in {@code .json} or {@code .npz}
+   * @param initial the state to start from
+   * @return the checkpointer
+   * @throws StateSaveException if the save fails
+   * @throws IllegalArgumentException for an unsupported extension
+   * @throws UnsupportedOperationException if the location's storage keeps no journal
+   * @throws NullPointerException if an argument is null
+   */
+  public static Checkpointer create(StateLocation location, SystemStateRecord initial) {
+    return create(location, initial, DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * Saves {@code initial} whole at {@code location} and opens a checkpointer on it.
+   *
+   * @param location a state whose name ends in {@code .json} or {@code .npz}
+   * @param initial the state to start from
+   * @param threshold compact when the journal reaches this many bytes per base byte, &gt; 0
+   * @return the checkpointer
+   * @throws StateSaveException if the save fails
+   * @throws IllegalArgumentException for an unsupported extension or a bad threshold
+   * @throws UnsupportedOperationException if the location's storage keeps no journal
+   * @throws NullPointerException if an argument is null
+   */
+  public static Checkpointer create(
+      StateLocation location, SystemStateRecord initial, double threshold) {
+    Objects.requireNonNull(initial, "initial");
+    return new Checkpointer(
+        JournalWriter.open(location, initial, threshold, SaveOptions.defaults()));
+  }
+
+  /**
+   * Opens a checkpointer on an existing state at any location whose storage keeps a journal, with
+   * the default threshold; {@link #state()} returns base + journal as loaded.
+   *
+   * @param location a state whose name ends in {@code .json} or {@code .npz}
+   * @return the checkpointer
+   * @throws StateLoadException if the state cannot be loaded
+   * @throws StateSaveException if the journal cannot be repaired
+   * @throws IllegalArgumentException for an unsupported extension
+   * @throws UnsupportedOperationException if the location's storage keeps no journal
+   * @throws NullPointerException if {@code location} is null
+   */
+  public static Checkpointer open(StateLocation location) {
+    return open(location, DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * Opens a checkpointer on an existing state at {@code location} with a compaction threshold.
+   *
+   * @param location a state whose name ends in {@code .json} or {@code .npz}
+   * @param threshold compact when the journal reaches this many bytes per base byte, &gt; 0
+   * @return the checkpointer
+   * @throws StateLoadException if the state cannot be loaded
+   * @throws StateSaveException if the journal cannot be repaired
+   * @throws IllegalArgumentException for an unsupported extension or a bad threshold
+   * @throws UnsupportedOperationException if the location's storage keeps no journal
+   * @throws NullPointerException if {@code location} is null
+   */
+  public static Checkpointer open(StateLocation location, double threshold) {
+    return new Checkpointer(JournalWriter.open(location, null, threshold, SaveOptions.defaults()));
+  }
+
+  /**
    * Returns the state this checkpointer opened at: the one loaded by {@link #open(Path)} or saved
    * by {@link #create(Path, SystemStateRecord)}.
    *

@@ -1,6 +1,7 @@
 package org.mlsdm.state.s3;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -16,6 +17,8 @@ import java.util.OptionalLong;
  * @param writer the id of the writer that published it
  * @param restoredFrom the generation whose data it republishes, when made by restore
  * @param deleted whether it is a deletion marker: the state was deleted at this generation
+ * @param deltas the checkpoints since the data object (incremental checkpoints), in order; their
+ *     bytes, concatenated, are the state's journal at this generation
  */
 public record Generation(
     long generation,
@@ -26,7 +29,76 @@ public record Generation(
     Instant createdAt,
     String writer,
     OptionalLong restoredFrom,
-    boolean deleted) {
+    boolean deleted,
+    List<Delta> deltas) {
+
+  /**
+   * One delta object a generation names: the journal bytes of one checkpoint (or of one group
+   * commit), immutable under a unique key.
+   *
+   * @param key its object key, under the state's data prefix
+   * @param size its length in bytes, &gt; 0
+   * @param sha256 its lowercase hex SHA-256
+   */
+  public record Delta(String key, long size, String sha256) {
+    /**
+     * Validates the fields.
+     *
+     * @param key its object key
+     * @param size its length in bytes, &gt; 0
+     * @param sha256 its lowercase hex SHA-256
+     * @throws IllegalArgumentException if the size is not positive or the hash is not 64 lowercase
+     *     hex digits
+     */
+    public Delta {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(sha256, "sha256");
+      if (size <= 0) {
+        throw new IllegalArgumentException("delta size must be > 0, got " + size);
+      }
+      if (!sha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException(
+            "delta sha256 must be 64 lowercase hex digits, got " + sha256);
+      }
+    }
+  }
+
+  /**
+   * A generation without deltas (a whole-file save, a restore, a deletion marker).
+   *
+   * @param generation its number, from 1
+   * @param previous the newest generation when it was published, 0 for none
+   * @param dataKey the key of its data object; empty for a deletion marker
+   * @param size the data object's size in bytes
+   * @param sha256 the data's lowercase hex SHA-256; empty for a deletion marker
+   * @param createdAt when it was published
+   * @param writer the id of the writer that published it
+   * @param restoredFrom the generation whose data it republishes, if any
+   * @param deleted whether it is a deletion marker
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public Generation(
+      long generation,
+      long previous,
+      String dataKey,
+      long size,
+      String sha256,
+      Instant createdAt,
+      String writer,
+      OptionalLong restoredFrom,
+      boolean deleted) {
+    this(
+        generation,
+        previous,
+        dataKey,
+        size,
+        sha256,
+        createdAt,
+        writer,
+        restoredFrom,
+        deleted,
+        List.of());
+  }
 
   /**
    * Validates the fields.
@@ -40,10 +112,15 @@ public record Generation(
    * @param writer the id of the writer that published it
    * @param restoredFrom the generation whose data it republishes, if any
    * @param deleted whether it is a deletion marker
-   * @throws IllegalArgumentException if a number is out of range, or the data fields do not match
-   *     {@code deleted}
+   * @param deltas the delta objects since the data object, in order
+   * @throws IllegalArgumentException if a number is out of range, the data fields do not match
+   *     {@code deleted}, or a deletion marker names deltas
    */
   public Generation {
+    deltas = List.copyOf(Objects.requireNonNull(deltas, "deltas"));
+    if (deleted && !deltas.isEmpty()) {
+      throw new IllegalArgumentException("a deletion marker has no deltas");
+    }
     Objects.requireNonNull(dataKey, "dataKey");
     Objects.requireNonNull(sha256, "sha256");
     Objects.requireNonNull(createdAt, "createdAt");
@@ -71,5 +148,18 @@ public record Generation(
     if (!deleted && !sha256.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException("sha256 must be 64 lowercase hex digits, got " + sha256);
     }
+  }
+
+  /**
+   * The journal's length at this generation: the deltas' sizes summed.
+   *
+   * @return the bytes
+   */
+  public long deltaBytes() {
+    long n = 0;
+    for (Delta d : deltas) {
+      n += d.size();
+    }
+    return n;
   }
 }

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -28,23 +30,39 @@ import java.util.Set;
  *  "writer":"host/4711/1a2b3c4d",
  *  "restored_from":5}                    optional: restore() republished generation 5
  * A deletion marker has "deleted":true and no data, size or sha256.
+ *
+ * {"format":"mlsdm-s3-manifest/2", …     the same fields, and (incremental checkpoints):
+ *  "deltas":[{"key":"P KEY/data/…",      1 to {@link #MAX_DELTAS} delta objects since the data
+ *             "size":4242,               object, oldest first; each under the data/ prefix, with
+ *             "sha256":"…"}, …]}         its length and SHA-256; concatenated they are the journal
  * </pre>
  *
- * Parsing is strict: every field once, no others, numbers within range, strings bounded; anything
- * else is a {@link ManifestException} naming the key and the problem.
+ * A generation without deltas is written as format 1, byte for byte as before, so older readers
+ * read every whole-file save. Format 2 is written only when there are deltas: an older reader
+ * refuses it (unknown format) rather than load the base without its checkpoints.
+ *
+ * <p>Parsing is strict: every field once, no others, numbers within range, strings bounded;
+ * anything else is a {@link ManifestException} naming the key and the problem.
  */
 final class Manifests {
   static final String FORMAT = "mlsdm-s3-manifest/1";
+  static final String FORMAT_DELTAS = "mlsdm-s3-manifest/2";
 
-  /** Larger manifests are refused unread; ours are about 350 bytes. */
-  static final int MAX_BYTES = 16 * 1024;
+  /**
+   * The most deltas one manifest names; the journal asks for a compaction at this count. Each takes
+   * about 170 bytes for a short state key, so a full manifest is about 22 KB.
+   */
+  static final int MAX_DELTAS = 128;
+
+  /** Larger manifests are refused unread; ours are about 350 bytes plus 170 per delta. */
+  static final int MAX_BYTES = 256 * 1024;
 
   private static final JsonFactory JSON =
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder()
                   .maxStringLength(MAX_BYTES)
-                  .maxNestingDepth(2)
+                  .maxNestingDepth(3)
                   .maxNumberLength(20)
                   .build())
           .build();
@@ -68,7 +86,7 @@ final class Manifests {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     try (JsonGenerator out = JSON.createGenerator(bytes)) {
       out.writeStartObject();
-      out.writeStringField("format", FORMAT);
+      out.writeStringField("format", g.deltas().isEmpty() ? FORMAT : FORMAT_DELTAS);
       out.writeNumberField("generation", g.generation());
       out.writeNumberField("previous", g.previous());
       if (g.deleted()) {
@@ -82,6 +100,17 @@ final class Manifests {
       out.writeStringField("writer", g.writer());
       if (g.restoredFrom().isPresent()) {
         out.writeNumberField("restored_from", g.restoredFrom().getAsLong());
+      }
+      if (!g.deltas().isEmpty()) {
+        out.writeArrayFieldStart("deltas");
+        for (Generation.Delta d : g.deltas()) {
+          out.writeStartObject();
+          out.writeStringField("key", d.key());
+          out.writeNumberField("size", d.size());
+          out.writeStringField("sha256", d.sha256());
+          out.writeEndObject();
+        }
+        out.writeEndArray();
       }
       out.writeEndObject();
     } catch (IOException e) {
@@ -112,6 +141,7 @@ final class Manifests {
     String writer = null;
     Long restoredFrom = null;
     Boolean deleted = null;
+    List<Generation.Delta> deltas = null;
     Set<String> seen = new HashSet<>();
     try (JsonParser in = JSON.createParser(bytes)) {
       if (in.nextToken() != JsonToken.START_OBJECT) {
@@ -140,6 +170,7 @@ final class Manifests {
             }
             deleted = v == JsonToken.VALUE_TRUE;
           }
+          case "deltas" -> deltas = deltas(in, v, key, loc);
           default ->
               throw new ManifestException("manifest " + key + " has an unknown field " + field);
         }
@@ -152,10 +183,21 @@ final class Manifests {
     } catch (IOException e) {
       throw new ManifestException("manifest " + key + " is not valid JSON: " + e.getMessage(), e);
     }
-    if (!FORMAT.equals(format)) {
+    if (!FORMAT.equals(format) && !FORMAT_DELTAS.equals(format)) {
       throw new ManifestException(
-          "manifest " + key + " has format " + format + "; supported: " + FORMAT);
+          "manifest "
+              + key
+              + " has format "
+              + format
+              + "; supported: "
+              + FORMAT
+              + ", "
+              + FORMAT_DELTAS);
     }
+    require(
+        FORMAT.equals(format) == (deltas == null),
+        key,
+        "deltas are present exactly in format " + FORMAT_DELTAS);
     require(
         generation != null && previous != null && createdAt != null && writer != null,
         key,
@@ -197,10 +239,63 @@ final class Manifests {
           created,
           writer,
           restoredFrom == null ? OptionalLong.empty() : OptionalLong.of(restoredFrom),
-          isDeleted);
+          isDeleted,
+          deltas == null ? List.of() : deltas);
     } catch (IllegalArgumentException e) {
       throw new ManifestException("manifest " + key + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The deltas array: 1 to MAX_DELTAS objects of exactly key, size and sha256. */
+  private static List<Generation.Delta> deltas(
+      JsonParser in, JsonToken v, String key, S3Location loc) throws IOException {
+    if (v != JsonToken.START_ARRAY) {
+      throw new ManifestException("manifest " + key + ": deltas must be an array");
+    }
+    List<Generation.Delta> out = new ArrayList<>();
+    JsonToken t;
+    while ((t = in.nextToken()) == JsonToken.START_OBJECT) {
+      if (out.size() == MAX_DELTAS) {
+        throw new ManifestException(
+            "manifest " + key + " names more than " + MAX_DELTAS + " deltas");
+      }
+      String dkey = null;
+      Long size = null;
+      String sha = null;
+      Set<String> fields = new HashSet<>();
+      JsonToken f;
+      while ((f = in.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = in.currentName();
+        JsonToken fv = in.nextToken();
+        String where = "deltas[" + out.size() + "]." + field;
+        if (!fields.add(field)) {
+          throw new ManifestException("manifest " + key + " repeats field " + where);
+        }
+        switch (field) {
+          case "key" -> dkey = text(in, fv, key, where);
+          case "size" -> size = number(in, fv, key, where);
+          case "sha256" -> sha = text(in, fv, key, where);
+          default ->
+              throw new ManifestException("manifest " + key + " has an unknown field " + where);
+        }
+      }
+      require(
+          f == JsonToken.END_OBJECT && dkey != null && size != null && sha != null,
+          key,
+          "deltas[" + out.size() + "] needs exactly key, size and sha256");
+      if (!loc.isDataKey(dkey)) {
+        throw new ManifestException(
+            "manifest " + key + " names delta " + dkey + ", not a data key of " + loc.describe());
+      }
+      try {
+        out.add(new Generation.Delta(dkey, size, sha));
+      } catch (IllegalArgumentException e) {
+        throw new ManifestException(
+            "manifest " + key + ": deltas[" + out.size() + "]: " + e.getMessage(), e);
+      }
+    }
+    require(t == JsonToken.END_ARRAY && !out.isEmpty(), key, "deltas must be a non-empty array");
+    return out;
   }
 
   private static void require(boolean ok, String key, String what) throws ManifestException {

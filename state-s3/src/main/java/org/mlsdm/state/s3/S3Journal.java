@@ -6,127 +6,94 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.OptionalLong;
 import org.mlsdm.state.spi.ConcurrentUpdateException;
 import org.mlsdm.state.spi.Journal;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The journal of a state on S3 as immutable delta objects: {@code KEY/journal/<20-digit n>.seg}
- * holds the bytes of the n-th {@link #sync}, created with {@code If-None-Match: *}, and the journal
- * is segments 1, 2, … up to the first missing number. Appends wait in memory until {@code sync} (or
- * until a part's worth has gathered, which is then synced early); each sync is one PUT.
+ * The journal of one generation of a state on S3: the delta objects its manifest names, in order
+ * (see {@link Manifests}). The journal belongs to the generation, so a reader that picked a
+ * generation reads exactly its base and deltas, whatever writers do meanwhile.
  *
- * <ul>
- *   <li>A crash loses at most the unsynced appends; a segment is whole or absent.
- *   <li>Two writers appending at once: one creates the next segment, the other gets {@link
- *       ConcurrentUpdateException} and nothing of its appends is visible.
- *   <li>{@link #truncate} deletes segments from the highest down and rewrites the one it cuts
- *       (deleted, then created shorter), so a reader at any instant sees a prefix of the journal.
- * </ul>
+ * <p><b>A checkpoint, step by step.</b> Appends wait in memory until {@link #sync}, which
  *
- * Journals are not bounded by the retention or removed by {@code gc}; {@code truncate(0)} empties
- * one.
+ * <pre>
+ * step                                         a crash after this step leaves / readers see
+ * 1 PUTs the appended bytes as a new delta     an unreferenced delta object (gc removes it after
+ *   object under data/ (If-None-Match: *,      the grace period) → the head generation
+ *   Content-MD5)
+ * 2 creates manifest head+1 (If-None-Match: *) the new generation: the head's data object, its
+ *   naming the head's data object and its     deltas and the new one, each with size and SHA-256
+ *   deltas plus the new one; expected
+ *   generation: the head (the commit)
+ * </pre>
+ *
+ * so a checkpoint is atomic, and a second writer extending the same head gets {@link
+ * ConcurrentUpdateException} (its delta object is deleted, or left for gc): no acknowledged
+ * checkpoint is lost, because each was the newest generation when it was published and the next one
+ * names it. {@link #truncate} publishes a generation naming a prefix of the deltas (the delta a cut
+ * falls in is re-uploaded shorter), {@link #delete} one naming none.
  */
 final class S3Journal implements Journal {
-  private final S3Client s3;
-  private final Retry retry;
-  private final S3Location loc;
-  private final int flushBytes;
+  private final S3StateStorage storage;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  // The generation this journal extends; null until bound to the newest one on first use.
+  private Generation head;
 
-  S3Journal(S3Client s3, Retry retry, S3Location loc, int flushBytes) {
-    this.s3 = s3;
-    this.retry = retry;
-    this.loc = loc;
-    this.flushBytes = flushBytes;
+  S3Journal(S3StateStorage storage, Generation head) {
+    this.storage = storage;
+    this.head = head;
   }
 
-  /** One durable segment as listed. */
-  record Segment(long number, String key, long size) {}
-
-  private String prefix() {
-    return loc.base + "journal/";
-  }
-
-  private String key(long number) {
-    return prefix() + String.format(Locale.ROOT, "%020d", number) + ".seg";
-  }
-
-  /** Segments 1..n without a gap, in order. */
-  List<Segment> segments() throws IOException {
-    List<Segment> all = new ArrayList<>();
-    String token = null;
-    do {
-      ListObjectsV2Request.Builder b =
-          ListObjectsV2Request.builder().bucket(loc.bucket).prefix(prefix());
-      if (token != null) {
-        b.continuationToken(token);
-      }
-      ListObjectsV2Request req = b.build();
-      ListObjectsV2Response r = retry.call("LIST " + prefix(), () -> s3.listObjectsV2(req));
-      for (S3Object o : r.contents()) {
-        String rest = o.key().substring(prefix().length());
-        if (rest.matches("[0-9]{20}\\.seg")) {
-          all.add(
-              new Segment(
-                  Long.parseLong(rest.substring(0, 20)), o.key(), o.size() == null ? 0 : o.size()));
-        }
-      }
-      token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
-    } while (token != null);
-    all.sort((x, y) -> Long.compare(x.number(), y.number()));
-    List<Segment> out = new ArrayList<>();
-    for (Segment s : all) {
-      if (s.number() != out.size() + 1) {
-        break;
-      }
-      out.add(s);
+  private Generation head() throws IOException {
+    if (head == null) {
+      head = storage.newest().orElse(null);
     }
-    return out;
+    return head;
   }
 
-  private static long total(List<Segment> segments) {
-    long n = 0;
-    for (Segment s : segments) {
-      n += s.size();
+  /** The generation whose deltas this journal holds; empty when the state has none. */
+  @Override
+  public synchronized OptionalLong generation() {
+    try {
+      Generation h = head();
+      return h == null ? OptionalLong.empty() : OptionalLong.of(h.generation());
+    } catch (IOException e) {
+      return OptionalLong.empty();
     }
-    return n;
   }
 
-  /** Synced bytes plus this instance's unsynced appends. */
+  /** The head's delta bytes plus this instance's unsynced appends. */
   @Override
   public synchronized long size() throws IOException {
-    return total(segments()) + pending.size();
-  }
-
-  @Override
-  public synchronized void append(ByteBuffer bytes) throws IOException {
-    byte[] b = new byte[bytes.remaining()];
-    bytes.get(b);
-    pending.write(b, 0, b.length);
-    if (pending.size() >= flushBytes) {
-      sync();
-    }
+    Generation h = head();
+    return (h == null ? 0 : h.deltaBytes()) + pending.size();
   }
 
   /**
-   * Creates the next segment with the unsynced appends.
+   * Asks for a compaction once the head names {@link Manifests#MAX_DELTAS} less 16 deltas, which
+   * leaves room for checkpoints while a failed compaction is retried.
+   */
+  @Override
+  public synchronized boolean full() throws IOException {
+    Generation h = head();
+    return h != null && h.deltas().size() >= Manifests.MAX_DELTAS - 16;
+  }
+
+  @Override
+  public synchronized void append(ByteBuffer bytes) {
+    byte[] b = new byte[bytes.remaining()];
+    bytes.get(b);
+    pending.write(b, 0, b.length);
+  }
+
+  /**
+   * Publishes the unsynced appends as one delta of a new generation (class Javadoc).
    *
-   * @throws ConcurrentUpdateException if another writer created that segment first; the appends are
+   * @throws ConcurrentUpdateException if another writer published after the head; the appends are
    *     then dropped
    */
   @Override
@@ -135,131 +102,91 @@ final class S3Journal implements Journal {
       return;
     }
     byte[] body = pending.toByteArray();
-    long next = segments().size() + 1L;
-    try {
-      create(next, body);
-    } finally {
-      pending.reset();
+    pending.reset();
+    Generation h = requireHead();
+    if (h.deltas().size() >= Manifests.MAX_DELTAS) {
+      throw new IOException(
+          storage.describe()
+              + " generation "
+              + h.generation()
+              + " names "
+              + h.deltas().size()
+              + " deltas, the most a manifest holds; compact first");
     }
+    List<Generation.Delta> deltas = new ArrayList<>(h.deltas());
+    head = storage.publishDelta(h, deltas, body);
   }
 
-  private void create(long number, byte[] body) throws IOException {
-    String key = key(number);
-    String md5;
-    try {
-      md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has MD5", e);
+  private Generation requireHead() throws IOException {
+    Generation h = head();
+    if (h == null || h.deleted()) {
+      throw new IOException(
+          "no state at " + storage.describe() + " to checkpoint; save it whole first");
     }
-    try {
-      retry.call(
-          "PUT " + key,
-          () ->
-              s3.putObject(
-                  PutObjectRequest.builder()
-                      .bucket(loc.bucket)
-                      .key(key)
-                      .ifNoneMatch("*")
-                      .contentLength((long) body.length)
-                      .contentMD5(md5)
-                      .build(),
-                  RequestBody.fromBytes(body)));
-    } catch (IOException e) {
-      if (e.getCause() instanceof SdkException s && Retry.isConditionFailure(s)) {
-        if (holds(key, body)) {
-          // A retried PUT whose first attempt landed: the segment is this writer's.
-          return;
-        }
-        throw new ConcurrentUpdateException(
-            "journal of "
-                + loc.describe()
-                + ": segment "
-                + number
-                + " was written by another"
-                + " writer first; this writer's unsynced appends were dropped");
-      }
-      throw e;
-    }
-  }
-
-  /** Whether {@code key} holds exactly {@code body}; false when it cannot be read. */
-  private boolean holds(String key, byte[] body) {
-    try {
-      byte[] there = read(new Segment(0, key, body.length + 1L), body.length + 1L);
-      return java.util.Arrays.equals(there, body);
-    } catch (IOException e) {
-      return false;
-    }
+    return h;
   }
 
   /**
-   * Cuts the journal to {@code size} bytes: unsynced appends first, then segments from the highest
-   * down; the segment the cut falls in is rewritten shorter.
+   * Cuts the journal to {@code size} bytes: unsynced appends first; a cut into the head's deltas
+   * publishes a generation naming the deltas before it (and the cut one re-uploaded shorter).
    *
    * @throws IllegalArgumentException if {@code size} is negative or beyond the journal's end
+   * @throws ConcurrentUpdateException if another writer published after the head
    */
   @Override
   public synchronized void truncate(long size) throws IOException {
-    List<Segment> segments = segments();
-    long durable = total(segments);
+    Generation h = head();
+    long durable = h == null ? 0 : h.deltaBytes();
     if (size < 0 || size > durable + pending.size()) {
       throw new IllegalArgumentException(
           "size must be in [0, " + (durable + pending.size()) + "], got " + size);
     }
     if (size >= durable) {
-      byte[] keep = java.util.Arrays.copyOf(pending.toByteArray(), (int) (size - durable));
+      byte[] keep = Arrays.copyOf(pending.toByteArray(), (int) (size - durable));
       pending.reset();
       pending.write(keep, 0, keep.length);
       return;
     }
     pending.reset();
-    long start = durable;
-    for (int i = segments.size() - 1; i >= 0; i--) {
-      Segment s = segments.get(i);
-      start -= s.size();
+    List<Generation.Delta> kept = new ArrayList<>();
+    long start = 0;
+    byte[] cut = null;
+    for (Generation.Delta d : h.deltas()) {
+      if (start + d.size() <= size) {
+        kept.add(d);
+        start += d.size();
+        continue;
+      }
       if (start < size) {
-        byte[] head = read(s, size - start);
-        delete(s.key());
-        create(s.number(), head);
-        return;
+        cut = storage.readDelta(d, size - start);
       }
-      delete(s.key());
-      if (start == size) {
-        return;
-      }
+      break;
+    }
+    head = storage.publishDelta(h, kept, cut);
+  }
+
+  /**
+   * Drops the unsynced appends and, when the head names deltas, publishes a generation without them
+   * (a whole-file save publishes one already, so after a save this changes nothing stored).
+   *
+   * @throws ConcurrentUpdateException if another writer published after the head
+   */
+  @Override
+  public synchronized void delete() throws IOException {
+    pending.reset();
+    Generation h = head();
+    if (h != null && !h.deltas().isEmpty()) {
+      truncate(0);
     }
   }
 
-  private byte[] read(Segment s, long length) throws IOException {
-    return retry.call(
-        "GET " + s.key(),
-        () ->
-            S3Errors.get(
-                    () ->
-                        s3.getObjectAsBytes(
-                            GetObjectRequest.builder()
-                                .bucket(loc.bucket)
-                                .key(s.key())
-                                .range("bytes=0-" + (length - 1))
-                                .build()),
-                    s.key(),
-                    null)
-                .asByteArray());
-  }
-
-  private void delete(String key) throws IOException {
-    retry.call(
-        "DELETE " + key,
-        () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(loc.bucket).key(key).build()));
-  }
-
-  /** The journal as of the call: its segments, then this instance's unsynced appends. */
+  /** The head's deltas (each checked against its SHA-256 when read through), then the appends. */
   @Override
   public synchronized SeekableByteChannel read() throws IOException {
-    return new Concatenation(segments(), pending.toByteArray());
+    Generation h = head();
+    return new Concatenation(h == null ? List.of() : h.deltas(), pending.toByteArray());
   }
 
-  /** A read-only channel over segments (ranged GETs each) and a tail held in memory. */
   /**
    * Nothing to release: appends not yet synced stay pending in this instance (they are not durable
    * until {@link #sync()}, as the SPI says) and the client belongs to the storage.
@@ -267,19 +194,24 @@ final class S3Journal implements Journal {
   @Override
   public void close() {}
 
+  /** A read-only channel over delta objects (ranged GETs each) and a tail held in memory. */
   private final class Concatenation implements SeekableByteChannel {
-    private final List<Segment> segments;
+    private final List<Generation.Delta> deltas;
     private final byte[] tail;
     private final long size;
     private long position;
     private int openIndex = -1;
-    private RangedChannel open;
+    private SeekableByteChannel open;
     private boolean closed;
 
-    Concatenation(List<Segment> segments, byte[] tail) {
-      this.segments = segments;
+    Concatenation(List<Generation.Delta> deltas, byte[] tail) {
+      this.deltas = deltas;
       this.tail = tail;
-      this.size = total(segments) + tail.length;
+      long n = tail.length;
+      for (Generation.Delta d : deltas) {
+        n += d.size();
+      }
+      this.size = n;
     }
 
     @Override
@@ -291,14 +223,12 @@ final class S3Journal implements Journal {
         return -1;
       }
       long start = 0;
-      for (int i = 0; i < segments.size(); i++) {
-        Segment s = segments.get(i);
-        if (position < start + s.size()) {
+      for (int i = 0; i < deltas.size(); i++) {
+        Generation.Delta d = deltas.get(i);
+        if (position < start + d.size()) {
           if (openIndex != i) {
-            if (open != null) {
-              open.close();
-            }
-            open = new RangedChannel(s3, retry, loc.bucket, s.key(), prefix(), s.size(), null);
+            closeOpen();
+            open = storage.openDelta(d);
             openIndex = i;
           }
           open.position(position - start);
@@ -308,13 +238,20 @@ final class S3Journal implements Journal {
           }
           return n;
         }
-        start += s.size();
+        start += d.size();
       }
       int off = (int) (position - start);
       int n = Math.min(dst.remaining(), tail.length - off);
       dst.put(tail, off, n);
       position += n;
       return n;
+    }
+
+    private void closeOpen() throws IOException {
+      if (open != null) {
+        open.close();
+        open = null;
+      }
     }
 
     @Override
@@ -352,11 +289,9 @@ final class S3Journal implements Journal {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
       closed = true;
-      if (open != null) {
-        open.close();
-      }
+      closeOpen();
     }
   }
 }

@@ -59,9 +59,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * For {@code s3://BUCKET/KEY} with key prefix {@code P}:
  *
  * <pre>
- * P KEY/data/&lt;UTC time&gt;-&lt;32 random hex&gt;   the bytes of one write; never overwritten
+ * P KEY/data/&lt;UTC time&gt;-&lt;32 random hex&gt;   the bytes of one write, or one checkpoint's delta;
+ *                                             never overwritten
  * P KEY/manifests/&lt;20-digit generation&gt;.json  commits that generation (see {@link Manifests})
  * </pre>
+ *
+ * A checkpoint (see {@link S3Journal}) publishes a generation that names the same data object as
+ * the one it extends and one more delta object; a compaction is a save.
  *
  * <h2>One save, step by step</h2>
  *
@@ -91,10 +95,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * After each commit, and in {@link #gc()}, a generation g is pruned (its manifest deleted, then its
  * data object) only when both hold: g is not among the newest {@code retention} generations, and
- * the generation after g was created more than the grace period ago (server time). A reader that
- * picked g while it was the newest thus has the whole grace period to read it; a reader of an older
- * generation that loses that race gets an {@link IOException} naming the vanished key, never wrong
- * bytes.
+ * the generation after g was created more than the grace period ago (server time); of the objects g
+ * names, only those no retained generation names are deleted with it. A reader that picked g while
+ * it was the newest thus has the whole grace period to read it; a reader of an older generation
+ * that loses that race gets an {@link IOException} naming the vanished key, never wrong bytes.
  *
  * <h2>Timing rule</h2>
  *
@@ -151,7 +155,8 @@ public final class S3StateStorage implements StateStorage {
   private volatile long knownLowest = -1;
   private volatile long nextPruneNanos;
   private volatile Hooks hooks = step -> {};
-  private S3Journal journal;
+  private final java.util.Map<Listed, Generation> manifestCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   S3StateStorage(S3Client s3, S3StorageConfig config, S3Location loc) {
     this.s3 = s3;
@@ -571,13 +576,15 @@ public final class S3StateStorage implements StateStorage {
       try {
         g =
             publish(
-                upload.key(),
-                upload.size(),
-                actual,
-                expectedGeneration,
-                OptionalLong.empty(),
-                Math.min(listed, upload.startedNanos()),
-                early);
+                    upload.key(),
+                    upload.size(),
+                    actual,
+                    expectedGeneration,
+                    OptionalLong.empty(),
+                    Math.min(listed, upload.startedNanos()),
+                    early,
+                    List.of())
+                .generation();
       } catch (ConcurrentUpdateException | DeadlineException e) {
         upload.abandon();
         throw e;
@@ -609,18 +616,19 @@ public final class S3StateStorage implements StateStorage {
   }
 
   /**
-   * Steps 3–4: creates the next manifest naming {@code dataKey}.
+   * Steps 3–4: creates the next manifest naming {@code dataKey} and {@code deltas}.
    *
    * @return the generation published
    */
-  private long publish(
+  private Generation publish(
       String dataKey,
       long size,
       String sha256,
       OptionalLong expected,
       OptionalLong restoredFrom,
       long startedNanos,
-      Future<Listing> early)
+      Future<Listing> early,
+      List<Generation.Delta> deltas)
       throws IOException {
     long after = listAfter(expected);
     for (int conflicts = 0; ; ) {
@@ -662,12 +670,13 @@ public final class S3StateStorage implements StateStorage {
               Instant.now(),
               config.writerId(),
               restoredFrom,
-              dataKey.isEmpty());
+              dataKey.isEmpty(),
+              deltas);
       int[] attempts = {0};
       try {
         putManifest(g, attempts);
         knownHighest.accumulateAndGet(slot, Math::max);
-        return slot;
+        return g;
       } catch (IOException ex) {
         boolean refusedFirstTry =
             attempts[0] == 1 && ex.getCause() instanceof SdkException s && Retry.status(s) == 412;
@@ -677,7 +686,7 @@ public final class S3StateStorage implements StateStorage {
         if (there.isPresent() && isSame(there.get(), g)) {
           // A retried PUT whose first attempt landed: this write owns the slot.
           knownHighest.accumulateAndGet(slot, Math::max);
-          return slot;
+          return g;
         }
         boolean conditionFailed =
             ex.getCause() instanceof SdkException s && Retry.isConditionFailure(s);
@@ -731,6 +740,7 @@ public final class S3StateStorage implements StateStorage {
 
   private static boolean isSame(Generation a, Generation b) {
     return a.dataKey().equals(b.dataKey())
+        && a.deltas().equals(b.deltas())
         && a.writer().equals(b.writer())
         && a.createdAt().equals(b.createdAt());
   }
@@ -817,13 +827,15 @@ public final class S3StateStorage implements StateStorage {
     try {
       g =
           publish(
-              dataKey,
-              from.size(),
-              from.sha256(),
-              OptionalLong.empty(),
-              OptionalLong.of(from.generation()),
-              started,
-              null);
+                  dataKey,
+                  from.size(),
+                  from.sha256(),
+                  OptionalLong.empty(),
+                  OptionalLong.of(from.generation()),
+                  started,
+                  null,
+                  from.deltas())
+              .generation();
     } catch (DeadlineException e) {
       deleteQuietly(dataKey);
       throw e;
@@ -861,33 +873,100 @@ public final class S3StateStorage implements StateStorage {
       return;
     }
     long marker =
-        publish("", 0, "", OptionalLong.empty(), OptionalLong.empty(), System.nanoTime(), null);
+        publish(
+                "",
+                0,
+                "",
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                System.nanoTime(),
+                null,
+                List.of())
+            .generation();
     if (!includeBackup) {
       return;
     }
-    for (Listed m : listManifests(-1).manifests()) {
+    List<Listed> listed = listManifests(-1).manifests();
+    Set<String> keep = referencedBy(listed.stream().filter(m -> m.generation() > marker).toList());
+    for (Listed m : listed) {
       if (m.generation() <= marker) {
-        removeGeneration(m.generation());
+        removeGeneration(m, keep);
       }
     }
     knownHighest.set(0);
     knownLowest = -1;
   }
 
-  /** Deletes a manifest, then its data object: a crash between leaves only an orphan for gc. */
-  private void removeGeneration(long generation) throws IOException {
-    Optional<Generation> g = peek(generation);
-    String key = loc.manifestKey(generation);
+  /**
+   * Deletes a manifest, then the objects it names that are not in {@code keep} (those a retained
+   * generation names: checkpoints share their base and earlier deltas): a crash between leaves only
+   * orphans for gc.
+   */
+  private void removeGeneration(Listed m, Set<String> keep) throws IOException {
+    Optional<Generation> g = cached(m);
+    String key = m.key();
     retry.call(
         "DELETE " + key,
         () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(loc.bucket).key(key).build()));
-    if (g.isPresent() && !g.get().deleted()) {
-      String data = g.get().dataKey();
-      retry.call(
-          "DELETE " + data,
-          () ->
-              s3.deleteObject(DeleteObjectRequest.builder().bucket(loc.bucket).key(data).build()));
+    if (g.isPresent()) {
+      for (String object : objectsOf(g.get())) {
+        if (!keep.contains(object)) {
+          retry.call(
+              "DELETE " + object,
+              () ->
+                  s3.deleteObject(
+                      DeleteObjectRequest.builder().bucket(loc.bucket).key(object).build()));
+        }
+      }
     }
+  }
+
+  /** The data object and delta objects a generation names. */
+  private static List<String> objectsOf(Generation g) {
+    List<String> out = new ArrayList<>();
+    if (!g.deleted()) {
+      out.add(g.dataKey());
+    }
+    for (Generation.Delta d : g.deltas()) {
+      out.add(d.key());
+    }
+    return out;
+  }
+
+  /**
+   * Every object the listed manifests name. A manifest that is not valid vouches for nothing; one
+   * that cannot be read for a transient reason fails the call, so nothing it names is removed.
+   */
+  private Set<String> referencedBy(List<Listed> manifests) throws IOException {
+    Set<String> out = new HashSet<>();
+    for (Listed m : manifests) {
+      cached(m).ifPresent(g -> out.addAll(objectsOf(g)));
+    }
+    return out;
+  }
+
+  /**
+   * A listed manifest, read once: manifests are immutable while they exist, and a slot reused after
+   * a deletion of every generation is listed with another modification time.
+   */
+  private Optional<Generation> cached(Listed m) throws IOException {
+    Generation hit = manifestCache.get(m);
+    if (hit != null) {
+      return Optional.of(hit);
+    }
+    Generation g;
+    try {
+      g = readManifest(m.generation());
+    } catch (Permanent e) {
+      // Not a valid manifest, or pruned meanwhile: it vouches for no object.
+      LOG.warn("{}: {}", describe(), e.getMessage());
+      return Optional.empty();
+    }
+    if (manifestCache.size() > 4096) {
+      manifestCache.clear();
+    }
+    manifestCache.put(m, g);
+    return Optional.of(g);
   }
 
   private void deleteQuietly(String key) {
@@ -901,15 +980,134 @@ public final class S3StateStorage implements StateStorage {
   }
 
   /**
-   * The journal beside this state, as immutable segments (see {@link S3Journal}); one per storage
-   * instance, which holds its unsynced appends.
+   * The journal of the newest generation as of its first use: the delta objects its manifest names
+   * (see {@link S3Journal}).
    */
   @Override
-  public synchronized Journal journal() {
-    if (journal == null) {
-      journal = new S3Journal(s3, retry, loc, config.partSize());
+  public Journal journal() {
+    return new S3Journal(this, null);
+  }
+
+  /**
+   * The journal of {@code base}: the delta objects its manifest names; a sync publishes the next
+   * generation with {@code base} as the expected generation.
+   *
+   * @throws IllegalArgumentException if {@code base} is not a version of this state
+   */
+  @Override
+  public Journal journal(StoredVersion base) {
+    if (!(base instanceof S3Version v)
+        || !v.location().base.equals(loc.base)
+        || !v.location().bucket.equals(loc.bucket)) {
+      throw new IllegalArgumentException(
+          "journal takes a version of " + describe() + ", got " + base.describe());
     }
-    return journal;
+    return new S3Journal(this, v.manifest());
+  }
+
+  /** The highest generation (a deletion marker included), or empty when there is none. */
+  Optional<Generation> newest() throws IOException {
+    List<Listed> all = listManifests(-1).manifests();
+    return all.isEmpty()
+        ? Optional.empty()
+        : Optional.of(readManifest(all.get(all.size() - 1).generation()));
+  }
+
+  /**
+   * Commits a checkpoint (see {@link S3Journal}): uploads {@code body} (when not null) as a new
+   * delta object, then publishes the generation after {@code head} naming head's data object,
+   * {@code deltas} and the new delta, with {@code head} as the expected generation.
+   *
+   * @return the generation published
+   * @throws ConcurrentUpdateException if {@code head} is no longer the newest; nothing is published
+   *     and the delta object is deleted (or left for gc)
+   */
+  Generation publishDelta(Generation head, List<Generation.Delta> deltas, byte[] body)
+      throws IOException {
+    long started = System.nanoTime();
+    List<Generation.Delta> all = new ArrayList<>(deltas);
+    String key = null;
+    if (body != null && body.length > 0) {
+      key = newDataKey();
+      putDelta(key, body);
+      all.add(new Generation.Delta(key, body.length, sha256(body)));
+      hook(Step.DATA_UPLOADED);
+    }
+    Generation g;
+    try {
+      g =
+          publish(
+              head.dataKey(),
+              head.size(),
+              head.sha256(),
+              OptionalLong.of(head.generation()),
+              OptionalLong.empty(),
+              started,
+              null,
+              all);
+    } catch (ConcurrentUpdateException | DeadlineException e) {
+      if (key != null) {
+        deleteQuietly(key);
+      }
+      throw e;
+    }
+    hook(Step.MANIFEST_CREATED);
+    pruneQuietly(g.generation());
+    return g;
+  }
+
+  /** Creates a delta object; its key is random, so a 412 can only be a retried PUT that landed. */
+  private void putDelta(String key, byte[] body) throws IOException {
+    String md5 = md5(body);
+    try {
+      retry.call(
+          "PUT " + key,
+          () ->
+              s3.putObject(
+                  PutObjectRequest.builder()
+                      .bucket(loc.bucket)
+                      .key(key)
+                      .ifNoneMatch("*")
+                      .contentLength((long) body.length)
+                      .contentMD5(md5)
+                      .build(),
+                  RequestBody.fromBytes(body)));
+    } catch (IOException e) {
+      if (!(e.getCause() instanceof SdkException s && Retry.isConditionFailure(s))) {
+        throw e;
+      }
+    }
+  }
+
+  private static String sha256(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** A delta's bytes, checked against its SHA-256 when read from 0 to the end. */
+  SeekableByteChannel openDelta(Generation.Delta d) {
+    return new RangedChannel(s3, retry, loc.bucket, d.key(), "a manifest", d.size(), d.sha256());
+  }
+
+  /** The first {@code length} bytes of a delta. */
+  byte[] readDelta(Generation.Delta d, long length) throws IOException {
+    return retry.call(
+        "GET " + d.key(),
+        () ->
+            S3Errors.get(
+                    () ->
+                        s3.getObjectAsBytes(
+                            GetObjectRequest.builder()
+                                .bucket(loc.bucket)
+                                .key(d.key())
+                                .range("bytes=0-" + (length - 1))
+                                .build()),
+                    d.key(),
+                    null)
+                .asByteArray());
   }
 
   /** Nothing to release: the client belongs to the provider or to the caller. */
@@ -951,7 +1149,7 @@ public final class S3StateStorage implements StateStorage {
   private int prune(Listing l) throws IOException {
     List<Listed> all = l.manifests();
     Instant cutoff = l.serverNow().minus(config.gracePeriod());
-    int pruned = 0;
+    int prunable = 0;
     long next = System.nanoTime() + config.gracePeriod().toNanos();
     for (int i = 0; i < all.size() - config.retention(); i++) {
       Instant superseded = all.get(i + 1).lastModified();
@@ -960,8 +1158,16 @@ public final class S3StateStorage implements StateStorage {
         next = System.nanoTime() + Duration.between(cutoff, superseded).toNanos();
         break;
       }
-      removeGeneration(all.get(i).generation());
-      pruned++;
+      prunable++;
+    }
+    int pruned = 0;
+    if (prunable > 0) {
+      // Objects a retained generation names stay: a checkpoint's generation names the same base
+      // and earlier deltas as the generations before it.
+      Set<String> keep = referencedBy(all.subList(prunable, all.size()));
+      for (; pruned < prunable; pruned++) {
+        removeGeneration(all.get(pruned), keep);
+      }
     }
     knownLowest = all.size() > pruned ? all.get(pruned).generation() : -1;
     nextPruneNanos = next;
@@ -1013,16 +1219,9 @@ public final class S3StateStorage implements StateStorage {
       uploadMarker = more ? r.nextUploadIdMarker() : null;
     } while (keyMarker != null);
 
-    Set<String> referenced = new HashSet<>();
-    for (Listed m : manifests.manifests()) {
-      try {
-        Generation g = readManifest(m.generation());
-        referenced.add(g.dataKey());
-      } catch (Permanent e) {
-        // Not a valid manifest (or pruned meanwhile): it vouches for no data object.
-        LOG.warn("gc: {}", e.getMessage());
-      }
-    }
+    // Data and delta objects alike: a manifest that is not valid (or was pruned meanwhile) vouches
+    // for none.
+    Set<String> referenced = referencedBy(manifests.manifests());
     int deleted = 0;
     String token = null;
     do {

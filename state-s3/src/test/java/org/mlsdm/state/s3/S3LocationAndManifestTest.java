@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,12 +69,58 @@ class S3LocationAndManifestTest {
     assertThat(Manifests.decode(Manifests.encode(marker), "k", 8, LOC)).isEqualTo(marker);
   }
 
+  @Test
+  void manifest_withDeltas_isFormat2AndRoundTrips_withoutIsFormat1AsBefore() throws Exception {
+    Generation.Delta d1 =
+        new Generation.Delta(LOC.dataPrefix() + "20261130T210001Z-" + "cd".repeat(16), 10, SHA);
+    Generation.Delta d2 =
+        new Generation.Delta(LOC.dataPrefix() + "20261130T210002Z-" + "ef".repeat(16), 20, SHA);
+    Generation g =
+        new Generation(
+            9,
+            8,
+            DATA,
+            42,
+            SHA,
+            Instant.parse("2026-11-30T21:00:00.123Z"),
+            "w",
+            OptionalLong.empty(),
+            false,
+            List.of(d1, d2));
+    byte[] bytes = Manifests.encode(g);
+    String json = new String(bytes, StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{\"format\":\"mlsdm-s3-manifest/2\"").contains("\"deltas\":[{");
+    assertThat(Manifests.decode(bytes, "k", 9, LOC)).isEqualTo(g);
+    assertThat(g.deltaBytes()).isEqualTo(30);
+    // Without deltas the bytes are format 1's, which every older reader reads.
+    Generation plain =
+        new Generation(
+            9, 8, DATA, 42, SHA, g.createdAt(), "w", OptionalLong.empty(), false, List.of());
+    assertThat(new String(Manifests.encode(plain), StandardCharsets.UTF_8))
+        .startsWith("{\"format\":\"mlsdm-s3-manifest/1\"")
+        .doesNotContain("deltas");
+    // An older reader refused any format but 1; format 1 naming deltas is refused here too.
+    byte[] v1WithDeltas = json.replace("manifest/2", "manifest/1").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> Manifests.decode(v1WithDeltas, "k", 9, LOC))
+        .hasMessageContaining("deltas are present exactly in format mlsdm-s3-manifest/2");
+    byte[] foreignDelta =
+        json.replace(d2.key(), "elsewhere/data/x").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> Manifests.decode(foreignDelta, "k", 9, LOC))
+        .hasMessageContaining("names delta elsewhere/data/x, not a data key");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
         "[]",
         "{}",
         "{\"format\":\"mlsdm-s3-manifest/2\"}",
+        "{\"format\":\"mlsdm-s3-manifest/3\"}",
+        "{\"format\":\"mlsdm-s3-manifest/2\",\"deltas\":[]}",
+        "{\"format\":\"mlsdm-s3-manifest/2\",\"deltas\":[{\"key\":\"D\",\"key\":\"D\"}]}",
+        "{\"format\":\"mlsdm-s3-manifest/2\",\"deltas\":[{\"key\":\"D\",\"size\":0,"
+            + "\"sha256\":\"S\"}]}",
+        "{\"format\":\"mlsdm-s3-manifest/2\",\"deltas\":{}}",
         "{\"format\":\"mlsdm-s3-manifest/1\",\"format\":\"mlsdm-s3-manifest/1\"}",
         "{\"format\":\"mlsdm-s3-manifest/1\",\"extra\":1}",
         "{\"format\":\"mlsdm-s3-manifest/1\",\"generation\":-1}",

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.OptionalLong;
 
 /**
  * An append-only log beside a state, for incremental checkpoints. Frames are opaque bytes to the
@@ -68,6 +69,28 @@ public interface Journal extends Closeable {
    */
   default String setAside(String suffix) throws IOException {
     throw new UnsupportedOperationException("this storage cannot keep a journal aside");
+  }
+
+  /**
+   * The generation this journal's bytes belong to, on storages that number versions: a compaction
+   * or rewrite publishes only while it is still the newest.
+   *
+   * @return the generation, or empty (the default) where the journal lives beside the current
+   *     version
+   */
+  default OptionalLong generation() {
+    return OptionalLong.empty();
+  }
+
+  /**
+   * Whether the storage wants the journal folded into a new base before it grows further, whatever
+   * its size (an object store's manifest names a bounded number of deltas).
+   *
+   * @return false by default
+   * @throws IOException if the storage cannot be read
+   */
+  default boolean full() throws IOException {
+    return false;
   }
 
   /**

@@ -64,6 +64,23 @@ public interface StateStorage extends Closeable {
    */
   Journal journal() throws IOException;
 
+  /**
+   * The journal that extends {@code base}. Storages with one journal beside the current version
+   * (local files) return {@link #journal()}; object stores, where each generation names its own
+   * deltas, return the journal of {@code base}, whose {@link Journal#sync} publishes the next
+   * generation only while {@code base} is still the newest.
+   *
+   * @param base a version from this storage's {@link ReadView#current()} or {@link
+   *     WriteSession#current()}
+   * @return the journal; close it
+   * @throws UnsupportedOperationException if {@link #supportsJournal()} is false
+   * @throws IllegalArgumentException if {@code base} is not a version of this storage
+   * @throws IOException if the storage cannot be reached
+   */
+  default Journal journal(StoredVersion base) throws IOException {
+    return journal();
+  }
+
   /** A consistent view for readers. */
   interface ReadView extends Closeable {
     /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import org.mlsdm.state.LoadOptions;
@@ -21,8 +22,10 @@ import org.mlsdm.state.StateFormat;
 import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.StateSaveException;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.spi.ConcurrentUpdateException;
 import org.mlsdm.state.spi.Journal;
 import org.mlsdm.state.spi.StateStorage;
+import org.mlsdm.state.spi.StoredVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,13 @@ import org.slf4j.LoggerFactory;
  * the rows above (the durable-file protocol guarantees that). Compaction after a batch runs on the
  * committing thread after the batch's checkpoints are acknowledged; a compaction that fails is
  * logged and retried after the next batch, as the journal still holds every checkpoint.
+ *
+ * <p><b>Object stores.</b> The journal belongs to a generation ({@link Journal#generation()}): each
+ * sync publishes the next generation only while the one it extends is the newest, and compactions
+ * and rewrites publish with that generation expected, so a writer that lost a race gets a {@code
+ * ConcurrentUpdateException} instead of hiding another writer's checkpoint. After each whole-file
+ * commit the writer moves to the journal of the generation it published. The file-identity check of
+ * the base is local only; there the conditional publish does its work.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
@@ -75,12 +85,16 @@ public final class JournalWriter implements AutoCloseable {
 
   private final StateStore store;
   private final StateStorage storage;
-  private final Path target;
+  // The state file, for local storage, whose base is checked by file identity before each batch;
+  // null on object stores, where the conditional publish of each checkpoint is that check.
+  private final Path localFile;
+  private final String target;
   private final StateFormat format;
   private final StateCodec codec;
   private final double threshold;
   private final SaveOptions options;
-  private final Journal io;
+  // Replaced (under the commit lock) when the base moves to a new generation on an object store.
+  private Journal io;
 
   private final Object queueLock = new Object();
   private final List<Pending> queue = new ArrayList<>();
@@ -120,13 +134,15 @@ public final class JournalWriter implements AutoCloseable {
   private JournalWriter(
       StateStore store,
       StateStorage storage,
+      Path localFile,
       StateFormat format,
       double threshold,
       SaveOptions options)
       throws IOException {
     this.store = store;
     this.storage = storage;
-    this.target = Path.of(storage.describe());
+    this.localFile = localFile;
+    this.target = storage.describe();
     this.format = format;
     this.codec = Codecs.of(format, options.layout());
     this.threshold = threshold;
@@ -148,8 +164,20 @@ public final class JournalWriter implements AutoCloseable {
     return open(StateStore.DEFAULT, path, initial, threshold, options);
   }
 
-  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
-  @SuppressWarnings("try")
+  /**
+   * Opens a writer on the default store at any location whose storage keeps a journal.
+   *
+   * @param location the state
+   * @param initial null to load base + journal; otherwise a state saved whole first
+   * @param threshold the compaction threshold, journal bytes per base byte, &gt; 0
+   * @param options the retry settings, and backup for compactions
+   * @return the writer and the state it starts from
+   */
+  public static Opened open(
+      StateLocation location, SystemStateRecord initial, double threshold, SaveOptions options) {
+    return open(StateStore.DEFAULT, location, initial, threshold, options);
+  }
+
   static Opened open(
       StateStore store,
       Path path,
@@ -157,17 +185,28 @@ public final class JournalWriter implements AutoCloseable {
       double threshold,
       SaveOptions options) {
     Objects.requireNonNull(path, "path");
+    return open(store, StateLocation.of(path), initial, threshold, options);
+  }
+
+  // The lock guards the whole try block and is never named in it, which javac's "try" lint flags.
+  @SuppressWarnings("try")
+  static Opened open(
+      StateStore store,
+      StateLocation location,
+      SystemStateRecord initial,
+      double threshold,
+      SaveOptions options) {
+    Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
     if (!(threshold > 0) || Double.isInfinite(threshold)) {
       throw new IllegalArgumentException("threshold must be > 0 and finite, got " + threshold);
     }
-    StateLocation location = StateLocation.of(path);
     StateFormat format = StateStore.format(location, Optional.empty());
     StateStorage storage;
     try {
       storage = store.open(location);
     } catch (IOException e) {
-      throw new StateSaveException("Cannot open the journal of " + path + ": " + e, e);
+      throw new StateSaveException("Cannot open the journal of " + location + ": " + e, e);
     }
     if (!storage.supportsJournal()) {
       closeQuietly(storage);
@@ -176,23 +215,30 @@ public final class JournalWriter implements AutoCloseable {
     }
     JournalWriter w = null;
     try (StateStorage.WriteSession session = storage.write()) {
-      w = new JournalWriter(store, storage, format, threshold, options);
+      Path localFile = location.path().map(p -> Path.of(storage.describe())).orElse(null);
+      w = new JournalWriter(store, storage, localFile, format, threshold, options);
       SystemStateRecord state;
       if (initial != null) {
         state = store.stamp(initial, options);
-        w.baseSha = store.commitWhole(state, w.codec, storage, session, options).sha256();
-        w.chain = HexBytes.of(w.baseSha);
-        w.journalSize = 0;
+        w.committedWhole(
+            store.commitWhole(state, w.codec, storage, session, options, OptionalLong.empty()),
+            session);
       } else {
+        Optional<StoredVersion> current = session.current();
         StateStore.Loaded l =
-            store.loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), true);
+            store.loadWithJournal(format, storage, current, LoadOptions.defaults(), true);
         state = l.record();
         w.baseSha = l.baseSha256();
+        w.baseSize = l.baseBytes();
+        if (current.isPresent() && current.get().generation().isPresent()) {
+          w.io.close();
+          w.io = storage.journal(current.get());
+        }
         w.adoptJournal(l.scan());
+        w.noteBase();
       }
       w.rows = state.qilm().size();
       w.submittedRows = w.rows;
-      w.noteBase();
       return new Opened(w, state);
     } catch (IOException e) {
       w = closeOnFailure(w, storage);
@@ -269,17 +315,50 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the chain over at a base this writer just committed whole. On an object store the
+   * journal moves to the new generation, which must still be the newest: otherwise another writer
+   * published after it and this writer's checkpoints would extend a base that is no longer current.
+   */
+  private void committedWhole(StateStore.Committed c, StateStorage.WriteSession session)
+      throws IOException {
+    baseSha = c.sha256();
+    baseSize = c.bytes();
+    chain = HexBytes.of(baseSha);
+    seq = 0;
+    journalSize = 0;
+    if (c.generation() >= 0) {
+      Optional<StoredVersion> now = session.current();
+      if (now.isEmpty() || now.get().generation().orElse(-1) != c.generation()) {
+        throw new ConcurrentUpdateException(
+            target
+                + ": another writer published after generation "
+                + c.generation()
+                + " that this checkpointer wrote; open it again");
+      }
+      io.close();
+      io = storage.journal(now.get());
+    }
+    noteBase();
+  }
+
   private void noteBase() throws IOException {
+    if (localFile == null) {
+      return;
+    }
     BasicFileAttributes a =
-        Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Files.readAttributes(localFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     baseKey = a.fileKey() != null ? a.fileKey() : a.lastModifiedTime();
     baseSize = a.size();
   }
 
   private boolean sameBase() throws IOException {
+    if (localFile == null) {
+      return true;
+    }
     try {
       BasicFileAttributes a =
-          Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          Files.readAttributes(localFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       Object key = a.fileKey() != null ? a.fileKey() : a.lastModifiedTime();
       return key.equals(baseKey) && a.size() == baseSize;
     } catch (NoSuchFileException e) {
@@ -320,7 +399,7 @@ public final class JournalWriter implements AutoCloseable {
     try {
       if (!p.done) {
         commitQueued();
-        compact = journalSize >= threshold * baseSize;
+        compact = p.failure == null && wantsCompaction();
       }
     } finally {
       commitLock.unlock();
@@ -331,7 +410,7 @@ public final class JournalWriter implements AutoCloseable {
     if (compact) {
       commitLock.lock();
       try {
-        if (journalSize >= threshold * baseSize) {
+        if (wantsCompaction()) {
           compactLocked();
         }
       } catch (RuntimeException e) {
@@ -341,6 +420,18 @@ public final class JournalWriter implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** The threshold, or the storage's own limit; the caller holds the commit lock. */
+  private boolean wantsCompaction() {
+    if (journalSize >= threshold * baseSize) {
+      return true;
+    }
+    try {
+      return journalSize > 0 && io.full();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Drains the queue and commits it as one batch; the caller holds the commit lock. */
@@ -450,6 +541,11 @@ public final class JournalWriter implements AutoCloseable {
         io.append(buf.duplicate());
         io.sync();
         break;
+      } catch (ConcurrentUpdateException e) {
+        // Another writer extended the same base first: nothing of this batch was published, and
+        // trying again cannot change that.
+        closeQuietly();
+        throw e;
       } catch (IOException e) {
         failures.add(e);
         LOG.warn("Checkpoint of {} failed (attempt {}): {}", target, attempt, e.toString());
@@ -513,19 +609,25 @@ public final class JournalWriter implements AutoCloseable {
             "Cannot compact " + target + ": the base or the journal was changed by another writer",
             null);
       }
+      Optional<StoredVersion> current = session.current();
+      OptionalLong generation = io.generation();
+      if (generation.isPresent()
+          && (current.isEmpty()
+              || current.get().generation().orElse(-1) != generation.getAsLong())) {
+        throw new StateSaveException(
+            "Cannot compact " + target + ": another writer published after this checkpointer",
+            null);
+      }
       StateStore.Loaded l =
-          store.loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), false);
+          store.loadWithJournal(format, storage, current, LoadOptions.defaults(), false);
       if (l.scan().validLength() != journalSize || l.record().qilm().size() != rows) {
         throw new StateSaveException(
             "Cannot compact " + target + ": the journal does not hold what this writer wrote",
             null);
       }
       io.close();
-      baseSha = store.commitWhole(l.record(), codec, storage, session, options).sha256();
-      noteBase();
-      chain = HexBytes.of(baseSha);
-      seq = 0;
-      journalSize = 0;
+      committedWhole(
+          store.commitWhole(l.record(), codec, storage, session, options, generation), session);
       compactions++;
     } catch (IOException e) {
       throw new StateSaveException("Failed to compact " + target + ": " + e, e);
@@ -546,13 +648,11 @@ public final class JournalWriter implements AutoCloseable {
     try {
       commitQueued();
       try (StateStorage.WriteSession session = storage.write()) {
+        OptionalLong generation = io.generation();
         io.close();
         SystemStateRecord stamped = store.stamp(state, options);
-        baseSha = store.commitWhole(stamped, codec, storage, session, options).sha256();
-        noteBase();
-        chain = HexBytes.of(baseSha);
-        seq = 0;
-        journalSize = 0;
+        committedWhole(
+            store.commitWhole(stamped, codec, storage, session, options, generation), session);
         rows = stamped.qilm().size();
         failQueued(new StateSaveException("the state was rewritten whole", null));
         return stamped;
@@ -593,15 +693,6 @@ public final class JournalWriter implements AutoCloseable {
     } finally {
       commitLock.unlock();
     }
-  }
-
-  /**
-   * Returns the state file.
-   *
-   * @return the absolute path the writer works on
-   */
-  public Path path() {
-    return target;
   }
 
   /** Closes the journal channel; later checkpoints throw. Waits for a running batch. */

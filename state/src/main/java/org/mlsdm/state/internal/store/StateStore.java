@@ -50,6 +50,7 @@ import org.mlsdm.state.internal.schema.Decoded;
 import org.mlsdm.state.internal.schema.Integrity;
 import org.mlsdm.state.internal.schema.Schema;
 import org.mlsdm.state.internal.schema.StateMaps;
+import org.mlsdm.state.spi.ConcurrentUpdateException;
 import org.mlsdm.state.spi.CorruptVersionException;
 import org.mlsdm.state.spi.Journal;
 import org.mlsdm.state.spi.StateStorage;
@@ -184,8 +185,9 @@ public final class StateStore {
    * @param sha256 the new version's SHA-256, lowercase hex
    * @param bytes the bytes the codec wrote
    * @param attempts how many attempts it took
+   * @param generation the generation published, or -1 where the storage numbers none
    */
-  record Committed(String sha256, long bytes, int attempts) {}
+  record Committed(String sha256, long bytes, int attempts, long generation) {}
 
   /**
    * A whole-file save in a held write session: the durable commit, then the reset of the journal.
@@ -200,10 +202,27 @@ public final class StateStore {
       StateStorage.WriteSession session,
       SaveOptions options)
       throws IOException {
+    return commitWhole(record, codec, storage, session, options, OptionalLong.empty());
+  }
+
+  /**
+   * As {@link #commitWhole(SystemStateRecord, StateCodec, StateStorage, StateStorage.WriteSession,
+   * SaveOptions)}, publishing only while {@code expected} is the newest generation (object stores;
+   * a journal's compaction must not hide another writer's checkpoint).
+   */
+  Committed commitWhole(
+      SystemStateRecord record,
+      StateCodec codec,
+      StateStorage storage,
+      StateStorage.WriteSession session,
+      SaveOptions options,
+      OptionalLong expected)
+      throws IOException {
     String where = storage.describe();
     session.cleanUp();
     String[] digest = new String[1];
     long[] bytes = new long[1];
+    long[] generation = {-1};
     int attempts =
         attempt(
             where,
@@ -212,7 +231,9 @@ public final class StateStore {
               try (StateStorage.Write write = session.begin()) {
                 Counting out = new Counting(write.out());
                 codec.write(record, out);
-                digest[0] = write.commit(options.createBackup(), OptionalLong.empty()).sha256();
+                StateStorage.Published p = write.commit(options.createBackup(), expected);
+                digest[0] = p.sha256();
+                generation[0] = p.generation();
                 bytes[0] = out.count;
               }
             });
@@ -226,7 +247,7 @@ public final class StateStore {
             "Could not reset the journal of {} after a whole-file save: {}", where, e.toString());
       }
     }
-    return new Committed(digest[0], bytes[0], attempts);
+    return new Committed(digest[0], bytes[0], attempts, generation[0]);
   }
 
   /** A record of a newer schema would be written and then refused by every load: refuse it now. */
@@ -301,6 +322,9 @@ public final class StateStore {
       try {
         attempt.run();
         return i;
+      } catch (ConcurrentUpdateException e) {
+        // Another writer won; trying again cannot change that.
+        throw new StateSaveException("Failed to save state to " + where + ": " + e, e);
       } catch (IOException | UncheckedIOException e) {
         failures.add(e);
         LOG.warn(
@@ -402,7 +426,7 @@ public final class StateStore {
       throws IOException {
     String file = storage.describe();
     StoredVersion v = current.orElseThrow(() -> notFound(file, null));
-    Journal journal = storage.supportsJournal() ? storage.journal() : null;
+    Journal journal = storage.supportsJournal() ? storage.journal(v) : null;
     try {
       boolean hasJournal = journal != null && journal.size() > 0;
       String expected = options.verifyChecksum() ? v.recordedSha256().orElse(null) : null;
