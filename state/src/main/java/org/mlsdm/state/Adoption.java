@@ -120,6 +120,11 @@ final class Adoption implements Records.Access {
   }
 
   @Override
+  public boolean rowsWithinLarge(double[][] rows) {
+    return Magnitudes.withinLarge(rows);
+  }
+
+  @Override
   public MemoryStateRecord adoptMemory(
       int dimension, MemoryParameters p, double[] l1, double[] l2, double[] l3) {
     return memory(dimension, p, l1, l2, l3);

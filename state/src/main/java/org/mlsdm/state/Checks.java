@@ -1,5 +1,7 @@
 package org.mlsdm.state;
 
+import org.mlsdm.state.internal.schema.Integrity;
+
 /** Invariant checks shared by the records; every failure names the field as the file spells it. */
 final class Checks {
   private Checks() {}
@@ -81,5 +83,29 @@ final class Checks {
             field, field + "[" + i + "] must be finite, got " + values[i]);
       }
     }
+  }
+
+  /**
+   * Checks that every value of row {@code row} of {@code name} is finite, as {@link #allFinite}
+   * does for the field {@code name[row]}, and tells in the same pass whether every value is at most
+   * {@link Integrity#LARGE_VALUE} in magnitude (what the integrity warnings look for), so that
+   * neither takes a pass of its own over a large matrix.
+   *
+   * @return true when no value exceeds {@link Integrity#LARGE_VALUE} in magnitude
+   */
+  static boolean allFiniteWithinLarge(String name, int row, double[] values) {
+    boolean within = true;
+    for (int i = 0; i < values.length; i++) {
+      double v = values[i];
+      // One comparison in the common case: false for NaN, the infinities and large values alike.
+      if (!(Math.abs(v) <= Integrity.LARGE_VALUE)) {
+        if (!Double.isFinite(v)) {
+          String field = name + "[" + row + "]";
+          throw new StateValidationException(field, field + "[" + i + "] must be finite, got " + v);
+        }
+        within = false;
+      }
+    }
+    return within;
   }
 }

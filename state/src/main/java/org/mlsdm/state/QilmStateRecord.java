@@ -55,16 +55,19 @@ public record QilmStateRecord(double[][] memory, double[] phases, String[] label
     }
     boolean adopt = Adoption.adopts(memory);
     double[][] rows = adopt ? memory : new double[memory.length][];
+    boolean withinLarge = true;
     for (int i = 0; i < memory.length; i++) {
       double[] row = memory[i];
-      String field = "memory[" + i + "]";
       if (row == null) {
-        throw new StateValidationException("memory", field + " must not be null");
+        throw new StateValidationException("memory", "memory[" + i + "] must not be null");
       }
-      Checks.allFinite(field, row);
+      withinLarge &= Checks.allFiniteWithinLarge("memory", i, row);
       rows[i] = adopt ? row : row.clone();
     }
     Checks.allFinite("phases", phases);
+    if (withinLarge) {
+      Magnitudes.markWithinLarge(rows);
+    }
     memory = rows;
     phases = Adoption.own(phases);
     labels = checkLabels(labels, phases);

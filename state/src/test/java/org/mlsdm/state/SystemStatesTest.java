@@ -373,6 +373,39 @@ class SystemStatesTest {
     }
 
     @Test
+    void validateIntegrity_veryLargeQilmValue_warnsWithItsVectorAndIndex() {
+      SystemStateRecord s =
+          TestStates.sample(43)
+              .withQilm(
+                  new QilmStateRecord(
+                      new double[][] {{1, 2, 3, 4}, {1, 2, -3e10, 4e10}}, new double[2]));
+
+      assertThat(SystemStates.validateIntegrity(s))
+          .singleElement()
+          .asString()
+          .contains("qilm.memory[1] has 2 very large value(s)")
+          .contains("first at index 2: -3.0E10");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "npz"})
+    void validateIntegrity_loadedQilmWithVeryLargeValue_warnsAsBeforeSaving(
+        String ext, @TempDir Path dir) {
+      SystemStateRecord s =
+          TestStates.sample(44)
+              .withQilm(new QilmStateRecord(new double[][] {{1, 2, 3, 1e11}}, new double[1]));
+      Path p = dir.resolve("s." + ext);
+      SystemStates.save(s, p);
+
+      // The load builds the record through the adopting path, which checks the rows itself.
+      assertThat(SystemStates.validateIntegrity(SystemStates.load(p)))
+          .isEqualTo(SystemStates.validateIntegrity(s))
+          .singleElement()
+          .asString()
+          .contains("qilm.memory[0] has 1 very large value(s)");
+    }
+
+    @Test
     void validateIntegrity_emptyAndMismatchedQilmVectors_warn() {
       SystemStateRecord s =
           TestStates.sample(42)

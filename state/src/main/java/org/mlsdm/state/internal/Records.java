@@ -76,6 +76,16 @@ public final class Records {
     String[] labels(QilmStateRecord q);
 
     /**
+     * Whether the constructor of the QILM record that owns {@code rows} found, while it checked
+     * them, that no value exceeds {@link org.mlsdm.state.internal.schema.Integrity#LARGE_VALUE} in
+     * magnitude, so that the integrity warnings need not read them again.
+     *
+     * @param rows a record's own rows, from {@link #rows}
+     * @return true when it did; false when a value is large or the array is not a record's own
+     */
+    boolean rowsWithinLarge(double[][] rows);
+
+    /**
      * Builds a memory record, validated as the public constructor does, that adopts the arrays.
      *
      * @param dimension vector length

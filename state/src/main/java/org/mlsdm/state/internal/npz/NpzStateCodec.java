@@ -222,7 +222,7 @@ public final class NpzStateCodec implements StateCodec {
       for (Field f : Field.current()) {
         String key = f.path();
         switch (f.kind()) {
-          case INT, DOUBLE -> d.putNumber(f, (Number) number(key));
+          case INT, DOUBLE -> d.putNumber(f, (Number) (f == Field.VERSION ? version : number(key)));
           case STRING -> d.putString(f, byKey.containsKey(key) ? string(key) : null);
           case TIMESTAMP -> d.putString(f, string(key));
           case VECTOR -> d.putVector(f, vector(key));
@@ -390,7 +390,7 @@ public final class NpzStateCodec implements StateCodec {
         d.putPhases(f, new double[labels.length], labels);
         return;
       }
-      double[] numbers = vector(key);
+      double[] numbers = vector(key, a);
       if (!mixed) {
         d.putVector(f, numbers);
         return;
@@ -433,7 +433,11 @@ public final class NpzStateCodec implements StateCodec {
     }
 
     private double[] vector(String key) throws IOException {
-      NpyReader.NpyArray a = array(key);
+      return vector(key, array(key));
+    }
+
+    /** The numbers of an entry already read, which is not read again. */
+    private double[] vector(String key, NpyReader.NpyArray a) {
       if (!(a.value() instanceof double[] v)) {
         throw bad(key, "must be a 1-d array of numbers, got " + kind(a));
       }

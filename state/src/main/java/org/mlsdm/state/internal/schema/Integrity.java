@@ -3,6 +3,7 @@ package org.mlsdm.state.internal.schema;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.internal.Records;
 
 /**
  * The integrity warnings of a valid state: anomalies that are not invariant violations. Behind
@@ -10,7 +11,7 @@ import org.mlsdm.state.SystemStateRecord;
  */
 public final class Integrity {
   /** Values whose magnitude exceeds this draw a {@code very large} warning. */
-  static final double LARGE_VALUE = 1e10;
+  public static final double LARGE_VALUE = 1e10;
 
   private Integrity() {}
 
@@ -25,24 +26,33 @@ public final class Integrity {
         Schema.fields(Schema.Kind.VECTOR, Schema.Kind.MATRIX, Schema.Kind.PHASES)) {
       Object v = f.value(state);
       if (v instanceof double[][] rows) {
+        // The store asks on every save and load: unless the record's constructor saw a large value
+        // while it checked the rows, only their lengths are left to look at.
+        boolean scan = !Records.access().rowsWithinLarge(rows);
         for (int i = 0; i < rows.length; i++) {
-          String field = f.path() + "[" + i + "]";
           if (rows[i].length == 0) {
-            warnings.add(field + " is empty");
+            warnings.add(name(f, i) + " is empty");
           } else if (rows[i].length != dimension) {
             warnings.add(
-                field + " has " + rows[i].length + " values, expected dimension=" + dimension);
+                name(f, i) + " has " + rows[i].length + " values, expected dimension=" + dimension);
           }
-          large(warnings, field, rows[i]);
+          if (scan) {
+            large(warnings, f, i, rows[i]);
+          }
         }
       } else {
-        large(warnings, f.path(), (double[]) v);
+        large(warnings, f, -1, (double[]) v);
       }
     }
     return warnings;
   }
 
-  private static void large(List<String> warnings, String field, double[] values) {
+  /** The field's name, with the row's index when {@code row} is not negative. */
+  private static String name(Schema.Field f, int row) {
+    return row < 0 ? f.path() : f.path() + "[" + row + "]";
+  }
+
+  private static void large(List<String> warnings, Schema.Field f, int row, double[] values) {
     int count = 0;
     int first = -1;
     for (int i = 0; i < values.length; i++) {
@@ -54,7 +64,7 @@ public final class Integrity {
     }
     if (count > 0) {
       warnings.add(
-          field
+          name(f, row)
               + " has "
               + count
               + " very large value(s) (|v| > 1e10), first at index "
