@@ -26,6 +26,9 @@ import picocli.CommandLine.Mixin;
           + " newest complete state that an interrupted save left, or else FILE.backup"
           + " (validated), as FILE with a fresh checksum; the damaged FILE is kept as"
           + " FILE.damaged-<time>. The command says which source it used and verifies the result.",
+      "A stale FILE (it loads and validates but does not match FILE.checksum, e.g. the Python"
+          + " system rewrote it) is newer than the backup: it is kept as it is, nothing is"
+          + " changed, and the command exits 13 naming 'accept'.",
       "Exits 9 when neither FILE nor FILE.backup loads, 3 when neither exists."
     })
 final class RecoverCommand implements Callable<Integer> {
@@ -91,6 +94,17 @@ final class RecoverCommand implements Callable<Integer> {
           Text.message(e),
           e);
     }
+    if (result.source() == RecoveryResult.Source.STALE_MAIN) {
+      out.printf(
+          "kept %s as it is: it loads and validates and is newer than any backup, so nothing was"
+              + " restored over it and nothing was changed%n",
+          Text.path(file));
+      out.printf(
+          "if it is the state you want, run 'mlsdm-state accept %s' to record its checksum%n",
+          Text.path(file));
+      out.flush();
+      return ExitCode.STALE.code();
+    }
     result
         .replacedKeptAt()
         .ifPresent(kept -> out.printf("kept the damaged file as %s%n", Text.path(kept)));
@@ -116,6 +130,11 @@ final class RecoverCommand implements Callable<Integer> {
     return switch (h.checksum()) {
       case MISMATCH ->
           "corrupt (checksum mismatch): expected " + h.expected() + ", actual " + h.actual();
+      case STALE ->
+          "stale (it loads and validates, but its checksum differs): expected "
+              + h.expected()
+              + ", actual "
+              + h.actual();
       case UNREADABLE -> "unreadable: its checksum file cannot be read";
       case OK, MISSING ->
           h.state() != null
@@ -131,6 +150,7 @@ final class RecoverCommand implements Callable<Integer> {
       case INTERRUPTED_SAVE ->
           "the files of an interrupted save" + (file.isEmpty() ? "" : " (" + file + ")");
       case MAIN -> "itself (it loads now)";
+      case STALE_MAIN -> "itself, as it is (stale)";
     };
   }
 
