@@ -2,6 +2,7 @@ package org.mlsdm.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mlsdm.state.StateCorruptionException;
 import org.mlsdm.state.StateLoadException;
 
 /**
@@ -23,6 +24,10 @@ enum ExitCode {
   DIFFERENT(10, "diff: the states differ"),
   EXISTS(11, "the output file exists and --force was not given"),
   WARNINGS(12, "verify --strict: integrity warnings, or no checksum file"),
+  STALE(
+      13,
+      "the file loads and validates but does not match its .checksum file (stale: rewritten"
+          + " without it, e.g. by the Python system); 'accept' takes it"),
   INTERRUPTED(130, "simulate: stopped by Ctrl-C (SIGINT) after saving a final checkpoint");
 
   private final int code;
@@ -37,12 +42,15 @@ enum ExitCode {
     return code;
   }
 
-  /** The exit code for a load failure: one code per {@link StateLoadException.Reason}. */
+  /**
+   * The exit code for a load failure: one code per {@link StateLoadException.Reason}, except that a
+   * stale file's checksum mismatch ({@link StateCorruptionException#stale()}) is {@link #STALE}.
+   */
   static ExitCode of(StateLoadException e) {
     return switch (e.reason()) {
       case NOT_FOUND -> NOT_FOUND;
       case UNREADABLE -> UNREADABLE;
-      case CORRUPT -> CORRUPT;
+      case CORRUPT -> e instanceof StateCorruptionException c && c.stale() ? STALE : CORRUPT;
       case MALFORMED -> MALFORMED;
       case INVALID -> INVALID;
       case UNSUPPORTED_VERSION -> UNSUPPORTED_VERSION;

@@ -39,6 +39,8 @@ record Health(
   enum Checksum {
     OK,
     MISMATCH,
+    /** It differs, but the file loads and validates: {@code accept} takes it. */
+    STALE,
     MISSING,
     UNREADABLE
   }
@@ -80,6 +82,7 @@ record Health(
         switch (sum.status()) {
           case OK -> Checksum.OK;
           case MISMATCH -> Checksum.MISMATCH;
+          case STALE -> Checksum.STALE;
           case MISSING -> Checksum.MISSING;
           case UNREADABLE -> Checksum.UNREADABLE;
         },
@@ -93,7 +96,8 @@ record Health(
 
   /**
    * The state, or the reason it is not there: a checksum mismatch wins over what the contents'
-   * failure says, as it does in a load, and names the recovery when a backup exists.
+   * failure says, as it does in a load, and names the recovery when a backup exists; a stale file
+   * (exit 13) names {@code accept}.
    */
   SystemStateRecord stateOrThrow() {
     if (checksum == Checksum.MISMATCH) {
@@ -106,6 +110,9 @@ record Health(
               + ", actual "
               + actual,
           file);
+    }
+    if (checksum == Checksum.STALE) {
+      throw new CliException(ExitCode.STALE, StateFiles.stale(file, expected, actual));
     }
     if (checksum == Checksum.UNREADABLE) {
       throw new CliException(
@@ -127,6 +134,16 @@ record Health(
       case OK -> "ok (" + name + ")";
       case MISSING -> "missing (no " + name + ")";
       case MISMATCH -> "MISMATCH: " + name + " expects " + expected + ", the file's is " + actual;
+      case STALE ->
+          "STALE: the file loads and validates, but "
+              + name
+              + " expects "
+              + expected
+              + ", the file's is "
+              + actual
+              + " (rewritten without its checksum); 'mlsdm-state accept "
+              + Text.path(file)
+              + "' accepts it";
       case UNREADABLE -> "UNREADABLE: " + name + " cannot be read";
     };
   }

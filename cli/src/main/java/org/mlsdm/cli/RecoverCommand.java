@@ -31,6 +31,9 @@ import picocli.CommandLine.Mixin;
           + " FILE.damaged-<time>. The command says which source it used and verifies the result.",
       "For an s3:// FILE: every retained generation whose data verifies, newest first; the one"
           + " found is republished as a new generation and named.",
+      "A stale FILE (it loads and validates but does not match FILE.checksum, e.g. the Python"
+          + " system rewrote it) is newer than the backup: it is kept as it is, nothing is"
+          + " changed, and the command exits 13 naming 'accept'.",
       "Exits 9 when neither FILE nor FILE.backup loads (no generation, on S3), 3 when neither"
           + " exists."
     })
@@ -100,6 +103,17 @@ final class RecoverCommand implements Callable<Integer>, Remote.Direct {
           mainExists || backupExists ? ExitCode.UNRECOVERABLE : ExitCode.NOT_FOUND,
           Text.message(e),
           e);
+    }
+    if (result.source() == RecoveryResult.Source.STALE_MAIN) {
+      out.printf(
+          "kept %s as it is: it loads and validates and is newer than any backup, so nothing was"
+              + " restored over it and nothing was changed%n",
+          Text.path(file));
+      out.printf(
+          "if it is the state you want, run 'mlsdm-state accept %s' to record its checksum%n",
+          Text.path(file));
+      out.flush();
+      return ExitCode.STALE.code();
     }
     result
         .replacedKeptAt()
@@ -180,6 +194,11 @@ final class RecoverCommand implements Callable<Integer>, Remote.Direct {
     return switch (h.checksum()) {
       case MISMATCH ->
           "corrupt (checksum mismatch): expected " + h.expected() + ", actual " + h.actual();
+      case STALE ->
+          "stale (it loads and validates, but its checksum differs): expected "
+              + h.expected()
+              + ", actual "
+              + h.actual();
       case UNREADABLE -> "unreadable: its checksum file cannot be read";
       case OK, MISSING ->
           h.state() != null
@@ -195,6 +214,7 @@ final class RecoverCommand implements Callable<Integer>, Remote.Direct {
       case INTERRUPTED_SAVE ->
           "the files of an interrupted save" + (file.isEmpty() ? "" : " (" + file + ")");
       case MAIN -> "itself (it loads now)";
+      case STALE_MAIN -> "itself, as it is (stale)";
     };
   }
 

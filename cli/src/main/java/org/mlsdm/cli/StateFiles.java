@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.JournalStatus;
 import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.StateCorruptionException;
 import org.mlsdm.state.StateFormat;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStateRecord;
@@ -118,6 +119,10 @@ final class StateFiles {
 
   /** A load failure, with the next step when FILE.backup could repair it. */
   static RuntimeException withRecoveryHint(StateLoadException e, Path file) {
+    if (e instanceof StateCorruptionException c && c.stale()) {
+      return new CliException(
+          ExitCode.STALE, stale(file, Text.digest(c.expected()), Text.digest(c.actual())), e);
+    }
     boolean repairable =
         e.reason() != StateLoadException.Reason.NOT_FOUND
             && e.reason() != StateLoadException.Reason.UNREADABLE;
@@ -128,6 +133,24 @@ final class StateFiles {
         ExitCode.of(e),
         Text.message(e) + "; a backup exists: run 'mlsdm-state recover " + Text.path(file) + "'",
         e);
+  }
+
+  /**
+   * Why a stale file is refused, and the command that accepts it: recovering would not help, as
+   * {@code recover} keeps a stale file as it is.
+   */
+  static String stale(Path file, String expected, String actual) {
+    return Text.path(file)
+        + " is stale: it loads and validates, but "
+        + Text.path(SystemStates.checksumPath(file).getFileName())
+        + " expects "
+        + expected
+        + " and the file's SHA-256 is "
+        + actual
+        + " (rewritten without its checksum, e.g. by the Python system); if it is the state you"
+        + " want, run 'mlsdm-state accept "
+        + Text.path(file)
+        + "'";
   }
 
   /** A failure of {@code file} with {@code code}, with the next step when a backup exists. */

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       InspectCommand.class,
       VerifyCommand.class,
       RecoverCommand.class,
+      AcceptCommand.class,
       MigrateCommand.class,
       ConvertCommand.class,
       DiffCommand.class,

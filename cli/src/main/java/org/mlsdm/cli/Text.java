@@ -67,10 +67,14 @@ final class Text {
 
   /**
    * An exception's message for printing: a checksum mismatch is reworded with {@link #digest} for
-   * the recorded digest, and a message whose cause is such a mismatch loses the non-digest text;
-   * every other message is used as it is (and escaped where it is printed).
+   * the recorded digest (a stale file's names the {@code accept} command), and a message whose
+   * cause is such a mismatch loses the non-digest text; every other message is used as it is (and
+   * escaped where it is printed).
    */
   static String message(Throwable e) {
+    if (e instanceof StateCorruptionException c && c.stale() && c.path() != null) {
+      return StateFiles.stale(c.path(), digest(c.expected()), digest(c.actual()));
+    }
     if (e instanceof StateCorruptionException c && c.actual() != null) {
       return "Checksum mismatch for "
           + path(c.path())

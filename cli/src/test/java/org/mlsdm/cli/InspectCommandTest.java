@@ -119,7 +119,7 @@ class InspectCommandTest {
   }
 
   @Test
-  void inspect_checksumMismatch_stillShowsTheState_andSaysMismatch() {
+  void inspect_validChangeBehindTheChecksum_showsTheState_andSaysStale() {
     Path file = dir.resolve("s.json");
     Cli.saved(file, 3, "agent");
     // A change the JSON reader still accepts: the id's first letter.
@@ -133,8 +133,9 @@ class InspectCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("id           'Agent'")
-        .contains("checksum     MISMATCH: s.json.checksum expects ")
-        .containsPattern("expects [0-9a-f]{64}, the file's is [0-9a-f]{64}");
+        .contains("checksum     STALE: the file loads and validates, but s.json.checksum expects ")
+        .containsPattern("expects [0-9a-f]{64}, the file's is [0-9a-f]{64}")
+        .contains("'mlsdm-state accept " + file + "' accepts it");
   }
 
   @Test

@@ -38,6 +38,12 @@ public final class LoadOptions {
   /**
    * Returns options that verify (true) or skip (false) the checksum.
    *
+   * <p>With verification on, a file whose checksum differs is refused even when it loads and
+   * validates (a stale file, {@link StateCorruptionException#stale()}): the checksum does not vouch
+   * for it, so it is never handed back silently. Turning verification off is the explicit request
+   * to read such a file once as it is; {@link SystemStates#accept(java.nio.file.Path)} accepts it
+   * for good by recording its checksum.
+   *
    * @param enabled whether to compare the file against its {@code .checksum} file
    * @return new options
    */

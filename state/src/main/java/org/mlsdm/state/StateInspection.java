@@ -20,7 +20,8 @@ import java.util.OptionalInt;
  *     load
  * @param state the state, present when it loads (whatever the checksum says)
  * @param failure why it does not load, present exactly when {@code state} is not; a checksum
- *     mismatch alone is not a failure here (see {@code checksum})
+ *     mismatch alone is not a failure here (see {@code checksum}: {@code STALE} when the state is
+ *     present, {@code MISMATCH} when it is not)
  * @param backup what was found of the backup
  */
 public record StateInspection(
@@ -76,7 +77,8 @@ public record StateInspection(
    * Whether a default {@link SystemStates#load(Path)} would succeed: the state loads and the
    * checksum does not contradict it.
    *
-   * @return true when the state is present and the checksum is OK or missing
+   * @return true when the state is present and the checksum is OK or missing; false for a {@link
+   *     ChecksumCheck.Status#STALE} file, which a load refuses until it is accepted
    */
   public boolean healthy() {
     return state.isPresent()

@@ -59,6 +59,16 @@ import org.mlsdm.state.internal.store.StateStore;
  * non-regular checksum. Where an attacker swaps a FIFO in between the check and the open, the open
  * is abandoned after 10 seconds and fails as unreadable.
  *
+ * <p><b>Stale files.</b> A main file that loads and validates but does not match its checksum is
+ * <em>stale</em>, not damaged: another program rewrote it without updating {@code NAME.checksum}
+ * (the Python system's NPZ save never updates it). The checksum does not vouch for its bytes, so
+ * nothing hands them back silently: {@link #load(Path)} refuses it with a {@link
+ * StateCorruptionException} whose {@link StateCorruptionException#stale()} is true; {@link
+ * #inspect} reports {@link ChecksumCheck.Status#STALE}; {@link #recoverReport} keeps it as it is
+ * ({@link RecoveryResult.Source#STALE_MAIN}) instead of rolling back to the older backup. It is
+ * taken only on request: {@link #accept(Path)} records its digest, or a load with {@link
+ * LoadOptions#withVerifyChecksum} off reads it once without vouching for it.
+ *
  * <p><b>Checksum files</b> are written as the bare digest; a checksum file in {@code sha256sum}'s
  * one-line format ({@code <hex> <name>} or {@code <hex> *<name>}, optionally with a directory
  * before the name) is accepted when the name is the state file's; naming another file, it matches
@@ -126,7 +136,8 @@ public final class SystemStates {
    *
    * @param path a {@code .json} or {@code .npz} file
    * @return the state
-   * @throws StateCorruptionException if the file does not match its checksum
+   * @throws StateCorruptionException if the file does not match its checksum, stale or damaged
+   *     ({@link StateCorruptionException#stale()} tells them apart; see the class Javadoc)
    * @throws StateLoadException if the file is missing ({@code not found}), unreadable, malformed,
    *     invalid, or of a newer schema version; {@link StateLoadException#reason()} says which
    * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
@@ -150,7 +161,8 @@ public final class SystemStates {
    * @param options checksum, migration and format settings
    * @return the state
    * @throws StateCorruptionException if checksum verification is on, the checksum file exists and
-   *     the file does not match it
+   *     the file does not match it; {@link StateCorruptionException#stale()} is true when the file
+   *     loads and validates all the same (a stale file: {@link #accept(Path)} accepts it)
    * @throws StateLoadException if the file is missing ({@code not found}), unreadable, malformed,
    *     invalid, of a newer schema version, or of an older one with migration off or no route; or
    *     if a journal frame followed by others is corrupt ({@code CORRUPT}) or invalid
@@ -183,11 +195,14 @@ public final class SystemStates {
    * the main file, verified against its checksum ({@link RecoveryResult.Source#MAIN}; nothing is
    * changed); then the state of an interrupted save, a main file or temporary file whose SHA-256
    * equals a checksum file or a checksum temp ({@code INTERRUPTED_SAVE}), which is the state that
-   * was in flight or the last acknowledged one; then the backup, validated and migrated ({@code
-   * BACKUP}). Whatever is found is restored as the main file together with a matching checksum, so
-   * a plain {@link #load(Path)} works afterwards. Nothing is discarded: the backup stays, and a
-   * main file that is replaced is first kept as {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} beside
-   * it (a hard link), which {@link RecoveryResult#replacedKeptAt()} names.
+   * was in flight or the last acknowledged one; then a stale main file, one that loads and
+   * validates although its checksum differs ({@code STALE_MAIN}: it is newer than the backup, so it
+   * is kept as it is, nothing is changed, and a plain load still refuses it until {@link
+   * #accept(Path)}); then the backup, validated and migrated ({@code BACKUP}). Whatever is found is
+   * restored as the main file together with a matching checksum, so a plain {@link #load(Path)}
+   * works afterwards. Nothing is discarded: the backup stays, and a main file that is replaced is
+   * first kept as {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} beside it (a hard link), which {@link
+   * RecoveryResult#replacedKeptAt()} names.
    *
    * <p>Every candidate is tried, and each one's failure is isolated: whatever reading or decoding
    * one candidate throws, including an {@code OutOfMemoryError} or a {@code StackOverflowError} a
@@ -211,6 +226,32 @@ public final class SystemStates {
   }
 
   /**
+   * Accepts a state file as it is: when it loads and validates (migrated if older, as a load
+   * would), records its SHA-256 in {@code NAME.checksum}, so that a plain {@link #load(Path)} loads
+   * it from now on. This is how a stale file ({@link ChecksumCheck.Status#STALE}, rewritten by
+   * another program such as the Python system) is taken on request; a file whose checksum already
+   * matches is left alone, and a file without one gets one. Only the checksum file is replaced,
+   * atomically and durably (a temporary file, fsynced, renamed over it, the directory fsynced),
+   * under the writers' lock; the main file, its backup and its journal are not touched (a journal
+   * chained to the bytes before no longer applies and is set aside by the next writer). The digest
+   * recorded is that of exactly the bytes validated, so a file that another program changes
+   * meanwhile is not vouched for. Transient I/O failures are retried as a save's are.
+   *
+   * @param path a {@code .json} or {@code .npz} file
+   * @return the state, as a load of the accepted file returns it
+   * @throws StateLoadException if the file is missing, unreadable, malformed, invalid or of an
+   *     unsupported version ({@link StateLoadException#reason()}): nothing is written
+   * @throws StateCorruptionException if the file changed while it was being accepted
+   * @throws StateSaveException if the checksum file could not be written
+   * @throws IllegalArgumentException for an unsupported extension, an empty path, a directory or a
+   *     symbolic link the link policy refuses
+   * @throws NullPointerException if {@code path} is null
+   */
+  public static SystemStateRecord accept(Path path) {
+    return StateStore.DEFAULT.accept(path);
+  }
+
+  /**
    * Inspects a state file with the default options (format by extension, migration on).
    *
    * @param path a {@code .json} or {@code .npz} file
@@ -231,8 +272,9 @@ public final class SystemStates {
    * version as found and whether loading migrated it, the checksum comparison with both digests
    * (the file is hashed while it is parsed), the integrity warnings, the state or why it does not
    * load, and the backup's status. Writes nothing, not even a lock file. The checksum is always
-   * compared, whatever {@link LoadOptions#verifyChecksum()} says; a mismatch is reported in {@link
-   * StateInspection#checksum()} and does not keep the state from being parsed and shown.
+   * compared, whatever {@link LoadOptions#verifyChecksum()} says; a difference is reported in
+   * {@link StateInspection#checksum()} ({@code STALE} when the file loads and validates, {@code
+   * MISMATCH} when it does not) and does not keep the state from being parsed and shown.
    *
    * @param path a state file: {@code .json} or {@code .npz}, or any name with {@link
    *     LoadOptions#withFormat}

@@ -91,14 +91,14 @@ class DiagnosticsTest {
     }
 
     @Test
-    void inspect_mismatchButParses_stillShowsTheState() throws Exception {
+    void inspect_differentDigestButLoads_reportsStaleAndShowsTheState() throws Exception {
       Path p = file("json");
       SystemStates.save(TestStates.sample(4), p);
       Files.writeString(SystemStates.checksumPath(p), "0".repeat(64));
 
       StateInspection i = SystemStates.inspect(p);
 
-      assertThat(i.checksum().status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+      assertThat(i.checksum().status()).isEqualTo(ChecksumCheck.Status.STALE);
       assertThat(i.state()).isPresent();
       assertThat(i.failure()).isEmpty();
     }

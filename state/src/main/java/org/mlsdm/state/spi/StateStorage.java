@@ -159,6 +159,24 @@ public interface StateStorage extends Closeable {
     Optional<String> restore(StoredVersion source) throws IOException;
 
     /**
+     * Records {@code sha256} as the checksum of the current version without changing its bytes,
+     * atomically and durably: how a user accepts a version another program wrote without updating
+     * its checksum ({@code SystemStates.accept}). The caller computed {@code sha256} from the bytes
+     * it read and validated in this session, so a version that changed meanwhile stays unvouched.
+     *
+     * <p>The default refuses: a storage that records each checksum as it publishes the version has
+     * no versions written behind its back.
+     *
+     * @param sha256 the digest to record, lowercase hex
+     * @throws IOException if recording failed; the previous record is then as it was
+     * @throws UnsupportedOperationException if the storage records checksums only as it publishes
+     */
+    default void recordChecksum(String sha256) throws IOException {
+      throw new UnsupportedOperationException(
+          "this storage records checksums only as it publishes a version");
+    }
+
+    /**
      * Removes what abandoned writes left (temporary files, orphaned uploads), never what a live
      * reader may be reading.
      *

@@ -497,6 +497,29 @@ public final class DurableFile {
   }
 
   /**
+   * Replaces only the checksum file with {@code digest}, leaving the main file as it is: accepting
+   * a main file another program wrote. Steps: write a {@code sum} temp with the digest and fsync
+   * it; rename it over {@code NAME.checksum}; fsync the directory. A crash before the rename leaves
+   * the old checksum and a temp that the next save or recovery deletes (or that recovery takes as
+   * vouching for the main file, which is what was being accepted); after it, the new checksum. A
+   * failure before the rename deletes the temp and leaves the old checksum; a failed directory
+   * fsync after it leaves the new one, which a crash may still undo, so the caller retries.
+   *
+   * @param digest the lowercase hex SHA-256 to record
+   */
+  public void commitChecksum(String digest) throws IOException {
+    List<Path> temps = new ArrayList<>();
+    try {
+      Path tSum = createTemp(Kind.SUM, temps);
+      writeFile(tSum, out -> out.write(digest.getBytes(StandardCharsets.US_ASCII)));
+      ops.rename(tSum, checksum());
+      ops.forceDirectory(dir);
+    } finally {
+      deleteTemps(temps, false);
+    }
+  }
+
+  /**
    * Keeps the main file under a new name, {@code NAME.damaged-<yyyyMMdd'T'HHmmss'Z'>} (with {@code
    * -2}, {@code -3} … when taken), before recovery replaces it: a hard link (a copy where links are
    * unsupported), made durable by an fsync of the directory. A crash before the fsync leaves the

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *       NAME.damaged-<time>} (a hard link, durable before anything is replaced), then commits a
  *       copy of the source as a save does; a crash leaves the previous files plus possibly that
  *       link.
+ *   <li>{@link WriteSession#recordChecksum}: {@link DurableFile#commitChecksum}; the main file is
+ *       not touched, and a crash leaves the old checksum or the new one.
  *   <li>{@link WriteSession#delete}: deletes the main file, its checksum and optionally the backup,
  *       then fsyncs the directory; a crash may leave any subset deleted, and a checksum without its
  *       main file loads as not found.
@@ -330,6 +332,11 @@ public final class LocalStateStorage implements StateStorage {
       file.commitCopyOf(from);
       file.deleteStaleTemps();
       return Optional.ofNullable(kept).map(Path::toString);
+    }
+
+    @Override
+    public void recordChecksum(String sha256) throws IOException {
+      file.commitChecksum(sha256);
     }
 
     @Override

@@ -431,9 +431,10 @@ public final class StateStore {
       boolean hasJournal = journal != null && journal.size() > 0;
       String expected = options.verifyChecksum() ? v.recordedSha256().orElse(null) : null;
       Reading r = readVersion(format, v, file, expected != null || hasJournal || needSha);
-      // A mismatch wins over whatever the parse returned or threw.
-      if (expected != null) {
-        verify(file, file, expected, r.sha256());
+      // A mismatch wins over whatever the parse returned or threw; the checksum does not vouch for
+      // a stale file either, so it is refused too, only named as stale.
+      if (expected != null && !expected.equals(r.sha256())) {
+        throw mismatch(file, file, expected, r.sha256(), stale(expected, r, file, options) != null);
       }
       if (r.failure() != null) {
         throw r.failure();
@@ -609,14 +610,35 @@ public final class StateStore {
   }
 
   /**
-   * Compares the digest of {@code source}, a version of the state at {@code where} (the same text
-   * for the current version), with the recorded one.
+   * Logs and counts a checksum mismatch of {@code source}, a version of the state at {@code where}
+   * (the same text for the current version), and returns the exception that reports it.
    */
-  private static void verify(String where, String source, String expected, String actual) {
-    if (!expected.equals(actual)) {
-      LOG.warn("Checksum mismatch for {}: expected {}, got {}", source, expected, actual);
-      MetricsListeners.checksumFailure(where, source, expected, actual);
-      throw new StateCorruptionException(source, expected, actual);
+  private static StateCorruptionException mismatch(
+      String where, String source, String expected, String actual, boolean stale) {
+    LOG.warn(
+        "Checksum mismatch for {}: expected {}, got {}{}",
+        source,
+        expected,
+        actual,
+        stale ? " (the file loads and validates: stale, not damaged)" : "");
+    MetricsListeners.checksumFailure(where, source, expected, actual);
+    return new StateCorruptionException(source, expected, actual, stale);
+  }
+
+  /**
+   * The record of a file whose digest differs from the recorded one {@code expected}, when it is
+   * stale (it loads and validates, and the record is a well-formed digest, as {@code inspect}
+   * requires); null when it is damaged.
+   */
+  private static DecodedRecord stale(String expected, Reading r, String file, LoadOptions options) {
+    if (r.failure() != null || !Sha256.isDigest(expected)) {
+      return null;
+    }
+    try {
+      return decode(r.map(), file, options);
+    } catch (StateLoadException e) {
+      LOG.debug("{} does not load: {}", file, e.getMessage());
+      return null;
     }
   }
 
@@ -747,17 +769,6 @@ public final class StateStore {
       sumUnreadable = true;
     }
     Reading r = readVersion(format, v, file, true);
-    Optional<String> actual = Optional.of(r.sha256());
-    ChecksumCheck checksum;
-    if (sumUnreadable) {
-      checksum = new ChecksumCheck(ChecksumCheck.Status.UNREADABLE, Optional.empty(), actual);
-    } else if (expected == null) {
-      checksum = new ChecksumCheck(ChecksumCheck.Status.MISSING, Optional.empty(), actual);
-    } else {
-      ChecksumCheck.Status status =
-          expected.equals(r.sha256()) ? ChecksumCheck.Status.OK : ChecksumCheck.Status.MISMATCH;
-      checksum = new ChecksumCheck(status, Optional.of(expected), actual);
-    }
     OptionalInt versionFound = OptionalInt.empty();
     DecodedRecord decoded = null;
     StateLoadException failure = r.failure();
@@ -772,6 +783,21 @@ public final class StateStore {
       } catch (StateLoadException e) {
         failure = e;
       }
+    }
+    Optional<String> actual = Optional.of(r.sha256());
+    ChecksumCheck checksum;
+    if (sumUnreadable) {
+      checksum = new ChecksumCheck(ChecksumCheck.Status.UNREADABLE, Optional.empty(), actual);
+    } else if (expected == null) {
+      checksum = new ChecksumCheck(ChecksumCheck.Status.MISSING, Optional.empty(), actual);
+    } else {
+      ChecksumCheck.Status status;
+      if (expected.equals(r.sha256())) {
+        status = ChecksumCheck.Status.OK;
+      } else {
+        status = decoded != null ? ChecksumCheck.Status.STALE : ChecksumCheck.Status.MISMATCH;
+      }
+      checksum = new ChecksumCheck(status, Optional.of(expected), actual);
     }
     return new StateInspection(
         pathOf(file),
@@ -827,9 +853,16 @@ public final class StateStore {
       StateLoadException mainFailure = notFound(target, null);
       StateLoadException backupFailure = null;
       boolean backupSeen = false;
+      Candidate stale = null;
       for (StoredVersion c : session.candidates()) {
+        if (stale != null
+            && (c.kind() == StoredVersion.Kind.BACKUP
+                || c.kind() == StoredVersion.Kind.GENERATION)) {
+          // A stale main is newer than any backup: never rolled back without the user asking.
+          break;
+        }
         String file = c.describe();
-        SystemStateRecord r;
+        Candidate r;
         try {
           // A local backup records no checksum; an object store's older generations do, and one
           // whose data no longer matches its manifest is skipped for the next.
@@ -855,9 +888,15 @@ public final class StateStore {
           continue;
         }
         if (c.kind() == StoredVersion.Kind.CURRENT) {
+          if (r.stale()) {
+            // An interrupted save's state, vouched for by a checksum, still comes first: the
+            // main file may be the previous state that save was replacing.
+            stale = r;
+            continue;
+          }
           session.cleanUp();
           return new RecoveryResult(
-              withJournal(format, storage, session, r),
+              withJournal(format, storage, session, r.record()),
               RecoveryResult.Source.MAIN,
               Optional.of(pathOf(file)),
               Optional.empty(),
@@ -874,12 +913,26 @@ public final class StateStore {
                 : RecoveryResult.Source.BACKUP;
         // The restored version may be the base a journal chains to.
         return new RecoveryResult(
-            withJournal(format, storage, session, r),
+            withJournal(format, storage, session, r.record()),
             source,
             Optional.of(pathOf(file)),
             kept.get(kept.size() - 1).map(StateStore::pathOf),
             Optional.of(file),
             c.generation());
+      }
+      if (stale != null) {
+        LOG.warn(
+            "Recover kept {} as it is: it loads and validates but does not match its checksum"
+                + " (stale); accept it to load it",
+            target);
+        session.cleanUp();
+        return new RecoveryResult(
+            stale.record(),
+            RecoveryResult.Source.STALE_MAIN,
+            Optional.of(pathOf(target)),
+            Optional.empty(),
+            Optional.of(target),
+            OptionalLong.empty());
       }
       if (!backupSeen) {
         throw new StateRecoveryException(
@@ -945,16 +998,25 @@ public final class StateStore {
   }
 
   /**
-   * Reads and decodes one recovery candidate, isolating its failure so that the next candidate is
-   * still tried: every {@code Exception} and every {@code Error} a hostile file can provoke while
-   * it is parsed or decoded, {@code OutOfMemoryError} and {@code StackOverflowError} included (what
-   * they allocated is garbage once they unwind), becomes the candidate's {@link
-   * StateLoadException}. The other {@link VirtualMachineError}s ({@code InternalError}, {@code
-   * UnknownError}) say the JVM itself is broken and are rethrown; so is an {@code IOException}
-   * other than a refused non-regular file, which says the storage could not be read (recover then
-   * changes nothing).
+   * A recovery candidate's state.
+   *
+   * @param record the state
+   * @param stale whether it is the main file, valid but not matching its checksum
    */
-  private SystemStateRecord candidate(
+  private record Candidate(SystemStateRecord record, boolean stale) {}
+
+  /**
+   * Reads and decodes one recovery candidate, isolating its failure so that the next candidate is
+   * still tried. The current version may be stale (valid although its checksum differs); any other
+   * candidate must match the digest vouching for it. Every failure is isolated: every {@code
+   * Exception} and every {@code Error} a hostile file can provoke while it is parsed or decoded,
+   * {@code OutOfMemoryError} and {@code StackOverflowError} included (what they allocated is
+   * garbage once they unwind), becomes the candidate's {@link StateLoadException}. The other {@link
+   * VirtualMachineError}s ({@code InternalError}, {@code UnknownError}) say the JVM itself is
+   * broken and are rethrown; so is an {@code IOException} other than a refused non-regular file,
+   * which says the storage could not be read (recover then changes nothing).
+   */
+  private Candidate candidate(
       StateFormat format,
       StoredVersion c,
       String file,
@@ -964,15 +1026,21 @@ public final class StateStore {
       throws IOException {
     try {
       Reading read = readVersion(format, c, file, expected != null);
-      if (expected != null) {
-        verify(target, file, expected, read.sha256());
+      // A version is decoded under the state's own name, as a load of it would be.
+      String as = c.kind() == StoredVersion.Kind.BACKUP ? file : target;
+      if (expected != null && !expected.equals(read.sha256())) {
+        DecodedRecord valid =
+            c.kind() == StoredVersion.Kind.CURRENT ? stale(expected, read, as, options) : null;
+        StateCorruptionException e = mismatch(target, file, expected, read.sha256(), valid != null);
+        if (valid == null) {
+          throw e;
+        }
+        return new Candidate(valid.record(), true);
       }
       if (read.failure() != null) {
         throw read.failure();
       }
-      // A version is decoded under the state's own name, as a load of it would be.
-      return decode(read.map(), c.kind() == StoredVersion.Kind.BACKUP ? file : target, options)
-          .record();
+      return new Candidate(decode(read.map(), as, options).record(), false);
     } catch (StateLoadException | IOException e) {
       throw e;
     } catch (VirtualMachineError e) {
@@ -989,6 +1057,47 @@ public final class StateStore {
     LOG.warn("Recovery candidate {} failed: {}", file, e.toString());
     return new StateLoadException(
         StateLoadException.Reason.MALFORMED, "Cannot load " + file + ": " + e, e);
+  }
+
+  // ---------------------------------------------------------------- accept
+
+  /** Implements {@code SystemStates.accept}, whose Javadoc is the contract. */
+  public SystemStateRecord accept(Path path) {
+    StateLocation location = StateLocation.of(Objects.requireNonNull(path, "path"));
+    StateFormat format = format(location, Optional.empty());
+    String where = location.toString();
+    try (StateStorage storage = open(location);
+        StateStorage.WriteSession session = storage.write()) {
+      where = storage.describe();
+      String file = where;
+      StoredVersion v = session.current().orElseThrow(() -> notFound(file, null));
+      Reading r = readVersion(format, v, file, true);
+      if (r.failure() != null) {
+        throw r.failure();
+      }
+      decode(r.map(), file, LoadOptions.defaults());
+      String recorded;
+      try {
+        recorded = v.recordedSha256().orElse(null);
+      } catch (IOException e) {
+        // An unreadable checksum is what accepting replaces.
+        recorded = null;
+      }
+      if (!r.sha256().equals(recorded)) {
+        // The digest of exactly the bytes validated above: if the file changes meanwhile, the
+        // checksum does not vouch for the new bytes and the load below says so.
+        attempt(where, SaveOptions.defaults(), () -> session.recordChecksum(r.sha256()));
+        LOG.warn(
+            "Accepted {} as it is: its checksum now records {} (it said {})",
+            file,
+            r.sha256(),
+            recorded == null ? "nothing readable" : recorded);
+      }
+      return loadWithJournal(format, storage, session.current(), LoadOptions.defaults(), false)
+          .record();
+    } catch (IOException e) {
+      throw new StateSaveException("Failed to accept " + where + ": " + e, e);
+    }
   }
 
   // ---------------------------------------------------------------- delete

@@ -89,7 +89,8 @@ class MetricsTest {
     Path p = dir.resolve("s.json");
     SystemStates.save(TestStates.sample(1), p);
     SystemStates.save(TestStates.sample(2), p);
-    Files.writeString(p, Files.readString(p).replace("\"version\": 1", "\"version\":  1"));
+    // Damage, not a valid rewrite: a stale file would be kept by recover, with no recovery event.
+    Files.writeString(p, Files.readString(p).replace("\"version\": 1", "\"version\": ?"));
     Recorder r = new Recorder();
     try (StateMetrics.Registration reg = StateMetrics.register(r)) {
       assertThatThrownBy(() -> SystemStates.load(p, LoadOptions.defaults()))
