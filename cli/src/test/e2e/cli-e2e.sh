@@ -129,10 +129,27 @@ contains "$out" "final checkpoint saved"
 stopped="$(sed -n 's/^interrupted after step \([0-9]*\);.*/\1/p' "$out")"
 [[ -n "$stopped" ]] || fail "simulate did not say where it stopped"
 expect 0 verify "$data/long.json"
-# The checkpoints went to long.json.journal; inspect shows the base, so fold the journal in first.
-expect 0 compact "$data/long.json"
+# The checkpoints went to long.json.journal: inspect shows the base with the journal applied, and
+# the base alone beside it. The journal is empty only when the last checkpoint compacted.
 expect 0 inspect --json "$data/long.json"
 [[ "$(json_field "$out" state.qilm.memory.rows)" == "$stopped" ]] || fail "the checkpoint does not hold the $stopped steps run"
+journal_status="$(json_field "$out" journal.status)"
+case "$journal_status" in
+  applied)
+    [[ "$(json_field "$out" journal.applied.qilm_rows)" == "$stopped" ]] ||
+      fail "inspect: the journal applied does not hold the $stopped steps run"
+    (( $(json_field "$out" journal.frames) > 0 )) || fail "inspect: an applied journal without frames"
+    (( $(json_field "$out" journal.base.qilm_rows) < stopped )) ||
+      fail "inspect: the base alone already holds every step, so the journal was not applied"
+    ;;
+  absent)
+    [[ "$(json_field "$out" journal.base.qilm_rows)" == "$stopped" ]] ||
+      fail "inspect: no journal, yet the base does not hold the $stopped steps run"
+    ;;
+  *) fail "inspect: journal status $journal_status after an interrupted run" ;;
+esac
+expect 0 inspect "$data/long.json"
+contains "$out" "journal "
 total=$((stopped + 300))
 expect 0 simulate "$data/long.json" --steps "$total"
 contains "$out" "resuming $data/long.json at step $((stopped + 1)) of $total"

@@ -15,7 +15,7 @@ enum ExitCode {
   USAGE(2, "invalid command line: unknown option, bad value, unsupported file name"),
   NOT_FOUND(3, "the state file does not exist"),
   UNREADABLE(4, "the state file exists but cannot be read (permissions, I/O error)"),
-  CORRUPT(5, "the file does not match its .checksum file"),
+  CORRUPT(5, "the file does not match its .checksum file, or a journal frame is damaged"),
   MALFORMED(6, "the file is not a well-formed JSON or NPZ state file"),
   INVALID(7, "the file is well formed but breaks a schema invariant"),
   UNSUPPORTED_VERSION(

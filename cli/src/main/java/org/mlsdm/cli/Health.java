@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.mlsdm.state.BackupCheck;
 import org.mlsdm.state.ChecksumCheck;
+import org.mlsdm.state.JournalCheck;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateInspection;
 import org.mlsdm.state.StateLoadException;
@@ -15,9 +16,11 @@ import org.mlsdm.state.SystemStates;
 
 /**
  * What one inspection of a state file found, in the terms inspect and verify print: the state (the
- * file loads, its checksum aside), the checksum's status with both digests, the backup and the
- * integrity warnings. Digests read from a checksum file pass through {@link Text#digest}, so a
- * checksum file that is not a digest (a link to another file, say) is never echoed.
+ * file loads, its checksum aside), the checksum's status with both digests, the backup, the journal
+ * beside the file and the integrity warnings. {@link #state} is the base alone; {@link #current}
+ * what a load returns, the journal applied. Digests read from a checksum file pass through {@link
+ * Text#digest}, so a checksum file that is not a digest (a link to another file, say) is never
+ * echoed.
  */
 record Health(
     Path file,
@@ -33,7 +36,8 @@ record Health(
     List<String> warnings,
     boolean backupPresent,
     Instant backupUpdatedAt,
-    String backupFailure) {
+    String backupFailure,
+    JournalCheck journal) {
 
   /** The checksum file's verdict on the main file. */
   enum Checksum {
@@ -91,7 +95,62 @@ record Health(
         found.warnings(),
         backup.present() || notRegular != null,
         notRegular == null ? backup.updatedAt().orElse(null) : null,
-        backupFailure);
+        backupFailure,
+        found.journal());
+  }
+
+  /**
+   * The state a load returns: the base with its journal applied when one applies; the base alone
+   * when the journal is absent, stale or corrupt (the journal row says which).
+   */
+  SystemStateRecord current() {
+    return journal.state().orElse(state);
+  }
+
+  /**
+   * The journal row: {@code none}; the frames that apply and what they change against the base; a
+   * torn tail a load ignores; a stale journal that is never applied; a corrupt one.
+   */
+  String journalText() {
+    String size = Progress.bytes(journal.bytes());
+    String problem = journal.problem().map(Text::escape).orElse("");
+    return switch (journal.status()) {
+      case ABSENT -> "none";
+      case STALE ->
+          "STALE, not applied (" + size + "): " + problem + "; the next writer sets it aside";
+      case CORRUPT ->
+          "CORRUPT ("
+              + size
+              + "), a load fails: "
+              + problem
+              + "; shown: the base alone (the state at the last compaction)";
+      case UNCHECKED -> "not checked (" + size + "): " + problem;
+      case APPLIED, TORN -> {
+        SystemStateRecord applied = current();
+        String s =
+            journal.frames()
+                + " frame(s), "
+                + size
+                + ", chains to the base; applied: "
+                + applied.qilm().size()
+                + " QILM rows, updated_at "
+                + applied.updatedAt()
+                + " (the base alone: "
+                + state.qilm().size()
+                + " rows, updated_at "
+                + state.updatedAt()
+                + ")";
+        if (journal.status() == JournalCheck.Status.TORN) {
+          s +=
+              "; torn tail of "
+                  + journal.tornBytes()
+                  + " byte(s) not loaded ("
+                  + problem
+                  + "), the next writer cuts it";
+        }
+        yield s;
+      }
+    };
   }
 
   /**
@@ -122,6 +181,26 @@ record Health(
       throw StateFiles.withRecoveryHint(failure, file);
     }
     return state;
+  }
+
+  /**
+   * What a load of base and journal returns, or why it fails: after {@link #stateOrThrow}, a
+   * corrupt journal, with the way back to the base alone (no backup or recovery restores a
+   * journal).
+   */
+  SystemStateRecord currentOrThrow() {
+    stateOrThrow();
+    StateLoadException bad = journal.failure().orElse(null);
+    if (bad != null) {
+      throw new CliException(
+          ExitCode.of(bad),
+          Text.message(bad)
+              + "; the base alone loads (the state at the last compaction): move "
+              + Text.path(file.resolveSibling(file.getFileName() + ".journal"))
+              + " aside to use it",
+          bad);
+    }
+    return current();
   }
 
   /** The checksum row: {@code ok (NAME.checksum)}, {@code MISMATCH: expected …, actual …}, … */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.mlsdm.state.JournalCheck;
 import org.mlsdm.state.StateLoadException;
 import org.mlsdm.state.SystemStates;
 import picocli.CommandLine.Command;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Option;
       "The file's format and size, the schema version found and whether it was migrated on load,"
           + " every field of the state (vectors by their length and norm, the QILM by its rows),"
           + " the checksum status with both digests, the backup (whether it loads, its"
-          + " updated_at) and the integrity warnings.",
+          + " updated_at), the journal (FILE.journal: the frames that apply, a torn tail, a stale"
+          + " or corrupt journal) and the integrity warnings.",
+      "The state shown is what a load returns: the base with its journal applied; the journal"
+          + " row (and --json's journal field) gives the base alone beside it.",
       "A file whose checksum does not match is still shown (checksum: mismatch); use verify for"
           + " an exit code."
     })
@@ -72,8 +76,8 @@ final class InspectCommand implements Callable<Integer>, Remote.Direct {
               + SystemStates.CURRENT_SCHEMA_VERSION
               + " ('migrate' rewrites the file)");
     }
-    StateView.text(out, SystemStates.toMap(h.state()), now);
-    Report.row(out, "journal", StateFiles.journal(h.file()));
+    StateView.text(out, SystemStates.toMap(h.current()), now);
+    Report.row(out, "journal", h.journalText());
     Report.row(out, "checksum", h.checksumText());
     Report.row(out, "backup", h.backupText(now));
     if (h.warnings().isEmpty()) {
@@ -97,8 +101,9 @@ final class InspectCommand implements Callable<Integer>, Remote.Direct {
       g.writeNumberField("version_found", h.versionFound());
       g.writeBooleanField("migrated", h.migrated());
       g.writeObjectFieldStart("state");
-      StateView.json(g, SystemStates.toMap(h.state()));
+      StateView.json(g, SystemStates.toMap(h.current()));
       g.writeEndObject();
+      writeJournal(g, h);
       g.writeObjectFieldStart("checksum");
       g.writeStringField("status", h.checksum().name().toLowerCase(Locale.ROOT));
       writeOptional(g, "expected", h.expected());
@@ -122,6 +127,31 @@ final class InspectCommand implements Callable<Integer>, Remote.Direct {
       throw new UncheckedIOException(e);
     }
     out.println();
+  }
+
+  /**
+   * {@code journal}: its status, size, frames and torn bytes, why part of it does not apply, and
+   * the QILM rows and {@code updated_at} of the base alone and, when the journal applies, with it.
+   */
+  private static void writeJournal(JsonGenerator g, Health h) throws IOException {
+    JournalCheck j = h.journal();
+    g.writeObjectFieldStart("journal");
+    g.writeStringField("status", j.status().name().toLowerCase(Locale.ROOT));
+    g.writeNumberField("bytes", j.bytes());
+    g.writeNumberField("frames", j.frames());
+    g.writeNumberField("torn_bytes", j.tornBytes());
+    writeOptional(g, "problem", j.problem().orElse(null));
+    g.writeObjectFieldStart("base");
+    g.writeNumberField("qilm_rows", h.state().qilm().size());
+    g.writeStringField("updated_at", h.state().updatedAt().toString());
+    g.writeEndObject();
+    if (j.state().isPresent()) {
+      g.writeObjectFieldStart("applied");
+      g.writeNumberField("qilm_rows", j.state().get().qilm().size());
+      g.writeStringField("updated_at", j.state().get().updatedAt().toString());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
   }
 
   private static void writeOptional(JsonGenerator g, String key, Object value) throws IOException {

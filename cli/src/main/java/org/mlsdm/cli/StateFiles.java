@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import org.mlsdm.state.Checkpointer;
-import org.mlsdm.state.JournalStatus;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateCorruptionException;
 import org.mlsdm.state.StateFormat;
@@ -165,34 +163,5 @@ final class StateFiles {
   /** The format name by extension, for messages. */
   static String format(Path path) {
     return StateFormat.of(path).name();
-  }
-
-  /** One line on FILE.journal for inspect and verify: frames, bytes, whether it chains. */
-  static String journal(Path file) {
-    if (Remote.location(file).isPresent()) {
-      // Checkpointer.status reads local files; the tool checkpoints S3 states as generations.
-      return "not read on S3 (the tool publishes whole generations)";
-    }
-    JournalStatus j;
-    try {
-      j = Checkpointer.status(file);
-    } catch (RuntimeException e) {
-      return "unreadable: " + e.getMessage();
-    }
-    if (!j.present()) {
-      return "none";
-    }
-    if (!j.chains()) {
-      return "STALE, not applied ("
-          + Progress.bytes(j.bytes())
-          + "): "
-          + j.problem()
-          + "; the next writer sets it aside";
-    }
-    String s = j.frames() + " frame(s), " + Progress.bytes(j.bytes()) + ", chains to the base";
-    if (j.tornBytes() > 0) {
-      s += "; torn tail of " + j.tornBytes() + " byte(s) not loaded (" + j.problem() + ")";
-    }
-    return s;
   }
 }

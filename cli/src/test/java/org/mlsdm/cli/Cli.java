@@ -165,6 +165,14 @@ final class Cli {
     }
   }
 
+  static void write(Path file, byte[] bytes) {
+    try {
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static byte[] bytes(Path file) {
     try {
       return Files.readAllBytes(file);

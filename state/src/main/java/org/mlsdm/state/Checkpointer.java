@@ -23,12 +23,13 @@ import org.mlsdm.state.internal.store.StateStore;
  * several threads checkpoint through one checkpointer, the frames queued while an fsync runs share
  * the next one (group commit). A checkpoint never builds or copies the whole record. A load applies
  * the verified base and every whole frame that chains to it; a torn or corrupt last frame (a crash
- * mid-append) is logged, reported by {@link #status(Path)} and never applied, and a load never
- * changes the journal: the next writer cuts the tail under the state's lock. A corrupt frame
- * followed by others is a {@link StateLoadException}. A journal whose chain does not start at the
- * current base (the base was replaced by a whole-file {@link SystemStates#save}, which also deletes
- * the journal as part of its commit, by a restore, or by another tool) is never applied; the next
- * writer renames it {@code NAME.journal.stale-<UTC time>} and logs a warning.
+ * mid-append) is logged, reported by {@link #status(Path)} and {@link SystemStates#inspect(Path)}
+ * and never applied, and a load never changes the journal: the next writer cuts the tail under the
+ * state's lock. A corrupt frame followed by others is a {@link StateLoadException}. A journal whose
+ * chain does not start at the current base (the base was replaced by a whole-file {@link
+ * SystemStates#save}, which also deletes the journal as part of its commit, by a restore, or by
+ * another tool) is never applied; the next writer renames it {@code NAME.journal.stale-<UTC time>}
+ * and logs a warning.
  *
  * <p><b>Compaction.</b> When the journal reaches {@code threshold} times the base's size (default
  * 1.0: the journal as large as the base, which keeps the amortized cost of checkpointing linear in

@@ -23,6 +23,8 @@ import java.util.OptionalInt;
  *     mismatch alone is not a failure here (see {@code checksum}: {@code STALE} when the state is
  *     present, {@code MISMATCH} when it is not)
  * @param backup what was found of the backup
+ * @param journal what was found of the journal beside the file ({@link Checkpointer}); {@code
+ *     state} is the base alone, {@link JournalCheck#state()} the base with the journal applied
  */
 public record StateInspection(
     Path path,
@@ -34,7 +36,8 @@ public record StateInspection(
     List<String> warnings,
     Optional<SystemStateRecord> state,
     Optional<StateLoadException> failure,
-    BackupCheck backup) {
+    BackupCheck backup,
+    JournalCheck journal) {
 
   /**
    * Checks the parts: none null, a non-negative size, exactly one of {@code state} and {@code
@@ -50,6 +53,7 @@ public record StateInspection(
    * @param state see the record component
    * @param failure see the record component
    * @param backup see the record component
+   * @param journal see the record component
    * @throws NullPointerException if a component is null
    * @throws IllegalArgumentException if the parts contradict each other
    */
@@ -62,6 +66,7 @@ public record StateInspection(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(failure, "failure");
     Objects.requireNonNull(backup, "backup");
+    Objects.requireNonNull(journal, "journal");
     if (size < 0) {
       throw new IllegalArgumentException("size must be >= 0, got " + size);
     }
@@ -71,17 +76,38 @@ public record StateInspection(
     if (migrated && state.isEmpty()) {
       throw new IllegalArgumentException("migrated needs a loaded state");
     }
+    if (state.isEmpty()
+        && journal.status() != JournalCheck.Status.ABSENT
+        && journal.status() != JournalCheck.Status.UNCHECKED) {
+      throw new IllegalArgumentException(
+          "a journal is only checked against a base that loads, got " + journal.status());
+    }
   }
 
   /**
-   * Whether a default {@link SystemStates#load(Path)} would succeed: the state loads and the
-   * checksum does not contradict it.
+   * The state a default {@link SystemStates#load(Path)} returns, checksum aside: the base with its
+   * journal applied when one applies, else the base.
    *
-   * @return true when the state is present and the checksum is OK or missing; false for a {@link
-   *     ChecksumCheck.Status#STALE} file, which a load refuses until it is accepted
+   * @return that state; empty when the base does not load or the journal is corrupt
+   */
+  public Optional<SystemStateRecord> loaded() {
+    if (journal.status() == JournalCheck.Status.CORRUPT) {
+      return Optional.empty();
+    }
+    return journal.state().or(() -> state);
+  }
+
+  /**
+   * Whether a default {@link SystemStates#load(Path)} would succeed: the state loads, the checksum
+   * does not contradict it and the journal is not corrupt (a torn tail or a stale journal is
+   * ignored by a load).
+   *
+   * @return true when the state is present, the checksum is OK or missing and the journal is not
+   *     {@code CORRUPT}; false for a {@link ChecksumCheck.Status#STALE} file, which a load refuses
+   *     until it is accepted
    */
   public boolean healthy() {
-    return state.isPresent()
+    return loaded().isPresent()
         && (checksum.status() == ChecksumCheck.Status.OK
             || checksum.status() == ChecksumCheck.Status.MISSING);
   }

@@ -5,9 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every file-system step of the durable write protocol, one method each, so that a test can fail
@@ -26,6 +29,25 @@ public interface FileOps {
 
   /** Makes the file's data durable (fsync). */
   void force(FileChannel channel) throws IOException;
+
+  /**
+   * Opens an existing regular file for reading and writing (a journal a writer appends to), never
+   * through a symbolic link.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   */
+  default FileChannel openWrite(Path path) throws IOException {
+    return FileChannel.open(
+        path, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /**
+   * Cuts the file to {@code size} bytes. Not durable until {@link #force}: a power loss before it
+   * may leave the old length and bytes.
+   */
+  default void truncate(FileChannel channel, long size) throws IOException {
+    channel.truncate(size);
+  }
 
   /** Closes the channel. */
   void close(FileChannel channel) throws IOException;

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
 import org.mlsdm.state.spi.Journal;
 
 /**
@@ -43,14 +40,10 @@ final class LocalJournal implements Journal {
 
   private FileChannel channel() throws IOException {
     if (channel == null) {
-      // Creation goes through the seam (createNew: owner-only, no symbolic link followed), so the
-      // fault-injection and power-loss models see the journal's first bytes and its name.
+      // Opening goes through the seam (createNew: owner-only, no symbolic link followed), so the
+      // fault-injection and power-loss models see the journal's bytes and its name.
       if (DurableFile.exists(path)) {
-        channel =
-            FileChannel.open(
-                path,
-                Set.of(
-                    StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        channel = ops.openWrite(path);
         created = false;
       } else {
         channel = ops.createNew(path);
@@ -95,7 +88,7 @@ final class LocalJournal implements Journal {
       throw new IllegalArgumentException(
           "size must be in [0, " + ch.size() + "], got " + size + " for " + path);
     }
-    ch.truncate(size);
+    ops.truncate(ch, size);
     sync();
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.mlsdm.state.BackupCheck;
 import org.mlsdm.state.ChecksumCheck;
+import org.mlsdm.state.JournalCheck;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.RecoveryResult;
 import org.mlsdm.state.SaveOptions;
@@ -809,7 +810,78 @@ public final class StateStore {
         decoded == null ? List.of() : Integrity.warnings(decoded.record()),
         Optional.ofNullable(decoded).map(DecodedRecord::record),
         Optional.ofNullable(failure),
-        checkBackup(format, view, options));
+        checkBackup(format, view, options),
+        checkJournal(storage, r.sha256(), decoded == null ? null : decoded.record()));
+  }
+
+  /**
+   * Reads the journal beside a base as a load would, reporting instead of throwing what a load
+   * would throw. {@code base} is null when the base does not load: the journal is then only sized.
+   */
+  private static JournalCheck checkJournal(
+      StateStorage storage, String baseSha256, SystemStateRecord base) throws IOException {
+    if (!storage.supportsJournal()) {
+      return JournalCheck.ABSENT;
+    }
+    Path jp = Path.of(storage.describe() + ".journal");
+    try (Journal journal = storage.journal()) {
+      long size = journal.size();
+      if (size == 0) {
+        return JournalCheck.ABSENT;
+      }
+      if (base == null) {
+        return new JournalCheck(
+            JournalCheck.Status.UNCHECKED,
+            size,
+            0,
+            0,
+            Optional.of("the base does not load"),
+            Optional.empty(),
+            Optional.empty());
+      }
+      JournalFormat.Scan scan;
+      SystemStateRecord applied;
+      try (SeekableByteChannel ch = journal.read()) {
+        scan =
+            JournalFormat.scan(
+                ch, jp, baseSha256, base.memoryState().dimension(), base.qilm().size());
+        applied = JournalApply.apply(base, scan.frames(), jp);
+      } catch (StateLoadException e) {
+        return new JournalCheck(
+            JournalCheck.Status.CORRUPT,
+            size,
+            0,
+            0,
+            Optional.of(e.getMessage()),
+            Optional.empty(),
+            Optional.of(e));
+      }
+      Optional<String> problem = Optional.ofNullable(scan.problem());
+      return switch (scan.kind()) {
+        case STALE ->
+            new JournalCheck(
+                JournalCheck.Status.STALE, size, 0, 0, problem, Optional.empty(), Optional.empty());
+        // A torn header holds no frame: nothing applies and the whole file is the torn tail.
+        case ABSENT ->
+            new JournalCheck(
+                JournalCheck.Status.TORN,
+                size,
+                0,
+                size,
+                problem,
+                Optional.of(applied),
+                Optional.empty());
+        case CHAINS ->
+            new JournalCheck(
+                problem.isPresent() ? JournalCheck.Status.TORN : JournalCheck.Status.APPLIED,
+                size,
+                scan.frames().size(),
+                scan.tornBytes(),
+                problem,
+                Optional.of(applied),
+                Optional.empty());
+      };
+    }
   }
 
   private BackupCheck checkBackup(

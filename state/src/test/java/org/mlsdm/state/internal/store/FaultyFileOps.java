@@ -120,6 +120,18 @@ final class FaultyFileOps implements FileOps {
     }
   }
 
+  /** Not numbered: opening a journal to append to it, passed to the real file system. */
+  @Override
+  public FileChannel openWrite(Path path) throws IOException {
+    return real.openWrite(path);
+  }
+
+  /** Not numbered: the journal's cut is followed by a numbered {@code force}, which can fail. */
+  @Override
+  public void truncate(FileChannel channel, long size) throws IOException {
+    real.truncate(channel, size);
+  }
+
   @Override
   public FileChannel openRead(Path path) throws IOException {
     read(Op.OPEN_READ, path);

@@ -31,6 +31,16 @@ abstract class ForwardingFileOps implements FileOps {
   }
 
   @Override
+  public FileChannel openWrite(Path path) throws IOException {
+    return delegate.openWrite(path);
+  }
+
+  @Override
+  public void truncate(FileChannel channel, long size) throws IOException {
+    delegate.truncate(channel, size);
+  }
+
+  @Override
   public void close(FileChannel channel) throws IOException {
     delegate.close(channel);
   }

@@ -25,13 +25,19 @@ import org.mlsdm.state.internal.io.FileOps;
  * <h2>The model</h2>
  *
  * <ul>
- *   <li><b>File data.</b> Each file (inode) has a durable length and a current length; store files
- *       are written append-only, so its durable content is a prefix of its current content. {@code
- *       force} makes the whole current content durable. Bytes written since the last {@code force}
- *       are volatile: after a crash each volatile file is, independently, <em>lost</em> (back to
- *       its durable length), <em>torn</em> (durable bytes plus the first half of the volatile
- *       bytes), <em>zeroed</em> (full length, the volatile bytes read back as zeros, as after a
- *       metadata journal commit without the data) or <em>kept</em>.
+ *   <li><b>File data.</b> Each file (inode) has its durable content (as of the last {@code force})
+ *       and its current content, which share a <em>stable</em> prefix: files are written
+ *       append-only and cut only by {@code truncate}, so the stable prefix is the durable length or
+ *       the shortest length a truncate left since the last {@code force}. {@code force} makes the
+ *       whole current content durable. After a crash each file with unsynced changes is,
+ *       independently, <em>lost</em> (its durable content: every change since the last force
+ *       undone, a truncate included), <em>torn</em> (the stable prefix plus the first half of the
+ *       bytes written after it: a truncate kept, the appends after it half), <em>zeroed</em>
+ *       (current length, the bytes after the stable prefix read back as zeros, as after a metadata
+ *       journal commit without the data) or <em>kept</em>; a file truncated since its last force
+ *       may also be <em>untruncated</em>: its content just before the first such truncate, every
+ *       byte written before it having reached the disk and the cut not (a truncate changes the
+ *       inode's size, which is not durable before an fsync).
  *   <li><b>Directory entries.</b> The directory has a durable name → inode map and a list of
  *       pending entry operations (create, link, rename, delete) since the last {@code
  *       forceDirectory}, which makes them all durable. After a crash any subset of the pending
@@ -71,28 +77,51 @@ final class PowerLossFileOps implements FileOps {
   private static final class Inode {
     final List<byte[]> chunks = new ArrayList<>();
     long length;
-    long durableLength;
+    byte[] durable = new byte[0];
+    long stableLength;
+    byte[] beforeTruncate;
+
+    byte[] content() {
+      return join(chunks, length);
+    }
   }
 
-  /** An immutable view of one inode at one instant. */
-  record FileState(List<byte[]> chunks, long length, long durableLength) {
+  private static byte[] join(List<byte[]> chunks, long upTo) {
+    byte[] out = new byte[Math.toIntExact(upTo)];
+    int at = 0;
+    for (byte[] c : chunks) {
+      if (at >= upTo) {
+        break;
+      }
+      int n = (int) Math.min(c.length, upTo - at);
+      System.arraycopy(c, 0, out, at, n);
+      at += n;
+    }
+    return out;
+  }
+
+  /**
+   * An immutable view of one inode at one instant: its current content, its durable content, the
+   * stable prefix they share, and its content before the first truncate since the last force (null
+   * when there was none).
+   */
+  record FileState(
+      List<byte[]> chunks, long length, byte[] durable, long stableLength, byte[] beforeTruncate) {
     boolean volatileBytes() {
-      return length > durableLength;
+      return length > stableLength || durable.length > stableLength || beforeTruncate != null;
+    }
+
+    /** The fates a crash may give this file: {@code UNTRUNCATED} only after a truncate. */
+    List<Fate> fates() {
+      return beforeTruncate == null
+          ? List.of(Fate.LOST, Fate.TORN, Fate.ZEROED, Fate.KEPT)
+          : List.of(Fate.values());
     }
 
     byte[] bytes(long upTo, boolean zeroTail) {
-      byte[] out = new byte[Math.toIntExact(upTo)];
-      int at = 0;
-      for (byte[] c : chunks) {
-        if (at >= upTo) {
-          break;
-        }
-        int n = (int) Math.min(c.length, upTo - at);
-        System.arraycopy(c, 0, out, at, n);
-        at += n;
-      }
-      if (zeroTail && upTo > durableLength) {
-        Arrays.fill(out, (int) durableLength, out.length, (byte) 0);
+      byte[] out = join(chunks, upTo);
+      if (zeroTail && upTo > stableLength) {
+        Arrays.fill(out, (int) stableLength, out.length, (byte) 0);
       }
       return out;
     }
@@ -103,7 +132,8 @@ final class PowerLossFileOps implements FileOps {
     LOST,
     TORN,
     ZEROED,
-    KEPT
+    KEPT,
+    UNTRUNCATED
   }
 
   /** The model after operation {@code op} (1-based; 0 is before the first). */
@@ -150,10 +180,11 @@ final class PowerLossFileOps implements FileOps {
             .distinct()
             .filter(id -> files.get(id).volatileBytes())
             .forEach(volatileInodes::add);
-        // Every combination of fates is a number written in base fateCount.
-        Fate[] byIndex = Fate.values();
-        int fateCount = byIndex.length;
-        double all = Math.pow(fateCount, volatileInodes.size());
+        // Every combination of fates is a number whose digit for a file is in base fates().size().
+        double all = 1;
+        for (int id : volatileInodes) {
+          all *= files.get(id).fates().size();
+        }
         boolean sampled = all > FATE_LIMIT;
         int combos = sampled ? FATE_LIMIT : (int) all;
         Random fateRandom = new Random(seed ^ mask);
@@ -161,15 +192,16 @@ final class PowerLossFileOps implements FileOps {
           Map<Integer, Fate> fates = new HashMap<>();
           int rest = c;
           for (int id : volatileInodes) {
+            List<Fate> choices = files.get(id).fates();
             // Sampled: every file lost, every file kept, then seeded random fates.
             Fate f =
                 !sampled
-                    ? byIndex[rest % fateCount]
+                    ? choices.get(rest % choices.size())
                     : c == 0
                         ? Fate.LOST
-                        : c == 1 ? Fate.KEPT : byIndex[fateRandom.nextInt(fateCount)];
+                        : c == 1 ? Fate.KEPT : choices.get(fateRandom.nextInt(choices.size()));
             fates.put(id, f);
-            rest /= fateCount;
+            rest /= choices.size();
           }
           Map<String, byte[]> image = new LinkedHashMap<>();
           names.forEach((name, id) -> image.put(name, content(files.get(id), fates.get(id))));
@@ -196,10 +228,11 @@ final class PowerLossFileOps implements FileOps {
         return f.bytes(f.length(), false);
       }
       return switch (fate) {
-        case LOST -> f.bytes(f.durableLength(), false);
-        case TORN -> f.bytes(f.durableLength() + (f.length() - f.durableLength()) / 2, false);
+        case LOST -> f.durable().clone();
+        case TORN -> f.bytes(f.stableLength() + (f.length() - f.stableLength()) / 2, false);
         case ZEROED -> f.bytes(f.length(), true);
         case KEPT -> f.bytes(f.length(), false);
+        case UNTRUNCATED -> f.beforeTruncate().clone();
       };
     }
   }
@@ -218,7 +251,8 @@ final class PowerLossFileOps implements FileOps {
           byte[] b = Files.readAllBytes(p);
           in.chunks.add(b);
           in.length = b.length;
-          in.durableLength = b.length;
+          in.durable = b;
+          in.stableLength = b.length;
           current.put(p.getFileName().toString(), inodes.size() - 1);
         }
       }
@@ -256,7 +290,10 @@ final class PowerLossFileOps implements FileOps {
     Map<Integer, FileState> files = new HashMap<>();
     for (int i = 0; i < inodes.size(); i++) {
       Inode in = inodes.get(i);
-      files.put(i, new FileState(List.copyOf(in.chunks), in.length, in.durableLength));
+      files.put(
+          i,
+          new FileState(
+              List.copyOf(in.chunks), in.length, in.durable, in.stableLength, in.beforeTruncate));
     }
     snapshots.add(
         new Snapshot(snapshots.size(), kind, Map.copyOf(durable), List.copyOf(pending), files));
@@ -301,8 +338,38 @@ final class PowerLossFileOps implements FileOps {
   public synchronized void force(FileChannel channel) throws IOException {
     real.force(channel);
     Inode in = open.get(channel);
-    in.durableLength = in.length;
+    in.durable = in.content();
+    in.stableLength = in.length;
+    in.beforeTruncate = null;
     snapshot("force");
+  }
+
+  /** Opens a file the model holds (a journal reopened to append); its content is as modelled. */
+  @Override
+  public synchronized FileChannel openWrite(Path path) throws IOException {
+    Inode in = inode(name(path));
+    FileChannel ch = real.openWrite(path);
+    open.put(ch, in);
+    snapshot("openWrite");
+    return ch;
+  }
+
+  @Override
+  public synchronized void truncate(FileChannel channel, long size) throws IOException {
+    Inode in = open.get(channel);
+    if (in == null || size < 0 || size > in.length) {
+      throw new IllegalStateException("The model covers cuts of files opened through it only");
+    }
+    real.truncate(channel, size);
+    if (in.beforeTruncate == null) {
+      in.beforeTruncate = in.content();
+    }
+    byte[] kept = join(in.chunks, size);
+    in.chunks.clear();
+    in.chunks.add(kept);
+    in.length = size;
+    in.stableLength = Math.min(in.stableLength, size);
+    snapshot("truncate");
   }
 
   @Override
