@@ -119,9 +119,11 @@ class S3HostileObjectsTest {
   @Test
   void wrongHash_manyChunks_noReadEndsCleanly_theReadOfTheLastByteFails() throws IOException {
     S3StateStorage s = withSecondManifest(null);
-    String key = dataKey(s, 'h');
-    // Many more chunks than the hashing pipeline holds, so its buffers go round several times.
-    byte[] evil = S3Testing.randomBytes(11, 3 * 1024 * 1024 + 5);
+    String key = dataKey(s, 'e');
+    // Large enough to be hashed in the background, and many more chunks than the hashing pipeline
+    // holds, so its buffers go round several times.
+    byte[] evil =
+        S3Testing.randomBytes(11, (int) RangedChannel.BACKGROUND_HASH_MIN + 1024 * 1024 + 5);
     byte[] nice = evil.clone();
     nice[nice.length - 1] ^= 1;
     put(key, evil);
