@@ -2,6 +2,7 @@ package org.mlsdm.state.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -10,6 +11,11 @@ import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -20,16 +26,29 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * A read-only channel over one immutable data object, by ranged GETs: a read at position p opens
  * {@code Range: bytes=p-} and keeps streaming while reads stay sequential; a seek elsewhere drops
  * the stream and the next read opens a new range. Sequential reading (JSON) is one GET; the NPZ
- * reader's few jumps (central directory, then each entry) cost one GET each. Nothing is buffered
- * beyond the caller's buffer and nothing touches the disk.
+ * reader's few jumps (central directory, then each entry) cost one GET each. Nothing touches the
+ * disk; besides the caller's buffer, at most {@link #CHUNKS} chunks are held while they are hashed.
  *
  * <p>The channel is bounded by the manifest's size: it never reads past it, reports an object of
  * another length as an {@link IOException} naming both lengths, and, when the bytes were read from
  * 0 to the end without a jump, checks their SHA-256 against the manifest at the end ("Checksum
- * mismatch for KEY: expected E, actual A"). A broken stream is reopened at the current position
- * with the store's retries.
+ * mismatch for KEY: expected E, actual A"). The hashing runs beside the reading, on a background
+ * thread, over copies of the chunks handed out; the read that delivers the last byte waits for it
+ * and throws on a mismatch, so a caller that reads to EOF never sees the data complete unverified.
+ * A broken stream is reopened at the current position with the store's retries.
  */
 final class RangedChannel implements SeekableByteChannel {
+  /** Chunks in the hashing pipeline: the reader blocks when the hasher is this far behind. */
+  static final int CHUNKS = 4;
+
+  private static final int CHUNK = 128 * 1024;
+
+  /**
+   * Objects smaller than this are hashed on the reading thread: their SHA-256 takes a few
+   * milliseconds, about what the hand-offs and wake-ups of a second thread cost on a busy machine.
+   */
+  static final long BACKGROUND_HASH_MIN = 4L * 1024 * 1024;
+
   private final S3Client s3;
   private final Retry retry;
   private final String bucket;
@@ -37,13 +56,15 @@ final class RangedChannel implements SeekableByteChannel {
   private final String sizeSource;
   private final long size;
   private final String sha256;
-  private MessageDigest digest;
+  private Hasher hasher;
   private long digested;
+  // Once set, every read that reaches the end throws it: the end of unverified bytes is never EOF.
+  private Permanent mismatch;
   private long position;
   private InputStream in;
   private long inPosition = -1;
   private boolean open = true;
-  private final byte[] chunk = new byte[64 * 1024];
+  private byte[] chunk;
 
   RangedChannel(
       S3Client s3,
@@ -60,29 +81,57 @@ final class RangedChannel implements SeekableByteChannel {
     this.sizeSource = sizeSource;
     this.size = size;
     this.sha256 = sha256;
-    try {
-      this.digest = sha256 == null ? null : MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    this.hasher = sha256 == null ? null : new Hasher(size >= BACKGROUND_HASH_MIN);
   }
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
     ensureOpen();
     if (position >= size) {
+      if (hasher != null && digested == size) {
+        // The check at the last byte was interrupted: the end is reported only once it passes.
+        checkDigest();
+      }
+      if (mismatch != null) {
+        throw mismatch;
+      }
       return -1;
     }
     if (!dst.hasRemaining()) {
       return 0;
     }
-    int want = (int) Math.min(Math.min(dst.remaining(), chunk.length), size - position);
+    int want = (int) Math.min(Math.min(dst.remaining(), CHUNK), size - position);
+    // Bytes that continue the hashed prefix go to the hasher, in a buffer of its own.
+    Hasher h = digested == position ? hasher : null;
+    byte[] b = h != null ? h.take() : plainChunk();
+    try {
+      int n = readInto(b, want);
+      dst.put(b, 0, n);
+      position += n;
+      if (h != null) {
+        h.hash(b, n);
+        b = null;
+        digested += n;
+        if (digested == size) {
+          checkDigest();
+        }
+      }
+      return n;
+    } finally {
+      if (h != null && b != null) {
+        h.giveBack(b);
+      }
+    }
+  }
+
+  /** Reads up to {@code want} bytes at {@link #position} into {@code b}, reopening on breaks. */
+  private int readInto(byte[] b, int want) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         if (in == null || inPosition != position) {
           openAt(position);
         }
-        int n = in.read(chunk, 0, want);
+        int n = in.read(b, 0, want);
         if (n < 0) {
           throw new IOException(
               "data object "
@@ -95,16 +144,7 @@ final class RangedChannel implements SeekableByteChannel {
                   + size
                   + " bytes");
         }
-        dst.put(chunk, 0, n);
-        if (digest != null && digested == position) {
-          digest.update(chunk, 0, n);
-          digested += n;
-        }
-        position += n;
-        inPosition = position;
-        if (digest != null && digested == size) {
-          checkDigest();
-        }
+        inPosition = position + n;
         return n;
       } catch (IOException | SdkException | UncheckedIOException e) {
         dropStream();
@@ -119,21 +159,31 @@ final class RangedChannel implements SeekableByteChannel {
     }
   }
 
+  private byte[] plainChunk() {
+    if (chunk == null) {
+      chunk = new byte[CHUNK];
+    }
+    return chunk;
+  }
+
   private void checkDigest() throws IOException {
-    String actual = HexFormat.of().formatHex(digest.digest());
-    digest = null;
+    // An interrupted wait leaves the hasher in place, so the next read checks again.
+    String actual = hasher.finish();
+    hasher = null;
     if (!actual.equals(sha256)) {
-      throw new Permanent(
-          "Checksum mismatch for s3://"
-              + bucket
-              + "/"
-              + key
-              + " ("
-              + sizeSource
-              + "): expected "
-              + sha256
-              + ", actual "
-              + actual);
+      mismatch =
+          new Permanent(
+              "Checksum mismatch for s3://"
+                  + bucket
+                  + "/"
+                  + key
+                  + " ("
+                  + sizeSource
+                  + "): expected "
+                  + sha256
+                  + ", actual "
+                  + actual);
+      throw mismatch;
     }
   }
 
@@ -244,6 +294,92 @@ final class RangedChannel implements SeekableByteChannel {
   private void ensureOpen() throws ClosedChannelException {
     if (!open) {
       throw new ClosedChannelException();
+    }
+  }
+
+  /**
+   * SHA-256 on a background thread (below {@link #BACKGROUND_HASH_MIN}, inline), in the order the
+   * chunks were read. Chunks come from a pool of {@link #CHUNKS} buffers and return to it once
+   * hashed, which bounds the memory and gives the reader a happens-before edge: holding every
+   * buffer again means every chunk was hashed. No thread waits while there is nothing to hash, so a
+   * channel abandoned mid-read leaves none behind.
+   */
+  private static final class Hasher {
+    private final MessageDigest digest;
+    private final boolean background;
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+    private final Queue<Piece> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private int allocated;
+    private int reclaimed;
+
+    private record Piece(byte[] bytes, int length) {}
+
+    Hasher(boolean background) {
+      this.background = background;
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has SHA-256", e);
+      }
+    }
+
+    /** A buffer for the next chunk; waits while {@link #CHUNKS} are being hashed. */
+    byte[] take() throws InterruptedIOException {
+      byte[] b = free.poll();
+      if (b != null) {
+        return b;
+      }
+      if (allocated < CHUNKS) {
+        allocated++;
+        return new byte[CHUNK];
+      }
+      return await();
+    }
+
+    private byte[] await() throws InterruptedIOException {
+      try {
+        return free.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while hashing a data object");
+      }
+    }
+
+    void giveBack(byte[] b) {
+      free.add(b);
+    }
+
+    /** Hands {@code length} bytes of {@code b} over; {@code b} is the hasher's until it is free. */
+    void hash(byte[] b, int length) {
+      if (!background) {
+        digest.update(b, 0, length);
+        free.add(b);
+        return;
+      }
+      pending.add(new Piece(b, length));
+      if (draining.compareAndSet(false, true)) {
+        S3StateStorage.IO.execute(this::drain);
+      }
+    }
+
+    private void drain() {
+      do {
+        for (Piece p; (p = pending.poll()) != null; ) {
+          digest.update(p.bytes(), 0, p.length());
+          free.add(p.bytes());
+        }
+        draining.set(false);
+        // A piece added after the last poll but before the flag dropped found it still set.
+      } while (!pending.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    /** Waits until every chunk handed over is hashed; returns the lowercase hex SHA-256. */
+    String finish() throws InterruptedIOException {
+      for (; reclaimed < allocated; reclaimed++) {
+        await();
+      }
+      return HexFormat.of().formatHex(digest.digest());
     }
   }
 }

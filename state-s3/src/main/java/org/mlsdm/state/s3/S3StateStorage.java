@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -154,6 +155,8 @@ public final class S3StateStorage implements StateStorage {
   // the System.nanoTime() before which no generation beyond the retention leaves its grace.
   private volatile long knownLowest = -1;
   private volatile long nextPruneNanos;
+  // The manifest last published or read as the newest, with its ETag (see known()).
+  private volatile Known lastKnown;
   private volatile Hooks hooks = step -> {};
   private final java.util.Map<Listed, Generation> manifestCache =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -189,8 +192,8 @@ public final class S3StateStorage implements StateStorage {
 
   // ---- reading ---------------------------------------------------------------------------
 
-  /** A manifest key as listed. */
-  record Listed(long generation, String key, Instant lastModified, long size) {}
+  /** A manifest key as listed; {@code eTag} is null when the server gave none. */
+  record Listed(long generation, String key, Instant lastModified, long size, String eTag) {}
 
   /** A listing and the server's clock at the time. */
   record Listing(List<Listed> manifests, Instant serverNow) {}
@@ -217,7 +220,8 @@ public final class S3StateStorage implements StateStorage {
       for (S3Object o : r.contents()) {
         long g = loc.generationOf(o.key());
         if (g > after) {
-          out.add(new Listed(g, o.key(), o.lastModified(), o.size() == null ? 0 : o.size()));
+          out.add(
+              new Listed(g, o.key(), o.lastModified(), o.size() == null ? 0 : o.size(), o.eTag()));
         }
       }
       token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
@@ -253,14 +257,20 @@ public final class S3StateStorage implements StateStorage {
     String key = loc.manifestKey(generation);
     byte[] bytes;
     try {
-      bytes = readManifestBytes(key);
+      bytes = readManifestBytes(key).bytes();
     } catch (EmptyManifest e) {
       throw new ManifestException(e.getMessage(), e.getCause());
     }
     return Manifests.decode(bytes, key, generation, loc);
   }
 
-  private byte[] readManifestBytes(String key) throws IOException {
+  /** A manifest as published or read, and the ETag the server gave it. */
+  private record Known(Generation generation, String eTag) {}
+
+  /** A manifest's bytes as read, and the ETag the server sent with them (null when none). */
+  private record ManifestBytes(byte[] bytes, String eTag) {}
+
+  private ManifestBytes readManifestBytes(String key) throws IOException {
     return retry.call(
         "GET " + key,
         () -> {
@@ -294,7 +304,7 @@ public final class S3StateStorage implements StateStorage {
             if (b.length > Manifests.MAX_BYTES) {
               in.abort();
             }
-            return b;
+            return new ManifestBytes(b, in.response().eTag());
           }
         });
   }
@@ -356,8 +366,52 @@ public final class S3StateStorage implements StateStorage {
     if (all.isEmpty()) {
       return Optional.empty();
     }
-    Generation g = readManifest(all.get(all.size() - 1).generation());
+    Listed newest = all.get(all.size() - 1);
+    Generation g = known(newest);
+    if (g == null) {
+      ManifestBytes read;
+      try {
+        read = readManifestBytes(newest.key());
+      } catch (EmptyManifest e) {
+        throw new ManifestException(e.getMessage(), e.getCause());
+      }
+      g = Manifests.decode(read.bytes(), newest.key(), newest.generation(), loc);
+      remember(g, read.eTag());
+    }
     return g.deleted() ? Optional.empty() : Optional.of(version(g, StoredVersion.Kind.CURRENT));
+  }
+
+  /**
+   * The manifest this instance last wrote or read as the newest, when it is the very object the
+   * listing names as the newest now: the same generation and the same ETag. Else null, and the
+   * caller reads the manifest after the listing.
+   *
+   * <p>Why this keeps "a reader sees the newest complete generation": the listing stays the only
+   * authority on which generation is newest; this only saves reading that manifest again (a round
+   * trip per load). A manifest is created once ({@code If-None-Match: *}) and never rewritten; its
+   * key is reused only after a delete removed it, and a manifest created there again has other
+   * bytes (its creation time and random data key), hence another ETag. So the remembered bytes are
+   * those a GET after the listing would return.
+   */
+  private Generation known(Listed newest) {
+    Known k = lastKnown;
+    if (k == null
+        || k.generation().generation() != newest.generation()
+        || newest.eTag() == null
+        || !unquoted(k.eTag()).equals(unquoted(newest.eTag()))) {
+      return null;
+    }
+    return k.generation();
+  }
+
+  private void remember(Generation g, String eTag) {
+    lastKnown = eTag == null ? null : new Known(g, eTag);
+  }
+
+  private static String unquoted(String eTag) {
+    return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")
+        ? eTag.substring(1, eTag.length() - 1)
+        : eTag;
   }
 
   /** The newest valid generation below the current one (or below a deletion marker). */
@@ -757,21 +811,28 @@ public final class S3StateStorage implements StateStorage {
     byte[] body = Manifests.encode(g);
     String key = loc.manifestKey(g.generation());
     String md5 = md5(body);
-    retry.call(
-        "PUT " + key,
-        () -> {
-          attempts[0]++;
-          return s3.putObject(
-              PutObjectRequest.builder()
-                  .bucket(loc.bucket)
-                  .key(key)
-                  .ifNoneMatch("*")
-                  .contentType("application/json")
-                  .contentLength((long) body.length)
-                  .contentMD5(md5)
-                  .build(),
-              RequestBody.fromBytes(body));
-        });
+    PutObjectResponse created =
+        retry.call(
+            "PUT " + key,
+            () -> {
+              attempts[0]++;
+              return s3.putObject(
+                  PutObjectRequest.builder()
+                      .bucket(loc.bucket)
+                      .key(key)
+                      .ifNoneMatch("*")
+                      .contentType("application/json")
+                      .contentLength((long) body.length)
+                      .contentMD5(md5)
+                      .build(),
+                  RequestBody.fromBytes(body));
+            });
+    try {
+      // Remembered as a reader would decode it, so a later load sees the same values.
+      remember(Manifests.decode(body, key, g.generation(), loc), created.eTag());
+    } catch (ManifestException e) {
+      lastKnown = null;
+    }
   }
 
   private void checkDeadline(long startedNanos) throws DeadlineException {
@@ -895,6 +956,7 @@ public final class S3StateStorage implements StateStorage {
     }
     knownHighest.set(0);
     knownLowest = -1;
+    lastKnown = null;
   }
 
   /**

@@ -32,8 +32,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * that fits in one part is sent with one PUT at {@link #finish()}, a larger one as a multipart
  * upload started when the first part is full. Every PUT and part carries {@code Content-MD5}, so a
  * server stores exactly the bytes sent or answers 400; single PUTs also carry {@code
- * x-amz-checksum-sha256} for servers that check it. The SHA-256 of the whole object is computed on
- * the way.
+ * x-amz-checksum-sha256} for servers that check it. The SHA-256 of the whole object and the MD5 of
+ * the part being filled are computed on the way, as the bytes are copied in: a full part goes on
+ * the wire at once, its Content-MD5 already known, while the caller fills (and hashes) the next.
  */
 final class Upload extends OutputStream {
   private static final int FIRST_BUFFER = 256 * 1024;
@@ -45,6 +46,7 @@ final class Upload extends OutputStream {
   private final String key;
   private final int partSize;
   private final MessageDigest sha;
+  private final MessageDigest partMd5;
   private final List<CompletedPart> parts = new ArrayList<>();
   private byte[] buf;
   private int len;
@@ -70,8 +72,9 @@ final class Upload extends OutputStream {
     this.buf = new byte[Math.min(FIRST_BUFFER, partSize)];
     try {
       this.sha = MessageDigest.getInstance("SHA-256");
+      this.partMd5 = MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
+      throw new IllegalStateException("every Java platform has SHA-256 and MD5", e);
     }
   }
 
@@ -115,6 +118,7 @@ final class Upload extends OutputStream {
       int k = Math.min(n, buf.length - len);
       System.arraycopy(b, off, buf, len, k);
       sha.update(b, off, k);
+      partMd5.update(b, off, k);
       len += k;
       total += k;
       off += k;
@@ -153,11 +157,12 @@ final class Upload extends OutputStream {
     int partNumber = ++submittedParts;
     byte[] bytes = buf;
     int length = len;
+    String md5 = partMd5();
     inFlightBuffer = bytes;
     inFlight =
         S3StateStorage.IO.submit(
             () -> {
-              sendPart(partNumber, bytes, length);
+              sendPart(partNumber, bytes, length, md5);
               return null;
             });
     buf = spare != null ? spare : new byte[partSize];
@@ -165,8 +170,7 @@ final class Upload extends OutputStream {
     len = 0;
   }
 
-  private void sendPart(int partNumber, byte[] bytes, int length) throws IOException {
-    String md5 = md5(bytes, length);
+  private void sendPart(int partNumber, byte[] bytes, int length, String md5) throws IOException {
     String etag =
         retry
             .call(
@@ -232,7 +236,7 @@ final class Upload extends OutputStream {
       byte[] digest = sha.digest();
       byte[] bytes = buf;
       int length = len;
-      String md5 = md5(bytes, length);
+      String md5 = partMd5();
       retry.call(
           "PUT " + key,
           () ->
@@ -252,7 +256,7 @@ final class Upload extends OutputStream {
     }
     awaitInFlight();
     if (len > 0) {
-      sendPart(++submittedParts, buf, len);
+      sendPart(++submittedParts, buf, len, partMd5());
     }
     String id = uploadId;
     List<CompletedPart> done;
@@ -339,13 +343,8 @@ final class Upload extends OutputStream {
         () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
   }
 
-  private static String md5(byte[] bytes, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      md.update(bytes, 0, length);
-      return Base64.getEncoder().encodeToString(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has MD5", e);
-    }
+  /** The Content-MD5 of the bytes buffered since the last part; starts the next part's MD5. */
+  private String partMd5() {
+    return Base64.getEncoder().encodeToString(partMd5.digest());
   }
 }

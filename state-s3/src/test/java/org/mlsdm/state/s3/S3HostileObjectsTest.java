@@ -8,6 +8,8 @@ import static org.mlsdm.state.s3.S3Testing.sha256;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -111,6 +113,42 @@ class S3HostileObjectsTest {
         .hasMessageStartingWith("Checksum mismatch for s3://" + bucket + "/" + key)
         .hasMessageContaining("expected " + claimed)
         .hasMessageContaining("actual " + sha256("evil".getBytes(StandardCharsets.US_ASCII)));
+    assertRecoveryFallsBackToGeneration1(s);
+  }
+
+  @Test
+  void wrongHash_manyChunks_noReadEndsCleanly_theReadOfTheLastByteFails() throws IOException {
+    S3StateStorage s = withSecondManifest(null);
+    String key = dataKey(s, 'e');
+    // Large enough to be hashed in the background, and many more chunks than the hashing pipeline
+    // holds, so its buffers go round several times.
+    byte[] evil =
+        S3Testing.randomBytes(11, (int) RangedChannel.BACKGROUND_HASH_MIN + 1024 * 1024 + 5);
+    byte[] nice = evil.clone();
+    nice[nice.length - 1] ^= 1;
+    put(key, evil);
+    put(s.location().manifestKey(2), manifest(key, evil.length, sha256(nice)));
+    IOException failure = null;
+    long delivered = 0;
+    try (SeekableByteChannel ch = s.current().orElseThrow().open()) {
+      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      while (failure == null) {
+        buf.clear();
+        try {
+          int n = ch.read(buf);
+          assertThat(n).as("a read before the mismatch was reported").isPositive();
+          delivered += n;
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      assertThat(ch.position()).isEqualTo(evil.length);
+    }
+    assertThat(delivered).isLessThan(evil.length);
+    assertThat(failure)
+        .hasMessageStartingWith("Checksum mismatch for s3://" + bucket + "/" + key)
+        .hasMessageContaining("expected " + sha256(nice))
+        .hasMessageContaining("actual " + sha256(evil));
     assertRecoveryFallsBackToGeneration1(s);
   }
 

@@ -205,6 +205,33 @@ class S3StateStorageTest {
   }
 
   @Test
+  void current_afterAnotherWriterPublished_readsTheNewerGeneration() throws IOException {
+    S3StateStorage first = state("others/newer.json");
+    save(first, new byte[] {1});
+    assertThat(read(first.current().orElseThrow())).containsExactly(1);
+    save(state("others/newer.json"), new byte[] {2});
+    // The generation this instance last saw is still there, but it is no longer the newest.
+    StoredVersion v = first.current().orElseThrow();
+    assertThat(v.generation()).hasValue(2);
+    assertThat(read(v)).containsExactly(2);
+  }
+
+  @Test
+  void current_afterAnotherWriterRecreatedTheState_readsTheNewManifestAtTheSameKey()
+      throws IOException {
+    S3StateStorage first = state("others/recreated.json");
+    save(first, new byte[] {1});
+    assertThat(read(first.current().orElseThrow())).containsExactly(1);
+    S3StateStorage second = state("others/recreated.json");
+    second.delete(true);
+    assertThat(save(second, new byte[] {2})).isEqualTo(1);
+    // Generation 1 again, under the key this instance read before: another manifest, other data.
+    StoredVersion v = first.current().orElseThrow();
+    assertThat(v.generation()).hasValue(1);
+    assertThat(read(v)).containsExactly(2);
+  }
+
+  @Test
   void retention_prunesOnlyBeyondTheNewestN_andOnlyAfterTheGracePeriod() throws Exception {
     try (S3StorageProvider longGrace =
             new S3StorageProvider(
