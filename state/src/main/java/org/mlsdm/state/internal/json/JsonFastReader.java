@@ -45,7 +45,9 @@ import org.mlsdm.state.internal.store.StateCodec;
  * </pre>
  *
  * Other versions, legacy files, unknown keys, escapes, non-ASCII ids and every malformed file take
- * the full reader. Key names come from {@link Schema}.
+ * the full reader. Key names come from {@link Schema}. Why there are two readers, with the
+ * measurement, is in {@link JsonStateCodec}'s Javadoc; the number grammar is written once, in
+ * {@link #grammar}.
  */
 final class JsonFastReader {
   /** The read block: hashed and scanned while it is in cache. Chosen by measurement. */
@@ -132,7 +134,7 @@ final class JsonFastReader {
     }
     DecodedState d = new DecodedState();
     d.putNumber(Field.VERSION, version);
-    while (nextMember()) {
+    while (more('}')) {
       String key = key();
       Field f = Field.of(Group.ROOT, key);
       if (f == null) {
@@ -166,7 +168,7 @@ final class JsonFastReader {
         throw Decline.INSTANCE;
       }
       value(d, f);
-    } while (nextMember());
+    } while (more('}'));
     if (!d.has(g == Group.QILM ? Field.MEMORY : Field.DIMENSION)) {
       throw Decline.INSTANCE;
     }
@@ -194,17 +196,21 @@ final class JsonFastReader {
     return false;
   }
 
-  /** After a member's value: true after a ',', false after the object's '}'. */
-  private boolean nextMember() throws IOException, Decline {
+  /**
+   * After a member's value or an array element: true after a ',', false after {@code close} (the
+   * object's '}' or the array's ']').
+   */
+  private boolean more(char close) throws IOException, Decline {
     int c = skipSpace();
-    if (c == ',' || c == '}') {
+    if (c == ',') {
       pos++;
+      return true;
     }
-    return switch (c) {
-      case ',' -> true;
-      case '}' -> false;
-      default -> throw Decline.INSTANCE;
-    };
+    if (c == close) {
+      pos++;
+      return false;
+    }
+    throw Decline.INSTANCE;
   }
 
   private String key() throws IOException, Decline {
@@ -262,7 +268,7 @@ final class JsonFastReader {
       double[] row = vector(width);
       rows[n++] = row;
       width = row.length;
-    } while (nextElement());
+    } while (more(']'));
     return n == rows.length ? rows : Arrays.copyOf(rows, allocate(n, LoadBudget.REFERENCE));
   }
 
@@ -281,21 +287,8 @@ final class JsonFastReader {
         values = Arrays.copyOf(values, allocate(grow(n), 8));
       }
       values[n++] = number();
-    } while (nextElement());
+    } while (more(']'));
     return n == values.length ? values : Arrays.copyOf(values, allocate(n, 8));
-  }
-
-  /** After an array element: true after a ',', false after the array's ']'. */
-  private boolean nextElement() throws IOException, Decline {
-    int c = skipSpace();
-    if (c == ',' || c == ']') {
-      pos++;
-    }
-    return switch (c) {
-      case ',' -> true;
-      case ']' -> false;
-      default -> throw Decline.INSTANCE;
-    };
   }
 
   /**
