@@ -179,8 +179,7 @@ public final class Compare {
   private static void line(String impl, String op, int rows, long bytes, long[] nanos) {
     long[] s = nanos.clone();
     Arrays.sort(s);
-    double median =
-        s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    double median = median(s);
     OUT.printf(
         Locale.ROOT,
         "java,%s,%s,%s,%d,%d,%.6f,%.6f,%d%n",
@@ -193,5 +192,11 @@ public final class Compare {
         s[0] / 1e9,
         s.length);
     OUT.flush();
+  }
+
+  /** The median of sorted times. */
+  static double median(long[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 }

@@ -108,4 +108,22 @@ final class Checks {
     }
     return within;
   }
+
+  /**
+   * The one check of a synaptic level, for every record that holds levels: present, of {@code
+   * length} values, every value finite; the message of a wrong length names what sets it ({@code
+   * lengthName}, e.g. {@code dimension}).
+   *
+   * @return {@code values}
+   */
+  static double[] level(String field, double[] values, int length, String lengthName) {
+    notNull(field, values);
+    if (values.length != length) {
+      throw new StateValidationException(
+          field,
+          field + " must have " + lengthName + "=" + length + " values, got " + values.length);
+    }
+    allFinite(field, values);
+    return values;
+  }
 }

@@ -65,9 +65,9 @@ public record MemoryStateRecord(
       throw new StateValidationException("dimension", "dimension must be > 0, got " + dimension);
     }
     new MemoryParameters(lambdaL1, lambdaL2, lambdaL3, thetaL1, thetaL2, gating12, gating23);
-    stateL1 = level("state_l1", stateL1, dimension);
-    stateL2 = level("state_l2", stateL2, dimension);
-    stateL3 = level("state_l3", stateL3, dimension);
+    stateL1 = Adoption.own(Checks.level("state_l1", stateL1, dimension, "dimension"));
+    stateL2 = Adoption.own(Checks.level("state_l2", stateL2, dimension, "dimension"));
+    stateL3 = Adoption.own(Checks.level("state_l3", stateL3, dimension, "dimension"));
   }
 
   /**
@@ -99,16 +99,6 @@ public record MemoryStateRecord(
         stateL1,
         stateL2,
         stateL3);
-  }
-
-  private static double[] level(String field, double[] values, int dimension) {
-    Checks.notNull(field, values);
-    if (values.length != dimension) {
-      throw new StateValidationException(
-          field, field + " must have dimension=" + dimension + " values, got " + values.length);
-    }
-    Checks.allFinite(field, values);
-    return Adoption.own(values);
   }
 
   /**

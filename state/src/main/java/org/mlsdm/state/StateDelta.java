@@ -56,15 +56,15 @@ public record StateDelta(
     }
     Checks.notNull("updated_at", updatedAt);
     updatedAt = updatedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-    stateL1 = Checks.notNull("state_l1", stateL1).clone();
-    stateL2 = Checks.notNull("state_l2", stateL2).clone();
-    stateL3 = Checks.notNull("state_l3", stateL3).clone();
-    if (stateL2.length != stateL1.length || stateL3.length != stateL1.length) {
-      throw new StateValidationException("state_l2", "the three levels must have one length");
-    }
-    Checks.allFinite("state_l1", stateL1);
-    Checks.allFinite("state_l2", stateL2);
-    Checks.allFinite("state_l3", stateL3);
+    // Copied before they are checked, so that the caller cannot change what was checked.
+    int length = Checks.notNull("state_l1", stateL1).length;
+    stateL1 = Checks.level("state_l1", stateL1.clone(), length, "len(state_l1)");
+    stateL2 =
+        Checks.level(
+            "state_l2", Checks.notNull("state_l2", stateL2).clone(), length, "len(state_l1)");
+    stateL3 =
+        Checks.level(
+            "state_l3", Checks.notNull("state_l3", stateL3).clone(), length, "len(state_l1)");
     QilmStateRecord appended = new QilmStateRecord(rows, phases, labels);
     rows = appended.rows();
     phases = appended.phaseArray();

@@ -76,8 +76,7 @@ class RecordValidationTest {
               () ->
                   new MemoryStateRecord(3, MemoryParameters.DEFAULTS, Z3, new double[] {1, 2}, Z3))
           .isInstanceOf(StateValidationException.class)
-          .hasMessageContaining("state_l2")
-          .hasMessageContaining("got 2");
+          .hasMessage("state_l2 must have dimension=3 values, got 2");
     }
 
     @Test
@@ -231,6 +230,41 @@ class RecordValidationTest {
       assertThat(s.id()).isEqualTo("a");
       assertThatThrownBy(() -> s.withUpdatedAt(t.minusSeconds(1)))
           .isInstanceOf(StateValidationException.class);
+    }
+  }
+
+  /** A delta's levels pass the same check as a memory state's, the length set by level 1. */
+  @Nested
+  class Delta {
+    private StateDelta delta(double[] l1, double[] l2, double[] l3) {
+      return new StateDelta(0, null, Instant.EPOCH, l1, l2, l3, new double[0][], new double[0]);
+    }
+
+    @Test
+    void constructor_levelLengthMismatch_namesLevelAndLength() {
+      assertThatThrownBy(() -> delta(Z3, Z3, new double[] {1, 2}))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessage("state_l3 must have len(state_l1)=3 values, got 2")
+          .extracting(e -> ((StateValidationException) e).field())
+          .isEqualTo("state_l3");
+    }
+
+    @Test
+    void constructor_nonFiniteOrNullLevel_namesField() {
+      assertThatThrownBy(() -> delta(Z3, new double[] {0, Double.POSITIVE_INFINITY, 0}, Z3))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessageContaining("state_l2[1]");
+      assertThatThrownBy(() -> delta(Z3, Z3, null))
+          .isInstanceOf(StateValidationException.class)
+          .hasMessageContaining("state_l3");
+    }
+
+    @Test
+    void constructor_levels_areCopiedBeforeTheyAreKept() {
+      double[] l1 = {1, 2, 3};
+      StateDelta d = delta(l1, Z3, Z3);
+      l1[0] = Double.NaN;
+      assertThat(d.stateL1()).containsExactly(1, 2, 3);
     }
   }
 }

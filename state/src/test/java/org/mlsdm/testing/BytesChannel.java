@@ -2,20 +2,16 @@ package org.mlsdm.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
+import org.mlsdm.state.internal.io.ReadOnlyChannel;
 
 /**
  * A read-only channel over a byte array, so that readers can be tested and fuzzed without touching
  * disk. Its {@link #size()} may under-report the content, standing in for a file that grows while
  * it is read.
  */
-public final class BytesChannel implements SeekableByteChannel {
+public final class BytesChannel extends ReadOnlyChannel {
   private final byte[] bytes;
   private final long reportedSize;
-  private long position;
-  private boolean open = true;
 
   public BytesChannel(byte[] bytes) {
     this(bytes, bytes.length);
@@ -39,50 +35,8 @@ public final class BytesChannel implements SeekableByteChannel {
   }
 
   @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public long position() throws IOException {
-    ensureOpen();
-    return position;
-  }
-
-  @Override
-  public SeekableByteChannel position(long newPosition) throws IOException {
-    ensureOpen();
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("negative position " + newPosition);
-    }
-    position = newPosition;
-    return this;
-  }
-
-  @Override
   public long size() throws IOException {
     ensureOpen();
     return reportedSize;
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long size) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public void close() {
-    open = false;
-  }
-
-  private void ensureOpen() throws ClosedChannelException {
-    if (!open) {
-      throw new ClosedChannelException();
-    }
   }
 }

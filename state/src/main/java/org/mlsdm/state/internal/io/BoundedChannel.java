@@ -2,9 +2,7 @@ package org.mlsdm.state.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
@@ -14,12 +12,10 @@ import java.nio.channels.SeekableByteChannel;
  * keeps its own position; closing it closes the file (closing an {@link #independentView()} does
  * not).
  */
-public final class BoundedChannel implements SeekableByteChannel {
+public final class BoundedChannel extends ReadOnlyChannel {
   private final FileChannel file;
   private final long limit;
   private final boolean ownsFile;
-  private long position;
-  private boolean open = true;
 
   BoundedChannel(FileChannel file, long limit) {
     this(file, limit, true);
@@ -59,27 +55,6 @@ public final class BoundedChannel implements SeekableByteChannel {
   }
 
   @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public long position() throws IOException {
-    ensureOpen();
-    return position;
-  }
-
-  @Override
-  public SeekableByteChannel position(long newPosition) throws IOException {
-    ensureOpen();
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("position must be >= 0, got " + newPosition);
-    }
-    position = newPosition;
-    return this;
-  }
-
-  @Override
   public long size() throws IOException {
     ensureOpen();
     // A file that shrank since the check is only as long as it now is.
@@ -87,26 +62,9 @@ public final class BoundedChannel implements SeekableByteChannel {
   }
 
   @Override
-  public SeekableByteChannel truncate(long size) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public void close() throws IOException {
-    open = false;
+  protected void release() throws IOException {
     if (file != null && ownsFile) {
       file.close();
-    }
-  }
-
-  private void ensureOpen() throws ClosedChannelException {
-    if (!open) {
-      throw new ClosedChannelException();
     }
   }
 }

@@ -39,13 +39,15 @@ import org.mlsdm.state.internal.store.StateCodec;
  * memory_state dimension, lambda_l1 … gating23 (numbers), state_l1 … state_l3 or their aliases
  *              state_L1 … state_L3 (arrays of numbers), each level at most once
  * qilm         memory (an array of arrays of numbers), phases (an array of numbers)
- * numbers      JSON grammar, at most {@value #MAX_NUMBER_CHARS} characters; integers of at most
- *              18 digits
+ * numbers      JSON grammar, fewer than {@value #MAX_NUMBER_CHARS} characters; integers of at
+ *              most 18 digits
  * arrays       at most as many elements as the full reader's file-size cap allows
  * </pre>
  *
  * Other versions, legacy files, unknown keys, escapes, non-ASCII ids and every malformed file take
- * the full reader. Key names come from {@link Schema}.
+ * the full reader. Key names come from {@link Schema}. Why there are two readers, with the
+ * measurement, is in {@link JsonStateCodec}'s Javadoc; the number grammar is written once, in
+ * {@link #grammar}.
  */
 final class JsonFastReader {
   /** The read block: hashed and scanned while it is in cache. Chosen by measurement. */
@@ -76,6 +78,16 @@ final class JsonFastReader {
   private final int cap;
   private final LoadBudget budget;
   private final char[] number = new char[MAX_NUMBER_CHARS];
+
+  /** A copy of a number token that may cross a block boundary, and a byte after it. */
+  private final byte[] spill = new byte[MAX_NUMBER_CHARS + 1];
+
+  /** The value of the last integer {@link #grammar} read. */
+  private long integer;
+
+  /** What the last {@link #grammar} read: its length in {@link #number}, 0 for an integer. */
+  private int length;
+
   private byte[] buf;
   private int pos;
   private int lim;
@@ -122,7 +134,7 @@ final class JsonFastReader {
     }
     DecodedState d = new DecodedState();
     d.putNumber(Field.VERSION, version);
-    while (nextMember()) {
+    while (more('}')) {
       String key = key();
       Field f = Field.of(Group.ROOT, key);
       if (f == null) {
@@ -156,7 +168,7 @@ final class JsonFastReader {
         throw Decline.INSTANCE;
       }
       value(d, f);
-    } while (nextMember());
+    } while (more('}'));
     if (!d.has(g == Group.QILM ? Field.MEMORY : Field.DIMENSION)) {
       throw Decline.INSTANCE;
     }
@@ -184,17 +196,21 @@ final class JsonFastReader {
     return false;
   }
 
-  /** After a member's value: true after a ',', false after the object's '}'. */
-  private boolean nextMember() throws IOException, Decline {
+  /**
+   * After a member's value or an array element: true after a ',', false after {@code close} (the
+   * object's '}' or the array's ']').
+   */
+  private boolean more(char close) throws IOException, Decline {
     int c = skipSpace();
-    if (c == ',' || c == '}') {
+    if (c == ',') {
       pos++;
+      return true;
     }
-    return switch (c) {
-      case ',' -> true;
-      case '}' -> false;
-      default -> throw Decline.INSTANCE;
-    };
+    if (c == close) {
+      pos++;
+      return false;
+    }
+    throw Decline.INSTANCE;
   }
 
   private String key() throws IOException, Decline {
@@ -252,7 +268,7 @@ final class JsonFastReader {
       double[] row = vector(width);
       rows[n++] = row;
       width = row.length;
-    } while (nextElement());
+    } while (more(']'));
     return n == rows.length ? rows : Arrays.copyOf(rows, allocate(n, LoadBudget.REFERENCE));
   }
 
@@ -271,21 +287,8 @@ final class JsonFastReader {
         values = Arrays.copyOf(values, allocate(grow(n), 8));
       }
       values[n++] = number();
-    } while (nextElement());
+    } while (more(']'));
     return n == values.length ? values : Arrays.copyOf(values, allocate(n, 8));
-  }
-
-  /** After an array element: true after a ',', false after the array's ']'. */
-  private boolean nextElement() throws IOException, Decline {
-    int c = skipSpace();
-    if (c == ',' || c == ']') {
-      pos++;
-    }
-    return switch (c) {
-      case ',' -> true;
-      case ']' -> false;
-      default -> throw Decline.INSTANCE;
-    };
   }
 
   /**
@@ -309,8 +312,7 @@ final class JsonFastReader {
 
   /** A number where a scalar is expected: Integer or Long for integers, Double otherwise. */
   private Number scalar() throws IOException, Decline {
-    skipSpace();
-    int n = scanNumber();
+    int n = numberToken();
     if (n > 0) {
       return Double.valueOf(NumberInput.parseDouble(number, 0, n, true));
     }
@@ -322,22 +324,53 @@ final class JsonFastReader {
   }
 
   private double number() throws IOException, Decline {
-    skipSpace();
-    if (lim - pos > MAX_NUMBER_CHARS) {
-      return numberInBuffer();
-    }
-    int n = scanNumber();
+    int n = numberToken();
     return n > 0 ? NumberInput.parseDouble(number, 0, n, true) : (double) integer;
   }
 
   /**
-   * {@link #scanNumber} and the conversion for a token that lies wholly in the buffer (all but a
-   * few per block): the same grammar, without a refill check per byte.
+   * Reads one number token after any whitespace, as {@link #grammar} returns it. A token that lies
+   * wholly in the buffer (all but a few per block) is scanned there; one that may cross into the
+   * next block is first copied, byte by byte through the refills, into {@link #spill}.
    */
-  private double numberInBuffer() throws Decline {
-    byte[] b = buf;
+  private int numberToken() throws IOException, Decline {
+    skipSpace();
+    if (lim - pos > MAX_NUMBER_CHARS) {
+      pos = grammar(buf, pos);
+      return length;
+    }
+    int n = 0;
+    for (int c = peek(); isNumberByte(c); c = peek()) {
+      if (n == MAX_NUMBER_CHARS) {
+        throw Decline.INSTANCE;
+      }
+      spill[n++] = (byte) c;
+      pos++;
+    }
+    spill[n] = ' ';
+    // Whatever follows a number in our subset (whitespace, ',', ']', '}') is not a number byte,
+    // so a token the grammar ends early could never be followed by what the caller expects.
+    if (grammar(spill, 0) != n) {
+      throw Decline.INSTANCE;
+    }
+    return length;
+  }
+
+  /** The bytes a number token can hold; the token ends at the first other byte. */
+  private static boolean isNumberByte(int c) {
+    return isDigit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  }
+
+  /**
+   * The JSON number grammar, the one place it is written: scans the token that starts at {@code
+   * b[p]} into {@link #number} and returns the index after it. Sets {@link #length} to the token's
+   * length when it has a fraction or an exponent, and to 0 for an integer, whose value is then in
+   * {@link #integer}. Declines tokens of {@value #MAX_NUMBER_CHARS} characters or more, integers of
+   * more than 18 digits and anything outside the grammar. Needs a byte that cannot be part of a
+   * number within {@value #MAX_NUMBER_CHARS} bytes of {@code p}, so that it never checks a bound.
+   */
+  private int grammar(byte[] b, int p) throws Decline {
     char[] out = number;
-    int p = pos;
     int n = 0;
     int c = b[p];
     boolean negative = c == '-';
@@ -346,7 +379,7 @@ final class JsonFastReader {
       c = b[++p];
     }
     long value = 0;
-    while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
+    while (isDigit(c) && n < MAX_NUMBER_CHARS) {
       out[n++] = (char) c;
       value = value * 10 + (c - '0');
       c = b[++p];
@@ -362,7 +395,7 @@ final class JsonFastReader {
       out[n++] = '.';
       c = b[++p];
       int start = n;
-      while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
+      while (isDigit(c) && n < MAX_NUMBER_CHARS) {
         out[n++] = (char) c;
         c = b[++p];
       }
@@ -379,7 +412,7 @@ final class JsonFastReader {
         c = b[++p];
       }
       int start = n;
-      while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
+      while (isDigit(c) && n < MAX_NUMBER_CHARS) {
         out[n++] = (char) c;
         c = b[++p];
       }
@@ -390,90 +423,16 @@ final class JsonFastReader {
     if (n == MAX_NUMBER_CHARS) {
       throw Decline.INSTANCE;
     }
-    pos = p;
-    if (!integral) {
-      return NumberInput.parseDouble(out, 0, n, true);
-    }
-    if (digits > 18) {
-      throw Decline.INSTANCE;
-    }
-    return negative ? -value : value;
-  }
-
-  /** The value of the last integer {@link #scanNumber} read. */
-  private long integer;
-
-  /**
-   * Scans one number token into {@link #number}. Returns its length when it has a fraction or an
-   * exponent; returns 0 for an integer, whose value is then in {@link #integer}.
-   */
-  private int scanNumber() throws IOException, Decline {
-    int n = 0;
-    boolean negative = peek() == '-';
-    if (negative) {
-      n = append(n, '-');
-    }
-    int c = peek();
-    if (!isDigit(c)) {
-      throw Decline.INSTANCE;
-    }
-    int first = n;
-    long value = 0;
-    do {
-      n = append(n, c);
-      value = value * 10 + (c - '0');
-      c = peek();
-    } while (isDigit(c));
-    int digits = n - first;
-    if (number[first] == '0' && digits > 1) {
-      throw Decline.INSTANCE;
-    }
-    boolean integral = true;
-    if (c == '.') {
-      integral = false;
-      n = digits(append(n, '.'));
-      c = peek();
-    }
-    if (c == 'e' || c == 'E') {
-      integral = false;
-      n = append(n, 'e');
-      c = peek();
-      if (c == '+' || c == '-') {
-        n = append(n, c);
+    if (integral) {
+      if (digits > 18) {
+        throw Decline.INSTANCE;
       }
-      n = digits(n);
+      integer = negative ? -value : value;
+      length = 0;
+    } else {
+      length = n;
     }
-    if (!integral) {
-      return n;
-    }
-    if (digits > 18) {
-      throw Decline.INSTANCE;
-    }
-    integer = negative ? -value : value;
-    return 0;
-  }
-
-  /** Consumes the next byte, {@code c}, into {@link #number}; returns the new length. */
-  private int append(int n, int c) throws Decline {
-    if (n == MAX_NUMBER_CHARS) {
-      throw Decline.INSTANCE;
-    }
-    number[n] = (char) c;
-    pos++;
-    return n + 1;
-  }
-
-  /** Consumes the one or more digits that must come next; returns the new length. */
-  private int digits(int n) throws IOException, Decline {
-    int c = peek();
-    if (!isDigit(c)) {
-      throw Decline.INSTANCE;
-    }
-    do {
-      n = append(n, c);
-      c = peek();
-    } while (isDigit(c));
-    return n;
+    return p;
   }
 
   private static boolean isDigit(int c) {

@@ -181,6 +181,37 @@ class JsonFastReaderTest {
     assertThat(accepted).isPositive();
   }
 
+  /**
+   * A number token placed to start at every offset around the end of the first read block, so that
+   * it lies in the buffer, straddles the refill, or starts after it: read as the full reader reads
+   * it, or declined when it is outside the grammar, on both sides of the boundary alike.
+   */
+  @Test
+  void readHashing_numberAcrossBlockBoundary_equalsFullReaderOrDeclines() throws Exception {
+    String[] good = {"-1.2345678901234567e-300", "123456789012345678", "1E+5", "-0.5", "7"};
+    String[] bad = {"1.e5", "01", "-", "1e", "1234567890123456789", "1" + "0".repeat(70) + ".5"};
+    for (int k = -3; k <= JsonFastReader.MAX_NUMBER_CHARS + 3; k++) {
+      for (String number : good) {
+        byte[] bytes = numberAt(JsonFastReader.BUFFER_SIZE - k, number);
+        Map<String, Object> fast = fast(bytes);
+        assertThat(fast).as("%s at block end - %d", number, k).isNotNull();
+        assertSame(fast, JsonStateCodecSupport.read(bytes));
+      }
+      for (String number : bad) {
+        assertThat(fast(numberAt(JsonFastReader.BUFFER_SIZE - k, number)))
+            .as("%s at block end - %d", number, k)
+            .isNull();
+      }
+    }
+  }
+
+  /** A subset document whose {@code state_l1} holds {@code number}, starting at byte {@code at}. */
+  private static byte[] numberAt(int at, String number) {
+    String head = "{\"version\": 1, \"memory_state\": {\"dimension\": 2, \"state_l1\": [";
+    return (head + " ".repeat(at - head.length()) + number + ", 2]}}")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
   @Test
   void load_corruptedFileInsideSubset_throwsCorruption(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("state.json");

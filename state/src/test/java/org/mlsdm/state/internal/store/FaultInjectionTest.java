@@ -26,10 +26,46 @@ import org.mlsdm.testing.TestStates;
 
 /**
  * Fails each step of a save through the {@link FileOps} seam, once (a transient fault, which the
- * retry absorbs) and for good (a persistent one, which must leave the previous state untouched).
+ * retry absorbs) and for good (a persistent one, which must leave the previous main file, checksum
+ * and backup byte for byte), for each {@link Size} of state: a small one, and a large one whose
+ * file takes many 64 KiB writes ({@code mlsdm.faults.largeKb}: 1,024 KB by default, 4,096 in the
+ * {@code reliability} profile) with the failure reading as a full disk.
  */
 class FaultInjectionTest {
   private static final SaveOptions FAST = SaveOptions.defaults().withRetryBackoff(Duration.ZERO);
+  private static final String ENOSPC = "No space left on device";
+
+  /** The states a suite saves, and what the injected failure says. */
+  enum Size {
+    SMALL("injected") {
+      @Override
+      SystemStateRecord state(long seed) {
+        return TestStates.sample(seed);
+      }
+    },
+    LARGE(ENOSPC) {
+      /** About {@code mlsdm.faults.largeKb} KB of JSON: 27 vectors of doubles of ~21 bytes. */
+      @Override
+      SystemStateRecord state(long seed) {
+        int dimension = Integer.getInteger("mlsdm.faults.largeKb", 1024) * 1000 / (21 * 27);
+        return TestStates.sample(seed, dimension, 24);
+      }
+    };
+
+    /** The text of the injected failure; the default one for the small size. */
+    final String message;
+
+    Size(String message) {
+      this.message = message;
+    }
+
+    abstract SystemStateRecord state(long seed);
+
+    FaultyFileOps ops() {
+      FaultyFileOps ops = new FaultyFileOps(RealFileOps.INSTANCE);
+      return this == SMALL ? ops : ops.withMessage(message);
+    }
+  }
 
   @TempDir Path dir;
 
@@ -43,21 +79,25 @@ class FaultInjectionTest {
   }
 
   /** A state file that has been saved twice (so it has a backup), and the third state to save. */
-  private Path prepared(String ext) {
+  private Path prepared(Size size, String ext) {
     Path p = dir.resolve("state." + ext);
-    SystemStates.save(TestStates.sample(1), p);
-    SystemStates.save(TestStates.sample(2), p);
+    SystemStates.save(size.state(1), p);
+    SystemStates.save(size.state(2), p);
     return p;
   }
 
   /** How many file-system operations one overwriting save performs. */
-  private static int operationsPerSave(Path dir, String ext) {
-    Path p = dir.resolve("count." + ext);
-    SystemStates.save(TestStates.sample(1), p);
-    SystemStates.save(TestStates.sample(2), p);
+  private static int operationsPerSave(Path dir, Size size, String ext) {
+    Path p = dir.resolve("count-" + size + "." + ext);
+    SystemStates.save(size.state(1), p);
+    SystemStates.save(size.state(2), p);
     FaultyFileOps counting = new FaultyFileOps(RealFileOps.INSTANCE);
-    new StateStore(counting, Clock.systemUTC()).save(TestStates.sample(3), p, FAST);
+    new StateStore(counting, Clock.systemUTC()).save(size.state(3), p, FAST);
     SystemStates.delete(p, true);
+    if (size == Size.LARGE) {
+      long writes = counting.calls().stream().filter(c -> c.op() == FaultyFileOps.Op.WRITE).count();
+      assertThat(writes).as("writes per large save").isGreaterThan(4);
+    }
     return counting.calls().size();
   }
 
@@ -65,67 +105,72 @@ class FaultInjectionTest {
     Path scratch = StoreFiles.tempDirectory("faults");
     List<Arguments> out = new ArrayList<>();
     try {
-      StoreFiles.formats()
-          .forEach(
-              ext ->
-                  IntStream.rangeClosed(1, operationsPerSave(scratch, ext))
-                      .forEach(k -> out.add(Arguments.of(ext, k))));
+      for (Size size : Size.values()) {
+        StoreFiles.formats()
+            .forEach(
+                ext ->
+                    IntStream.rangeClosed(1, operationsPerSave(scratch, size, ext))
+                        .forEach(k -> out.add(Arguments.of(size, ext, k))));
+      }
     } finally {
       StoreFiles.deleteRecursively(scratch);
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "{0}: operation {1} fails once")
+  private static List<Path> created(FaultyFileOps ops) {
+    return ops.calls().stream()
+        .filter(c -> c.op() == FaultyFileOps.Op.CREATE)
+        .map(FaultyFileOps.Call::path)
+        .toList();
+  }
+
+  @ParameterizedTest(name = "{0} {1}: operation {2} fails once")
   @MethodSource("everyStep")
-  void save_transientFaultAtAnyStep_retriesAndCommits(String ext, int k) {
-    Path p = prepared(ext);
+  void save_transientFaultAtAnyStep_retriesWithFreshTempsAndCommits(Size size, String ext, int k) {
+    Path p = prepared(size, ext);
     Snapshot before = Snapshot.of(p);
-    FaultyFileOps ops = new FaultyFileOps(RealFileOps.INSTANCE).failOnce(k);
-    SystemStateRecord written =
-        new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(3), p, FAST);
+    FaultyFileOps ops = size.ops().failOnce(k);
+    SystemStateRecord written = new StateStore(ops, Clock.systemUTC()).save(size.state(3), p, FAST);
 
     assertThat(ops.failedCall()).isNotNull();
     assertThat(SystemStates.load(p)).isEqualTo(written);
     assertThat(StoreFiles.bytes(SystemStates.backupPath(p))).isEqualTo(before.main());
-    List<Path> created =
-        ops.calls().stream()
-            .filter(c -> c.op() == FaultyFileOps.Op.CREATE)
-            .map(FaultyFileOps.Call::path)
-            .toList();
-    assertThat(created).doesNotHaveDuplicates();
+    assertThat(created(ops)).doesNotHaveDuplicates();
     if (ops.failedCall().op() != FaultyFileOps.Op.DELETE) {
       assertThat(StoreFiles.temps(dir)).isEmpty();
     }
-    SystemStates.save(TestStates.sample(4), p);
+    SystemStates.save(size.state(4), p);
     assertThat(StoreFiles.temps(dir)).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}: operation {1} fails for good")
+  @ParameterizedTest(name = "{0} {1}: operation {2} fails for good")
   @MethodSource("everyStep")
-  void save_persistentFaultAtAnyStep_leavesPreviousStateByteForByte(String ext, int k) {
-    Path p = prepared(ext);
+  void save_persistentFaultAtAnyStep_leavesPreviousStateByteForByte(Size size, String ext, int k) {
+    Path p = prepared(size, ext);
     SystemStateRecord previous = SystemStates.load(p);
     Snapshot before = Snapshot.of(p);
-    FaultyFileOps ops = new FaultyFileOps(RealFileOps.INSTANCE).failFrom(k);
+    FaultyFileOps ops = size.ops().failFrom(k);
     Throwable thrown =
-        catchThrowable(
-            () -> new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(3), p, FAST));
+        catchThrowable(() -> new StateStore(ops, Clock.systemUTC()).save(size.state(3), p, FAST));
 
     FaultyFileOps.Call failed = ops.failedCall();
     assertThat(failed).isNotNull();
     if (thrown == null) {
       // Only the clean-up after the commit can fail without failing the save.
       assertThat(failed.op()).isEqualTo(FaultyFileOps.Op.DELETE);
-      assertThat(SystemStates.load(p).memoryState()).isEqualTo(TestStates.sample(3).memoryState());
+      SystemStateRecord loaded = SystemStates.load(p);
+      assertThat(loaded.memoryState()).isEqualTo(size.state(3).memoryState());
+      assertThat(loaded.qilm()).isEqualTo(size.state(3).qilm());
       return;
     }
-    assertThat(thrown).isInstanceOf(StateSaveException.class).hasMessageContaining("injected");
+    assertThat(thrown).isInstanceOf(StateSaveException.class).hasMessageContaining(size.message);
     Snapshot after = Snapshot.of(p);
     assertThat(after.main()).isEqualTo(before.main());
     assertThat(after.sum()).isEqualTo(before.sum());
     assertThat(after.backup()).isEqualTo(before.backup());
     assertThat(SystemStates.load(p)).isEqualTo(previous);
+    assertThat(created(ops)).doesNotHaveDuplicates();
     if (failed.op() != FaultyFileOps.Op.DELETE) {
       assertThat(StoreFiles.temps(dir)).isEmpty();
     }
@@ -133,7 +178,7 @@ class FaultInjectionTest {
 
   @Test
   void save_diskFull_failsAfterThreeAttempts_withFreshTempsEachTime() {
-    Path p = prepared("json");
+    Path p = prepared(Size.SMALL, "json");
     Snapshot before = Snapshot.of(p);
     FaultyFileOps ops =
         new FaultyFileOps(RealFileOps.INSTANCE).withMessage("No space left on device");
@@ -158,7 +203,7 @@ class FaultInjectionTest {
 
   @Test
   void save_failedFsync_isNeverRetriedOnTheSameFile() {
-    Path p = prepared("json");
+    Path p = prepared(Size.SMALL, "json");
     FaultyFileOps ops =
         new FaultyFileOps(RealFileOps.INSTANCE).failOnce(1 + countUntil(FaultyFileOps.Op.FORCE));
     new StateStore(ops, Clock.systemUTC()).save(TestStates.sample(3), p, FAST);
