@@ -53,7 +53,7 @@ public final class Main {
       return new CommandLine.RunLast().execute(parsed);
     }
     remote.configure(tool.endpointUrl, tool.retain());
-    if (executed(parsed) instanceof Remote.Direct) {
+    if (executed(parsed) instanceof Remote.Direct d && d.reachesS3Directly()) {
       remote.direct();
       return new CommandLine.RunLast().execute(parsed);
     }

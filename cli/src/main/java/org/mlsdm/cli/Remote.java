@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.StateLocation;
+import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.s3.Generation;
 import org.mlsdm.state.s3.S3StateStorage;
 import org.mlsdm.state.s3.S3StorageConfig;
@@ -48,14 +50,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Staged</b>, for every other command, because each of them needs a local file: {@code init}
  * and {@code migrate} refuse or keep an existing file and its backup by the local rules, {@code
- * convert} and {@code diff} read two states and may write one, {@code simulate} checkpoints through
- * a {@code Checkpointer} (a local journal), {@code compact} rewrites a local journal. Before such a
- * command runs, the newest generation is downloaded as the main file (with the SHA-256 its manifest
- * records as the checksum file) and the generation before it as the backup; after it succeeded, a
- * staged file whose bytes changed is published as a new generation, conditional on the generation
- * it was staged from (another writer in between makes the command fail with a conflict rather than
- * lose that writer's save). {@code simulate} publishes at every checkpoint through {@link
- * #checkpointed}.
+ * convert} and {@code diff} read two states and may write one, {@code simulate --whole-file} saves
+ * whole files, {@code compact} rewrites a local journal. Before such a command runs, the newest
+ * generation is downloaded as the main file (with the SHA-256 its manifest records as the checksum
+ * file) and the generation before it as the backup; after it succeeded, a staged file whose bytes
+ * changed is published as a new generation, conditional on the generation it was staged from
+ * (another writer in between makes the command fail with a conflict rather than lose that writer's
+ * save). {@code simulate --whole-file} publishes at every checkpoint through {@link #checkpointed};
+ * a plain {@code simulate} is direct: its {@code Checkpointer} on the location publishes each
+ * checkpoint as a delta object and a generation.
  *
  * <p>One instance per command run, made current for the parsing thread by {@link #open}, so that
  * the file-name converter can stage the locations it meets (a direct command's location is
@@ -90,7 +93,16 @@ final class Remote implements AutoCloseable {
    * A command that works on its S3 location through the library's {@link StateLocation} API ({@link
    * #location(Path)}) rather than on a staged copy.
    */
-  interface Direct {}
+  interface Direct {
+    /**
+     * Whether this run reaches S3 directly; a command whose options need a local file says no.
+     *
+     * @return true by default
+     */
+    default boolean reachesS3Directly() {
+      return true;
+    }
+  }
 
   private Remote() {}
 
@@ -229,11 +241,23 @@ final class Remote implements AutoCloseable {
         continue;
       }
       Generation current = live.get(0);
-      copy(s.storage, current, s.local);
-      Files.writeString(
-          s.local.resolveSibling(s.local.getFileName() + ".checksum"),
-          current.sha256() + "\n",
-          StandardCharsets.US_ASCII);
+      if (current.deltas().isEmpty()) {
+        copy(s.storage, current, s.local);
+        Files.writeString(
+            s.local.resolveSibling(s.local.getFileName() + ".checksum"),
+            current.sha256() + "\n",
+            StandardCharsets.US_ASCII);
+      } else {
+        // Checkpoints since the base (delta objects): the staged file is the state they make,
+        // loaded (each object verified) and saved whole, so that no command sees the base alone.
+        StateStorageProvider.Registration registration = StateStorageProvider.register(provider());
+        try {
+          SystemStates.save(
+              SystemStates.load(StateLocation.of(s.uri), LoadOptions.defaults()), s.local);
+        } finally {
+          registration.close();
+        }
+      }
       if (live.size() > 1) {
         copy(s.storage, live.get(1), s.local.resolveSibling(s.local.getFileName() + ".backup"));
       }

@@ -4,11 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.mlsdm.memory.MemoryManager;
 import org.mlsdm.state.Checkpointer;
 import org.mlsdm.state.StateLoadException;
+import org.mlsdm.state.StateLocation;
 import org.mlsdm.state.SystemStateRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Option;
       "A new FILE starts empty with the default parameters; to choose them, create FILE with"
           + " 'init' first."
     })
-final class SimulateCommand implements Callable<Integer> {
+final class SimulateCommand implements Callable<Integer>, Remote.Direct {
   static final int DEFAULT_STEPS = 2000;
   static final int DEFAULT_CHECKPOINT_EVERY = 100;
   static final long MAX_STEPS = 10_000_000;
@@ -83,10 +85,6 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     validate();
     Path file = target.file;
-    if (Remote.isStaged(file)) {
-      // An s3:// FILE is published whole at each checkpoint: its journal would stay local.
-      wholeFile = true;
-    }
     PrintWriter out = console.out();
     Progress progress = console.progress();
     Opened opened = open(file, progress);
@@ -147,17 +145,31 @@ final class SimulateCommand implements Callable<Integer> {
   private record Opened(
       MemoryManager manager, long done, boolean resumed, Checkpointer checkpointer) {}
 
+  /**
+   * An incremental run on {@code s3://} is direct: its checkpointer publishes each checkpoint as a
+   * delta object named by a new generation, so nothing is staged; {@code --whole-file} saves whole
+   * files, which are staged and published.
+   */
+  @Override
+  public boolean reachesS3Directly() {
+    return !wholeFile;
+  }
+
   /** The checkpointer of an incremental run: opened on resume, created on FILE otherwise. */
   private Checkpointer checkpointer(Path file, Opened opened) {
     if (wholeFile || opened.checkpointer() != null) {
       return opened.checkpointer();
     }
-    return Checkpointer.create(file, opened.manager().snapshot());
+    Optional<StateLocation> remote = Remote.location(file);
+    return remote.isPresent()
+        ? Checkpointer.create(remote.get(), opened.manager().snapshot())
+        : Checkpointer.create(file, opened.manager().snapshot());
   }
 
   /** A manager restored from FILE, or a new one when FILE does not exist. */
   private Opened open(Path file, Progress progress) {
-    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+    Optional<StateLocation> remote = wholeFile ? Optional.empty() : Remote.location(file);
+    if (remote.isEmpty() && !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       StateFiles.createParentDirectories(file);
       return new Opened(new MemoryManager(dimension.orDefault()), 0, false, null);
     }
@@ -166,12 +178,18 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       if (wholeFile) {
         state = StateFiles.load(file, progress);
+      } else if (remote.isPresent()) {
+        checkpointer = Checkpointer.open(remote.get());
+        state = checkpointer.state();
       } else {
         // Loads base + journal, cuts a torn tail and sets a stale journal aside.
         checkpointer = Checkpointer.open(file);
         state = checkpointer.state();
       }
     } catch (StateLoadException e) {
+      if (remote.isPresent() && e.reason() == StateLoadException.Reason.NOT_FOUND) {
+        return new Opened(new MemoryManager(dimension.orDefault()), 0, false, null);
+      }
       throw StateFiles.withRecoveryHint(e, file);
     }
     int n = state.memoryState().dimension();

@@ -243,12 +243,40 @@ class S3CommandsTest {
   }
 
   @Test
-  void simulate_toS3_publishesEveryCheckpointAsAGeneration() throws Exception {
+  void simulate_toS3_checkpointsAsDeltaObjects_resumes_andStagedCommandsSeeTheDeltas()
+      throws Exception {
     String loc = "s3://" + bucket() + "/sim/state.json";
-    Cli.Run r = run("simulate", loc, "--steps", "30", "--checkpoint-every", "10", "--retain", "10");
+    Cli.Run r =
+        run(
+            "simulate",
+            loc,
+            "--steps",
+            "30",
+            "--checkpoint-every",
+            "2",
+            "--dimension",
+            "8",
+            "--retain",
+            "1000");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    // Three checkpoints, each its own generation (more than the final state: a reader sees them).
-    assertThat(generations(loc)).extracting(Generation::generation).containsExactly(3L, 2L, 1L);
+    List<Generation> after30 = generations(loc);
+    // The create and each of the 15 checkpoints publish a generation; between compactions a
+    // checkpoint's generation names the base and the delta objects since it.
+    assertThat(after30).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(after30).anyMatch(g -> !g.deltas().isEmpty());
+
+    Cli.Run more =
+        run("simulate", loc, "--steps", "31", "--checkpoint-every", "1", "--retain", "1000");
+    assertThat(more.exitCode()).as(more.toString()).isZero();
+    assertThat(more.out()).contains("resuming " + loc + " at step 31 of 31");
+    // One row onto a base of many: the newest generation is a delta, not a compaction.
+    assertThat(generations(loc).get(0).deltas()).isNotEmpty();
+
+    // A staged command (convert) sees the base with every delta applied, not the base alone.
+    Path back = dir.resolve("sim-back.json");
+    Cli.Run down = run("convert", loc, back);
+    assertThat(down.exitCode()).as(down.toString()).isZero();
+    assertThat(SystemStates.load(back).qilm().size()).isEqualTo(31);
     Cli.Run inspect = run("inspect", loc);
     assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
   }

@@ -47,6 +47,20 @@ public interface StateStorage extends Closeable {
   WriteSession write() throws IOException;
 
   /**
+   * Whether another program may replace the current version's bytes without updating the digest
+   * recorded for them, so that a current version which differs from its digest but still loads and
+   * validates is <em>stale</em> (newer, written by that program), not damaged: a local file the
+   * Python system rewrote keeps its old {@code NAME.checksum}. Recovery then keeps it and
+   * inspection reports {@code STALE}; where this is false (an object store whose manifest is
+   * written with its data), any difference is damage.
+   *
+   * @return false by default
+   */
+  default boolean digestMayLag() {
+    return false;
+  }
+
+  /**
    * Whether {@link #journal()} is supported.
    *
    * @return true by default

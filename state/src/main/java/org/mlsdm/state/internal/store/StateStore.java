@@ -435,7 +435,12 @@ public final class StateStore {
       // A mismatch wins over whatever the parse returned or threw; the checksum does not vouch for
       // a stale file either, so it is refused too, only named as stale.
       if (expected != null && !expected.equals(r.sha256())) {
-        throw mismatch(file, file, expected, r.sha256(), stale(expected, r, file, options) != null);
+        throw mismatch(
+            file,
+            file,
+            expected,
+            r.sha256(),
+            storage.digestMayLag() && stale(expected, r, file, options) != null);
       }
       if (r.failure() != null) {
         throw r.failure();
@@ -796,7 +801,10 @@ public final class StateStore {
       if (expected.equals(r.sha256())) {
         status = ChecksumCheck.Status.OK;
       } else {
-        status = decoded != null ? ChecksumCheck.Status.STALE : ChecksumCheck.Status.MISMATCH;
+        status =
+            decoded != null && storage.digestMayLag()
+                ? ChecksumCheck.Status.STALE
+                : ChecksumCheck.Status.MISMATCH;
       }
       checksum = new ChecksumCheck(status, Optional.of(expected), actual);
     }
@@ -942,7 +950,7 @@ public final class StateStore {
           if (c.kind() == StoredVersion.Kind.INTERRUPTED && expected == null) {
             continue;
           }
-          r = candidate(format, c, file, expected, target, options);
+          r = candidate(format, c, file, expected, target, options, storage.digestMayLag());
         } catch (StateLoadException | CorruptVersionException | NotRegularFileException e) {
           StateLoadException failure =
               e instanceof StateLoadException sle ? sle : unreadable(file, (IOException) e);
@@ -1094,7 +1102,8 @@ public final class StateStore {
       String file,
       String expected,
       String target,
-      LoadOptions options)
+      LoadOptions options,
+      boolean mayBeStale)
       throws IOException {
     try {
       Reading read = readVersion(format, c, file, expected != null);
@@ -1102,7 +1111,9 @@ public final class StateStore {
       String as = c.kind() == StoredVersion.Kind.BACKUP ? file : target;
       if (expected != null && !expected.equals(read.sha256())) {
         DecodedRecord valid =
-            c.kind() == StoredVersion.Kind.CURRENT ? stale(expected, read, as, options) : null;
+            mayBeStale && c.kind() == StoredVersion.Kind.CURRENT
+                ? stale(expected, read, as, options)
+                : null;
         StateCorruptionException e = mismatch(target, file, expected, read.sha256(), valid != null);
         if (valid == null) {
           throw e;
