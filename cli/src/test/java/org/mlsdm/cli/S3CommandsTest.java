@@ -279,6 +279,17 @@ class S3CommandsTest {
     assertThat(SystemStates.load(back).qilm().size()).isEqualTo(31);
     Cli.Run inspect = run("inspect", loc);
     assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+
+    Cli.Run compact = run("compact", loc);
+    assertThat(compact.exitCode()).as(compact.toString()).isZero();
+    assertThat(generations(loc).get(0).deltas()).isEmpty();
+    Path folded = dir.resolve("sim-folded.json");
+    assertThat(run("convert", loc, folded).exitCode()).isZero();
+    // The same state; updated_at is the compaction's save.
+    SystemStateRecord f = SystemStates.load(folded);
+    SystemStateRecord b = SystemStates.load(back);
+    assertThat(f.memoryState()).isEqualTo(b.memoryState());
+    assertThat(f.qilm()).isEqualTo(b.qilm());
   }
 
   @Test
