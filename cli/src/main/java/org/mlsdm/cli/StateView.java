@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -149,6 +150,13 @@ final class StateView {
       g.writeNumber(n.doubleValue());
     } else if (value instanceof Boolean b) {
       g.writeBoolean(b);
+    } else if (value instanceof List<?> list) {
+      // Labelled QILM phases: numbers and labels, each as itself (the text form lists them too).
+      g.writeStartArray();
+      for (Object item : list) {
+        scalarJson(g, item);
+      }
+      g.writeEndArray();
     } else {
       g.writeString(value.toString());
     }

@@ -193,7 +193,11 @@ class InspectCommandTest {
           .contains("  memory     5 rows of 4")
           .contains("  phases     [wake, wake, wake, sleep, sleep]");
       assertThat(json.exitCode()).as(json.toString()).isZero();
-      assertThat(json.out()).as(name).contains("wake, wake, wake, sleep, sleep");
+      // Labels as a JSON array of strings, not one string.
+      Map<String, Object> state = Cli.object(Cli.object(Cli.json(json.out())).get("state"));
+      assertThat(Cli.object(state.get("qilm")).get("phases"))
+          .as(name)
+          .isEqualTo(List.of("wake", "wake", "wake", "sleep", "sleep"));
     }
   }
 }
