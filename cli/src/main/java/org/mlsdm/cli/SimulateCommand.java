@@ -178,12 +178,10 @@ final class SimulateCommand implements Callable<Integer>, Remote.Direct {
     try {
       if (wholeFile) {
         state = StateFiles.load(file, progress);
-      } else if (remote.isPresent()) {
-        checkpointer = Checkpointer.open(remote.get());
-        state = checkpointer.state();
       } else {
-        // Loads base + journal, cuts a torn tail and sets a stale journal aside.
-        checkpointer = Checkpointer.open(file);
+        // Loads base + journal (or base + deltas on S3), cuts a torn tail, sets a stale one aside.
+        checkpointer =
+            remote.isPresent() ? Checkpointer.open(remote.get()) : Checkpointer.open(file);
         state = checkpointer.state();
       }
     } catch (StateLoadException e) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,11 +54,7 @@ class S3CheckpointerTest {
 
   @BeforeAll
   static void setUp() {
-    URI endpoint = CephCluster.get().endpoint();
-    // Read by the ServiceLoader instance on its first use (S3StorageConfig.fromEnvironment).
-    System.setProperty("aws.endpointUrl", endpoint.toString());
-    System.setProperty("aws.accessKeyId", CephCluster.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", CephCluster.SECRET_KEY);
+    S3Testing.pointDefaultProviderAtCluster();
     raw = S3Testing.rawClient();
     bucket = S3Testing.newBucket(raw, "checkpoint");
     provider = new S3StorageProvider(S3Testing.config().build());

@@ -3,7 +3,6 @@ package org.mlsdm.state.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +42,7 @@ class S3SystemStatesTest {
 
   @BeforeAll
   static void setUp() {
-    URI endpoint = CephCluster.get().endpoint();
-    // Read by the ServiceLoader instance on its first use (S3StorageConfig.fromEnvironment).
-    System.setProperty("aws.endpointUrl", endpoint.toString());
-    System.setProperty("aws.accessKeyId", CephCluster.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", CephCluster.SECRET_KEY);
+    S3Testing.pointDefaultProviderAtCluster();
     raw = S3Testing.rawClient();
     bucket = S3Testing.newBucket(raw, "core");
     provider = new S3StorageProvider(S3Testing.config().build());

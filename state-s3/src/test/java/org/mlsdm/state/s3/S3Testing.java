@@ -44,6 +44,16 @@ final class S3Testing {
   }
 
   /** A raw client for planting and listing objects. */
+  /**
+   * Points the provider that ServiceLoader builds (from the environment, on its first use: {@code
+   * S3StorageConfig.fromEnvironment}) at the test cluster, through the SDK's system properties.
+   */
+  static void pointDefaultProviderAtCluster() {
+    System.setProperty("aws.endpointUrl", CephCluster.get().endpoint().toString());
+    System.setProperty("aws.accessKeyId", CephCluster.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", CephCluster.SECRET_KEY);
+  }
+
   static S3Client rawClient() {
     return config().build().buildClient();
   }
