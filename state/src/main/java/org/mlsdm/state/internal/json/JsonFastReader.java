@@ -82,10 +82,7 @@ final class JsonFastReader {
   /** A copy of a number token that may cross a block boundary, and a byte after it. */
   private final byte[] spill = new byte[MAX_NUMBER_CHARS + 1];
 
-  /** The value of the last integer {@link #grammar} read. */
-  private long integer;
-
-  /** What the last {@link #grammar} read: its length in {@link #number}, 0 for an integer. */
+  /** The length in {@link #number} of the token {@link #grammar} last read. */
   private int length;
 
   private byte[] buf;
@@ -312,33 +309,38 @@ final class JsonFastReader {
 
   /** A number where a scalar is expected: Integer or Long for integers, Double otherwise. */
   private Number scalar() throws IOException, Decline {
-    int n = numberToken();
-    if (n > 0) {
-      return Double.valueOf(NumberInput.parseDouble(number, 0, n, true));
+    double d = number();
+    for (int i = 0; i < length; i++) {
+      char c = number[i];
+      if (c == '.' || c == 'e') {
+        return Double.valueOf(d);
+      }
     }
-    long v = integer;
+    // An integer of at most 18 digits: the token's characters give its exact value.
+    long v = Long.parseLong(new String(number, 0, length));
     if (v == (int) v) {
       return Integer.valueOf((int) v);
     }
     return Long.valueOf(v);
   }
 
+  /**
+   * Reads one number after any whitespace. A token that lies wholly in the buffer (all but a few
+   * per block) is read there; one that may cross into the next block goes through {@link #spilled}.
+   */
   private double number() throws IOException, Decline {
-    int n = numberToken();
-    return n > 0 ? NumberInput.parseDouble(number, 0, n, true) : (double) integer;
+    skipSpace();
+    if (lim - pos > MAX_NUMBER_CHARS) {
+      return grammar();
+    }
+    return spilled();
   }
 
   /**
-   * Reads one number token after any whitespace, as {@link #grammar} returns it. A token that lies
-   * wholly in the buffer (all but a few per block) is scanned there; one that may cross into the
-   * next block is first copied, byte by byte through the refills, into {@link #spill}.
+   * A number token that may cross a block boundary: copied, byte by byte through the refills, into
+   * {@link #spill}, which {@link #grammar} then reads in place of the buffer.
    */
-  private int numberToken() throws IOException, Decline {
-    skipSpace();
-    if (lim - pos > MAX_NUMBER_CHARS) {
-      pos = grammar(buf, pos);
-      return length;
-    }
+  private double spilled() throws IOException, Decline {
     int n = 0;
     for (int c = peek(); isNumberByte(c); c = peek()) {
       if (n == MAX_NUMBER_CHARS) {
@@ -348,12 +350,24 @@ final class JsonFastReader {
       pos++;
     }
     spill[n] = ' ';
-    // Whatever follows a number in our subset (whitespace, ',', ']', '}') is not a number byte,
-    // so a token the grammar ends early could never be followed by what the caller expects.
-    if (grammar(spill, 0) != n) {
-      throw Decline.INSTANCE;
+    byte[] block = buf;
+    int at = pos;
+    buf = spill;
+    pos = 0;
+    double v;
+    try {
+      v = grammar();
+      // Whatever follows a number in our subset (whitespace, ',', ']', '}') is not a number
+      // byte, so a token the grammar ends early could never be followed by what the caller
+      // expects.
+      if (pos != n) {
+        throw Decline.INSTANCE;
+      }
+    } finally {
+      buf = block;
+      pos = at;
     }
-    return length;
+    return v;
   }
 
   /** The bytes a number token can hold; the token ends at the first other byte. */
@@ -362,15 +376,17 @@ final class JsonFastReader {
   }
 
   /**
-   * The JSON number grammar, the one place it is written: scans the token that starts at {@code
-   * b[p]} into {@link #number} and returns the index after it. Sets {@link #length} to the token's
-   * length when it has a fraction or an exponent, and to 0 for an integer, whose value is then in
-   * {@link #integer}. Declines tokens of {@value #MAX_NUMBER_CHARS} characters or more, integers of
-   * more than 18 digits and anything outside the grammar. Needs a byte that cannot be part of a
-   * number within {@value #MAX_NUMBER_CHARS} bytes of {@code p}, so that it never checks a bound.
+   * The JSON number grammar, the one place it is written: reads the token at {@code buf[pos]},
+   * moves {@code pos} past it and returns its value; the token's characters are left in {@link
+   * #number}, its length in {@link #length}. Declines tokens of {@value #MAX_NUMBER_CHARS}
+   * characters or more, integers of more than 18 digits and anything outside the grammar. Needs a
+   * byte that cannot be part of a number within {@value #MAX_NUMBER_CHARS} bytes of {@code pos}, so
+   * that it never checks a bound.
    */
-  private int grammar(byte[] b, int p) throws Decline {
+  private double grammar() throws Decline {
+    byte[] b = buf;
     char[] out = number;
+    int p = pos;
     int n = 0;
     int c = b[p];
     boolean negative = c == '-';
@@ -379,7 +395,7 @@ final class JsonFastReader {
       c = b[++p];
     }
     long value = 0;
-    while (isDigit(c) && n < MAX_NUMBER_CHARS) {
+    while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
       out[n++] = (char) c;
       value = value * 10 + (c - '0');
       c = b[++p];
@@ -395,7 +411,7 @@ final class JsonFastReader {
       out[n++] = '.';
       c = b[++p];
       int start = n;
-      while (isDigit(c) && n < MAX_NUMBER_CHARS) {
+      while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
         out[n++] = (char) c;
         c = b[++p];
       }
@@ -412,7 +428,7 @@ final class JsonFastReader {
         c = b[++p];
       }
       int start = n;
-      while (isDigit(c) && n < MAX_NUMBER_CHARS) {
+      while (c >= '0' && c <= '9' && n < MAX_NUMBER_CHARS) {
         out[n++] = (char) c;
         c = b[++p];
       }
@@ -423,16 +439,15 @@ final class JsonFastReader {
     if (n == MAX_NUMBER_CHARS) {
       throw Decline.INSTANCE;
     }
-    if (integral) {
-      if (digits > 18) {
-        throw Decline.INSTANCE;
-      }
-      integer = negative ? -value : value;
-      length = 0;
-    } else {
-      length = n;
+    pos = p;
+    length = n;
+    if (!integral) {
+      return NumberInput.parseDouble(out, 0, n, true);
     }
-    return p;
+    if (digits > 18) {
+      throw Decline.INSTANCE;
+    }
+    return negative ? -value : value;
   }
 
   private static boolean isDigit(int c) {
