@@ -188,10 +188,46 @@ public final class PathLocks {
    * The lock file opened for a shared lock, or null where it does not exist, cannot be read or is
    * not a regular file (a link, a FIFO: not ours to lock, nor to follow or block on; a save refuses
    * such a lock file, so no writer of ours can be excluded by it).
+   *
+   * <p>It is first opened read-write on the calling thread, without creating it: on Linux {@code
+   * O_RDWR} opens a FIFO without blocking (as {@link #openLockFile} relies on), so no helper thread
+   * is needed, and the check after the open refuses whatever is not a regular file. Where it cannot
+   * be opened for writing (a read-only lock file or file system), it is opened read-only as every
+   * other file is ({@link RegularFiles#openRead}: a helper thread and a timeout).
    */
   private static FileChannel openExistingLockFile(Path path) throws IOException {
+    Path lock = lockFile(path);
+    FileChannel ch;
     try {
-      return RegularFiles.openRead(lockFile(path), false).channel();
+      ch =
+          FileChannel.open(
+              lock,
+              Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      // Not writable, a link (ELOOP, a plain IOException), a directory, a socket: the read-only
+      // open decides.
+      return openLockFileReadOnly(lock);
+    }
+    boolean regular;
+    try {
+      regular =
+          Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .isRegularFile();
+    } catch (IOException e) {
+      regular = false;
+    }
+    if (!regular) {
+      ch.close();
+      return null;
+    }
+    return ch;
+  }
+
+  private static FileChannel openLockFileReadOnly(Path lock) throws IOException {
+    try {
+      return RegularFiles.openRead(lock, false).channel();
     } catch (NoSuchFileException | AccessDeniedException | NotRegularFileException e) {
       return null;
     }

@@ -176,6 +176,20 @@ class NonRegularFilesTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void load_atLockFile_loadsWithoutHangingOrLockingOnIt(Kind kind) throws IOException {
+    Path p = state("json");
+    SystemStateRecord saved = SystemStates.save(TestStates.sample(1), p);
+    Files.delete(PathLocks.lockFile(p));
+    kind.plant(PathLocks.lockFile(p));
+
+    // A load opens the lock file read-write on its own thread first: a FIFO must not block it.
+    assertThat(assertTimeoutPreemptively(HANG, () -> SystemStates.load(p))).isEqualTo(saved);
+    assertThat(assertTimeoutPreemptively(HANG, () -> SystemStates.inspect(p).loaded()))
+        .contains(saved);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void save_atLockFile_failsWithoutHangingOrCreatingAnything(Kind kind) throws IOException {
     Path p = state("json");
     kind.plant(PathLocks.lockFile(p));
