@@ -65,6 +65,8 @@ final class RangedChannel implements SeekableByteChannel {
   private long inPosition = -1;
   private boolean open = true;
   private byte[] chunk;
+  // A GET sent before the listing confirmed this object; used by the first open if it matches.
+  private Prefetch prefetch;
 
   RangedChannel(
       S3Client s3,
@@ -189,6 +191,16 @@ final class RangedChannel implements SeekableByteChannel {
 
   private void openAt(long from) throws IOException {
     dropStream();
+    Prefetch p = prefetch;
+    if (p != null) {
+      prefetch = null;
+      ResponseInputStream<GetObjectResponse> s = p.from() == from ? p.claim() : null;
+      if (s != null) {
+        adopt(s, from);
+        return;
+      }
+      p.abandon();
+    }
     ResponseInputStream<GetObjectResponse> s =
         retry.call(
             "GET " + key,
@@ -203,6 +215,13 @@ final class RangedChannel implements SeekableByteChannel {
                                 .build()),
                     key,
                     sizeSource));
+    adopt(s, from);
+  }
+
+  /**
+   * Reads on from {@code s}, a response for {@code Range: bytes=from-}, after checking its size.
+   */
+  private void adopt(ResponseInputStream<GetObjectResponse> s, long from) throws IOException {
     long total = totalLength(s.response());
     if (total == size && s.response().contentRange() == null && from > 0) {
       // A server that ignored the range sent the whole object.
@@ -289,6 +308,25 @@ final class RangedChannel implements SeekableByteChannel {
   public void close() {
     open = false;
     dropStream();
+    if (prefetch != null) {
+      prefetch.abandon();
+      prefetch = null;
+    }
+  }
+
+  /**
+   * Lets the first open use {@code p}, a GET of this object already sent, when it starts where that
+   * open would; otherwise {@code p} is abandoned then.
+   *
+   * @param p the prefetch, of this channel's key
+   * @return this channel
+   */
+  RangedChannel withPrefetch(Prefetch p) {
+    if (!p.key().equals(key)) {
+      throw new IllegalArgumentException("prefetch of " + p.key() + " for " + key);
+    }
+    prefetch = p;
+    return this;
   }
 
   private void ensureOpen() throws ClosedChannelException {

@@ -137,7 +137,12 @@ public final class S3StateStorage implements StateStorage {
   private static final Generation OTHER_WRITER =
       new Generation(1, 0, "", 0, "", Instant.EPOCH, "another writer", OptionalLong.empty(), true);
 
-  /** Background I/O: the part in flight of each write, and a commit's early listing. */
+  /** What the ZIP reader reads first: the end record and the longest archive comment. */
+  private static final int ZIP_TAIL = 22 + 0xFFFF;
+
+  /**
+   * Background I/O: the part in flight of each write, a commit's early listing, a load's early GET.
+   */
   static final ExecutorService IO =
       Executors.newCachedThreadPool(
           r -> {
@@ -464,28 +469,41 @@ public final class S3StateStorage implements StateStorage {
    * @throws IllegalArgumentException if {@code g} is a deletion marker
    */
   public SeekableByteChannel openUnverified(Generation g) {
+    return openUnverified(g, null);
+  }
+
+  SeekableByteChannel openUnverified(Generation g, Prefetch prefetch) {
     if (g.deleted()) {
       throw new IllegalArgumentException("generation " + g.generation() + " is a deletion marker");
     }
-    return new RangedChannel(
-        s3,
-        retry,
-        loc.bucket,
-        g.dataKey(),
-        "manifest " + loc.manifestKey(g.generation()),
-        g.size(),
-        null);
+    return channel(g, null, prefetch);
   }
 
-  SeekableByteChannel open(Generation g) {
-    return new RangedChannel(
-        s3,
-        retry,
-        loc.bucket,
-        g.dataKey(),
-        "manifest " + loc.manifestKey(g.generation()),
-        g.size(),
-        g.sha256());
+  SeekableByteChannel open(Generation g, Prefetch prefetch) {
+    return channel(g, g.sha256(), prefetch);
+  }
+
+  private RangedChannel channel(Generation g, String sha256, Prefetch prefetch) {
+    RangedChannel ch =
+        new RangedChannel(
+            s3,
+            retry,
+            loc.bucket,
+            g.dataKey(),
+            "manifest " + loc.manifestKey(g.generation()),
+            g.size(),
+            sha256);
+    return prefetch == null ? ch : ch.withPrefetch(prefetch);
+  }
+
+  /**
+   * Where a load of this state's data object starts reading: at 0 for JSON (one sequential read),
+   * at the archive's tail for NPZ (the ZIP reader looks for its end record first).
+   */
+  private long firstRead(long size) {
+    return loc.key.toLowerCase(java.util.Locale.ROOT).endsWith(".npz")
+        ? Math.max(0, size - ZIP_TAIL)
+        : 0;
   }
 
   /**
@@ -497,9 +515,43 @@ public final class S3StateStorage implements StateStorage {
   @Override
   public ReadView read() {
     return new ReadView() {
+      private Prefetch prefetch;
+
+      /**
+       * The newest generation, as {@link S3StateStorage#current()} finds it. When this instance
+       * knows a manifest, the GET of its data object goes out beside the listing and is handed to
+       * the version's channel when the listing names that manifest as the newest ({@link
+       * Prefetch}); it is aborted otherwise, and at the latest when this view closes.
+       */
       @Override
       public Optional<StoredVersion> current() throws IOException {
-        return S3StateStorage.this.current();
+        Known k = lastKnown;
+        Prefetch p =
+            k == null || k.generation().deleted()
+                ? null
+                : Prefetch.start(
+                    s3, loc.bucket, k.generation().dataKey(), firstRead(k.generation().size()));
+        Optional<StoredVersion> v;
+        try {
+          v = S3StateStorage.this.current();
+        } catch (IOException | RuntimeException | Error e) {
+          if (p != null) {
+            p.abandon();
+          }
+          throw e;
+        }
+        if (p == null) {
+          return v;
+        }
+        if (v.isPresent() && v.get() instanceof S3Version s && s.id().equals(p.key())) {
+          if (prefetch != null) {
+            prefetch.abandon();
+          }
+          prefetch = p;
+          return Optional.of(s.withPrefetch(p));
+        }
+        p.abandon();
+        return v;
       }
 
       @Override
@@ -513,7 +565,12 @@ public final class S3StateStorage implements StateStorage {
       }
 
       @Override
-      public void close() {}
+      public void close() {
+        if (prefetch != null) {
+          prefetch.abandon();
+          prefetch = null;
+        }
+      }
     };
   }
 

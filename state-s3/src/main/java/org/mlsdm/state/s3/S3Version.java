@@ -11,11 +11,22 @@ final class S3Version implements StoredVersion {
   private final S3StateStorage storage;
   private final Generation manifest;
   private final Kind kind;
+  private final Prefetch prefetch;
 
   S3Version(S3StateStorage storage, Generation manifest, Kind kind) {
+    this(storage, manifest, kind, null);
+  }
+
+  private S3Version(S3StateStorage storage, Generation manifest, Kind kind, Prefetch prefetch) {
     this.storage = storage;
     this.manifest = manifest;
     this.kind = kind;
+    this.prefetch = prefetch;
+  }
+
+  /** This version, whose first channel may use {@code p}, a GET of its data object already sent. */
+  S3Version withPrefetch(Prefetch p) {
+    return new S3Version(storage, manifest, kind, p);
   }
 
   Generation manifest() {
@@ -71,13 +82,13 @@ final class S3Version implements StoredVersion {
   /** Ranged GETs of the data object; see {@link RangedChannel} for what it checks. */
   @Override
   public SeekableByteChannel open() {
-    return storage.open(manifest);
+    return storage.open(manifest, prefetch);
   }
 
   /** Ranged GETs of the data object without the digest check at the end of a sequential read. */
   @Override
   public SeekableByteChannel openUnverified() {
-    return storage.openUnverified(manifest);
+    return storage.openUnverified(manifest, prefetch);
   }
 
   @Override
