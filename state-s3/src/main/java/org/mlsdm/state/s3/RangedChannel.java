@@ -44,10 +44,13 @@ final class RangedChannel implements SeekableByteChannel {
   private static final int CHUNK = 128 * 1024;
 
   /**
-   * Objects smaller than this are hashed on the reading thread: their SHA-256 takes a few
-   * milliseconds, about what the hand-offs and wake-ups of a second thread cost on a busy machine.
+   * Objects smaller than this are hashed on the reading thread, objects of this size or more on a
+   * background thread. Measured on 2 cores shared with radosgw and its OSD (BENCHMARKS.md, "S3"):
+   * W-M (31 MB) loaded about 6 ms faster hashed inline (the hand-offs and wake-ups of a second
+   * thread cost more than the hash, which runs while the socket buffer fills), W-L (308 MB) 10-20%
+   * faster in the background.
    */
-  static final long BACKGROUND_HASH_MIN = 4L * 1024 * 1024;
+  static final long BACKGROUND_HASH_MIN = 64L * 1024 * 1024;
 
   private final S3Client s3;
   private final Retry retry;
