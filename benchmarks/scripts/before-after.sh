@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 9's before/after: the Java harness of compare.sh (org.mlsdm.bench.Compare time) with the
-# jar built before issue 9 and the jar built after, run alternately, RUNS times each.
+# jar built before issue 9 and the jar built after, run alternately (the order swapped every other
+# run), RUNS times each.
 #   before-after.sh BEFORE_JAR AFTER_JAR OUT_DIR
 set -euo pipefail
 before=$1 after=$2 out=$3
@@ -10,7 +11,10 @@ REPS=${REPS:-21,9,3}
 data=${BENCH_DIR:-/tmp/mlsdm-ba}
 mkdir -p "$out"
 for i in $(seq 1 "$RUNS"); do
-  for side in before after; do
+  # Odd runs time "before" first, even runs "after" first, so that whatever the first run of a pair
+  # leaves behind (dirty pages, a warm or cold cache) does not favour one side.
+  order="before after"; [ $((i % 2)) -eq 0 ] && order="after before"
+  for side in $order; do
     jar=$before; [ "$side" = after ] && jar=$after
     rm -rf "$data"; mkdir -p "$data"
     echo "== $side run $i, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
