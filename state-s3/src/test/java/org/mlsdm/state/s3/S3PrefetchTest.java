@@ -1,6 +1,7 @@
 package org.mlsdm.state.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mlsdm.state.s3.S3Testing.randomBytes;
 import static org.mlsdm.state.s3.S3Testing.save;
 
@@ -17,8 +18,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mlsdm.state.LoadOptions;
+import org.mlsdm.state.SaveOptions;
+import org.mlsdm.state.StateCorruptionException;
+import org.mlsdm.state.StateLocation;
+import org.mlsdm.state.SystemStateRecord;
+import org.mlsdm.state.SystemStates;
 import org.mlsdm.state.s3.ceph.CephCluster;
 import org.mlsdm.state.spi.StateStorage;
+import org.mlsdm.state.spi.StateStorageProvider;
 import org.mlsdm.state.spi.StoredVersion;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -28,6 +36,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -221,6 +230,35 @@ class S3PrefetchTest {
     try (StateStorage.ReadView view = s.read();
         SeekableByteChannel ch = view.current().orElseThrow().open()) {
       assertThat(readAll(ch, bytes.length)).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the registration is held, never referenced
+  void npzLoadThroughTheCore_hashesWithASecondReaderBesideTheParse_andChecksTheDigest()
+      throws Exception {
+    StateLocation loc = StateLocation.parse("s3://" + bucket + "/core/state.npz");
+    try (StateStorageProvider.Registration r = StateStorageProvider.register(provider)) {
+      SystemStateRecord saved =
+          SystemStates.save(
+              SystemStates.createEmpty(64).withId("npz"), loc, SaveOptions.defaults());
+      String data = state("core/state.npz").current().orElseThrow().id();
+      GETS.clear();
+      assertThat(SystemStates.load(loc, LoadOptions.defaults())).isEqualTo(saved);
+      // The parse reads by jumps (the archive's tail first); the whole object, from byte 0 to the
+      // end, is read once more for its SHA-256 by the second reader, on its own thread, while the
+      // parse runs (before, after it, on the loading thread).
+      assertThat(getsOf(data))
+          .filteredOn(g -> "bytes=0-".equals(g.range()))
+          .extracting(Get::thread)
+          .contains("mlsdm-state-second-reader");
+
+      // A data object whose bytes differ from the manifest's SHA-256 is refused by that digest.
+      byte[] bytes = raw.getObjectAsBytes(b -> b.bucket(bucket).key(data)).asByteArray();
+      bytes[bytes.length / 2] ^= 1;
+      raw.putObject(b -> b.bucket(bucket).key(data), RequestBody.fromBytes(bytes));
+      assertThatThrownBy(() -> SystemStates.load(loc, LoadOptions.defaults()))
+          .isInstanceOf(StateCorruptionException.class);
     }
   }
 }

@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.mlsdm.state.BackupCheck;
@@ -536,6 +538,30 @@ public final class StateStore {
    */
   private record Reading(Decoded map, StateLoadException failure, String sha256, long size) {}
 
+  /** Threads that read a version a second time to hash it (see {@link #readVersion}). */
+  private static final ExecutorService SECOND_READERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "mlsdm-state-second-reader");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static String hashOf(StoredVersion v) throws IOException {
+    try (SeekableByteChannel ch = v.openUnverified()) {
+      return Sha256.of(ch);
+    }
+  }
+
+  /** Waits for a task whose outcome no longer matters: the caller is already failing. */
+  private static void awaitQuietly(Future<String> task) {
+    try {
+      Workers.await(task);
+    } catch (IOException | RuntimeException e) {
+      // The caller's own failure is the one reported.
+    }
+  }
+
   /**
    * Reads one version through one open channel, hashing it when asked: in the parse where the codec
    * can; otherwise, for a file, on another core from positional reads of the same channel while
@@ -566,6 +592,12 @@ public final class StateStore {
       } else if (hash && ch instanceof BoundedChannel bounded) {
         SeekableByteChannel view = bounded.independentView();
         hashed = Workers.shared().submit(() -> Sha256.of(view));
+      } else if (hash) {
+        // Another storage's channel (an object store's ranged reads, where each jump of the NPZ
+        // reader is a request): a second reader of the same version reads it from 0 to the end
+        // beside the parse, instead of a second full read after it. Its thread waits on I/O, so it
+        // is not one of the bounded hashing workers.
+        hashed = SECOND_READERS.submit(() -> hashOf(v));
       }
       Decoded map = null;
       StateLoadException failure = null;
@@ -575,16 +607,11 @@ public final class StateStore {
         failure = e;
       } catch (IOException | RuntimeException | Error e) {
         if (hashed != null) {
-          Workers.await(hashed);
+          awaitQuietly(hashed);
         }
         throw e;
       }
-      String sha256 = null;
-      if (hashed != null) {
-        sha256 = Workers.await(hashed);
-      } else if (hash) {
-        sha256 = Sha256.of(ch);
-      }
+      String sha256 = hashed != null ? Workers.await(hashed) : null;
       return new Reading(map, failure, sha256, size);
     } catch (NoSuchFileException e) {
       throw notFound(file, e);
