@@ -526,8 +526,9 @@ public final class S3StateStorage implements StateStorage {
       @Override
       public Optional<StoredVersion> current() throws IOException {
         Known k = lastKnown;
+        // An empty state has no data object to fetch.
         Prefetch p =
-            k == null || k.generation().deleted()
+            k == null || k.generation().deleted() || k.generation().size() == 0
                 ? null
                 : Prefetch.start(
                     s3, loc.bucket, k.generation().dataKey(), firstRead(k.generation().size()));
