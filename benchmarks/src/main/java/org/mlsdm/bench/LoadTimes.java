@@ -1,6 +1,5 @@
 package org.mlsdm.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,7 +16,7 @@ import org.mlsdm.state.SystemStates;
  *                                           loads it 100 times to warm up, then times REPS loads
  * </pre>
  *
- * Prints {@code LABEL FORMAT W-x median MS min MS}.
+ * Prints {@code LABEL FORMAT W-x load median MS min MS}.
  */
 public final class LoadTimes {
   private LoadTimes() {}
@@ -26,9 +25,9 @@ public final class LoadTimes {
    * Runs the measurement.
    *
    * @param args DIR ROWS FORMAT REPS [LABEL]
-   * @throws IOException if the file cannot be written
+   * @throws Exception if the file cannot be written or a load fails
    */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     if (args.length < 4) {
       System.err.println("usage: LoadTimes DIR ROWS json|npz REPS [LABEL]");
       System.exit(2);
@@ -41,20 +40,41 @@ public final class LoadTimes {
     if (!Files.exists(file)) {
       SystemStates.save(Workload.state(rows), file);
     }
-    for (int i = 0; i < 100; i++) {
-      SystemStates.load(file);
+    timeLoads(
+        args.length > 4 ? args[4] : "-", format, rows, 100, reps, () -> SystemStates.load(file));
+  }
+
+  /** One load, timed by {@link #timeLoads}. */
+  @FunctionalInterface
+  interface Load {
+    /**
+     * Loads once.
+     *
+     * @throws Exception if the load fails
+     */
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code warmUps} untimed loads, then times {@code reps}, and prints {@code LABEL FORMAT W-x
+   * median MS min MS}.
+   */
+  static void timeLoads(String label, String format, int rows, int warmUps, int reps, Load load)
+      throws Exception {
+    for (int i = 0; i < warmUps; i++) {
+      load.run();
     }
     long[] times = new long[reps];
     for (int i = 0; i < reps; i++) {
       long start = System.nanoTime();
-      SystemStates.load(file);
+      load.run();
       times[i] = System.nanoTime() - start;
     }
     Arrays.sort(times);
     System.out.printf(
         Locale.ROOT,
-        "%s %s %s median %.2f ms min %.2f ms%n",
-        args.length > 4 ? args[4] : "-",
+        "%s %s %s load median %.2f ms min %.2f ms%n",
+        label,
         format,
         Workload.name(rows),
         times[reps / 2] / 1e6,

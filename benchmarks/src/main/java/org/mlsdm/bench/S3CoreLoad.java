@@ -1,7 +1,6 @@
 package org.mlsdm.bench;
 
 import java.net.URI;
-import java.util.Arrays;
 import java.util.Locale;
 import org.mlsdm.state.LoadOptions;
 import org.mlsdm.state.SaveOptions;
@@ -67,24 +66,13 @@ public final class S3CoreLoad {
         StateStorageProvider.Registration registration = StateStorageProvider.register(provider)) {
       StateLocation location = StateLocation.parse("s3://" + bucket + "/state." + format);
       SystemStates.save(Workload.state(rows), location, SaveOptions.defaults());
-      for (int i = 0; i < 3; i++) {
-        SystemStates.load(location, LoadOptions.defaults());
-      }
-      long[] times = new long[reps];
-      for (int i = 0; i < reps; i++) {
-        long start = System.nanoTime();
-        SystemStates.load(location, LoadOptions.defaults());
-        times[i] = System.nanoTime() - start;
-      }
-      Arrays.sort(times);
-      System.out.printf(
-          Locale.ROOT,
-          "%s %s %s load median %.1f ms min %.1f ms%n",
+      LoadTimes.timeLoads(
           args.length > 3 ? args[3] : "-",
           format,
-          Workload.name(rows),
-          times[reps / 2] / 1e6,
-          times[0] / 1e6);
+          rows,
+          3,
+          reps,
+          () -> SystemStates.load(location, LoadOptions.defaults()));
     }
   }
 }

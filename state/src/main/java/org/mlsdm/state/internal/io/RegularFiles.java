@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,13 +52,7 @@ public final class RegularFiles {
   /** How long an open may block (a FIFO swapped in after the check) before it fails. */
   public static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
-  private static final ExecutorService OPENERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "mlsdm-open");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService OPENERS = Workers.cachedDaemons("mlsdm-open");
 
   private RegularFiles() {}
 

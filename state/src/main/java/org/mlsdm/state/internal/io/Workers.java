@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -95,6 +96,22 @@ public interface Workers extends Executor {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * An unbounded pool of daemon threads named {@code name}, for tasks that wait on I/O (an open
+   * that may block, a second read of a version) and so must not hold one of the bounded workers.
+   *
+   * @param name the threads' name
+   * @return the pool; its idle threads expire after 60 s
+   */
+  static ExecutorService cachedDaemons(String name) {
+    return Executors.newCachedThreadPool(
+        task -> {
+          Thread t = new Thread(task, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Holds the shared pool, created on first use. */

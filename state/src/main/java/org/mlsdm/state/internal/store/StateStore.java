@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.mlsdm.state.BackupCheck;
@@ -540,12 +539,7 @@ public final class StateStore {
 
   /** Threads that read a version a second time to hash it (see {@link #readVersion}). */
   private static final ExecutorService SECOND_READERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "mlsdm-state-second-reader");
-            t.setDaemon(true);
-            return t;
-          });
+      Workers.cachedDaemons("mlsdm-state-second-reader");
 
   private static String hashOf(StoredVersion v) throws IOException {
     try (SeekableByteChannel ch = v.openUnverified()) {
