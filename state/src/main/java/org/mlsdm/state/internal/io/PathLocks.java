@@ -7,9 +7,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -162,18 +164,25 @@ public final class PathLocks {
   }
 
   private static FileChannel openLockFile(Path path) throws IOException {
-    Path lock = lockFile(path);
-    FileChannel ch =
-        FileChannel.open(
-            lock,
-            Set.of(
-                StandardOpenOption.CREATE,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS),
-            RealFileOps.ownerOnly());
-    // O_NOFOLLOW refused a link; O_RDWR opens a FIFO without blocking, so check after the open
-    // that a regular file was opened (a FIFO, socket or device is not locked on).
+    return openReadWrite(
+        lockFile(path),
+        Set.of(
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS),
+        RealFileOps.ownerOnly());
+  }
+
+  /**
+   * Opens a lock file read-write with {@code options} (which hold {@code NOFOLLOW_LINKS}: a link is
+   * refused); {@code O_RDWR} opens a FIFO without blocking on Linux, so whatever is not a regular
+   * file is refused after the open ({@link NotRegularFileException}), the channel closed: a FIFO,
+   * socket or device is not locked on.
+   */
+  private static FileChannel openReadWrite(
+      Path lock, Set<OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    FileChannel ch = FileChannel.open(lock, options, attrs);
     try {
       RegularFiles.requireRegular(
           lock, Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
@@ -189,40 +198,24 @@ public final class PathLocks {
    * not a regular file (a link, a FIFO: not ours to lock, nor to follow or block on; a save refuses
    * such a lock file, so no writer of ours can be excluded by it).
    *
-   * <p>It is first opened read-write on the calling thread, without creating it: on Linux {@code
-   * O_RDWR} opens a FIFO without blocking (as {@link #openLockFile} relies on), so no helper thread
-   * is needed, and the check after the open refuses whatever is not a regular file. Where it cannot
-   * be opened for writing (a read-only lock file or file system), it is opened read-only as every
-   * other file is ({@link RegularFiles#openRead}: a helper thread and a timeout).
+   * <p>It is first opened read-write on the calling thread, without creating it, as {@link
+   * #openLockFile} opens it: no helper thread is needed. Where it cannot be opened for writing (a
+   * read-only lock file or file system), it is opened read-only as every other file is ({@link
+   * RegularFiles#openRead}: a helper thread and a timeout).
    */
   private static FileChannel openExistingLockFile(Path path) throws IOException {
     Path lock = lockFile(path);
-    FileChannel ch;
     try {
-      ch =
-          FileChannel.open(
-              lock,
-              Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
-    } catch (NoSuchFileException e) {
+      return openReadWrite(
+          lock,
+          Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException | NotRegularFileException e) {
       return null;
     } catch (IOException e) {
       // Not writable, a link (ELOOP, a plain IOException), a directory, a socket: the read-only
       // open decides.
       return openLockFileReadOnly(lock);
     }
-    boolean regular;
-    try {
-      regular =
-          Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-              .isRegularFile();
-    } catch (IOException e) {
-      regular = false;
-    }
-    if (!regular) {
-      ch.close();
-      return null;
-    }
-    return ch;
   }
 
   private static FileChannel openLockFileReadOnly(Path lock) throws IOException {
