@@ -240,25 +240,9 @@ class S3CheckpointerTest {
     Checkpointer.create(loc, SystemStates.createEmpty(DIM), 0.5).close();
     long lastAcked = -1;
     for (int kill = 0; kill < 3; kill++) {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(
-          List.of(
-              "-Xmx256m",
-              "-XX:TieredStopAtLevel=1",
-              "-XX:+UseSerialGC",
-              "-Daws.endpointUrl=" + System.getProperty("aws.endpointUrl"),
-              "-Daws.accessKeyId=" + CephCluster.ACCESS_KEY,
-              "-Daws.secretAccessKey=" + CephCluster.SECRET_KEY,
-              "-cp",
-              System.getProperty("java.class.path"),
-              S3CheckpointChild.class.getName(),
-              loc.toString(),
-              "0.5"));
       Process child =
-          new ProcessBuilder(cmd)
-              .redirectError(dir.resolve("child" + kill + ".err").toFile())
-              .start();
+          S3Testing.startChild(
+              dir.resolve("child" + kill + ".err"), S3CheckpointChild.class, loc.toString(), "0.5");
       try (BufferedReader out =
           new BufferedReader(
               new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {

@@ -67,23 +67,15 @@ class S3KillTest {
       S3StateStorage s = p.open(uri);
       save(s, first);
 
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(
-          List.of(
-              "-Xmx256m",
-              "-XX:TieredStopAtLevel=1",
-              "-XX:+UseSerialGC",
-              "-cp",
-              System.getProperty("java.class.path"),
-              S3KillChild.class.getName(),
+      Process child =
+          S3Testing.startChild(
+              dir.resolve("child.err"),
+              S3KillChild.class,
               endpoint.toString(),
               uri.toString(),
               step.name(),
               Integer.toString(SIZE),
-              "2"));
-      Process child =
-          new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+              "2");
       String line;
       try (BufferedReader out =
           new BufferedReader(

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -52,6 +53,29 @@ final class S3Testing {
     System.setProperty("aws.endpointUrl", CephCluster.get().endpoint().toString());
     System.setProperty("aws.accessKeyId", CephCluster.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", CephCluster.SECRET_KEY);
+  }
+
+  /**
+   * Starts {@code main} in a child JVM (small heap, quick start) on this class path, with the SDK's
+   * system properties pointing at the test cluster, its stderr in {@code stderr}; the caller reads
+   * its stdout and kills it.
+   */
+  static Process startChild(Path stderr, Class<?> main, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        List.of(
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Daws.endpointUrl=" + CephCluster.get().endpoint(),
+            "-Daws.accessKeyId=" + CephCluster.ACCESS_KEY,
+            "-Daws.secretAccessKey=" + CephCluster.SECRET_KEY,
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
   }
 
   static S3Client rawClient() {
